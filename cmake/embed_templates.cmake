@@ -1,0 +1,28 @@
+# Turns template files into string constants compiled into the binaries, so an
+# installed labq never goes looking for its templates on disk.
+#   labq_embed_templates(TARGET name NAMESPACE ns FILES a.v.mustache ...)
+# makes <binary>/<name>.h declaring `std::string_view ns::<identifier>()` per file.
+function(labq_embed_templates)
+  cmake_parse_arguments(ARG "" "TARGET;NAMESPACE" "FILES" ${ARGN})
+  set(header "${CMAKE_CURRENT_BINARY_DIR}/${ARG_TARGET}.h")
+  set(source "${CMAKE_CURRENT_BINARY_DIR}/${ARG_TARGET}.cc")
+  set(h "#pragma once\n#include <string_view>\nnamespace ${ARG_NAMESPACE} {\n")
+  set(c "#include \"${header}\"\nnamespace ${ARG_NAMESPACE} {\n")
+  foreach(file ${ARG_FILES})
+    get_filename_component(name ${file} NAME)
+    string(MAKE_C_IDENTIFIER ${name} id)
+    file(READ ${CMAKE_CURRENT_SOURCE_DIR}/${file} content)
+    string(APPEND h "std::string_view ${id}();\n")
+    string(APPEND c "std::string_view ${id}() {\n  static constexpr char text[] = R\"LABQ_TEMPLATE(${content})LABQ_TEMPLATE\";\n  return {text, sizeof(text) - 1};\n}\n")
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${file})
+  endforeach()
+  string(APPEND h "}  // namespace ${ARG_NAMESPACE}\n")
+  string(APPEND c "}  // namespace ${ARG_NAMESPACE}\n")
+  # Write through a temporary file so unchanged templates do not trigger rebuilds.
+  file(WRITE ${header}.tmp "${h}")
+  file(WRITE ${source}.tmp "${c}")
+  execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different ${header}.tmp ${header})
+  execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different ${source}.tmp ${source})
+  add_library(${ARG_TARGET} STATIC ${source})
+  target_include_directories(${ARG_TARGET} PUBLIC ${CMAKE_CURRENT_BINARY_DIR})
+endfunction()

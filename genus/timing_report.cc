@@ -1,0 +1,372 @@
+#include "genus/timing_report.h"
+
+#include <cctype>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "common/text.h"
+#include "common/units.h"
+#include "genus/report_header.h"
+#include "genus/report_lines.h"
+
+namespace labq::genus {
+namespace {
+
+/// One path of the report, before the first one is chosen as the result.
+struct Path {
+  std::map<std::string, Quantity> values;
+  std::map<std::string, std::string> texts;
+};
+
+/// "Path 12:" at the start of a line opens a path in the current format.
+bool IsPathStart(std::string_view line) {
+  if (!StartsWith(line, "Path ")) return false;
+  std::size_t i = 5;
+  std::size_t digits = 0;
+  while (i < line.size() && std::isdigit(static_cast<unsigned char>(line[i]))) ++i, ++digits;
+  return digits > 0 && i < line.size() && line[i] == ':';
+}
+
+/// "6762ps" -> (6762, "ps"); "-85" -> (-85, "").
+std::optional<std::pair<double, std::string>> SplitNumberUnit(std::string_view token) {
+  std::size_t end = 0;
+  while (end < token.size()) {
+    char c = token[end];
+    bool numeric = std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '+' ||
+                   c == '-' ||
+                   ((c == 'e' || c == 'E') && end + 1 < token.size() &&
+                    (std::isdigit(static_cast<unsigned char>(token[end + 1])) ||
+                     token[end + 1] == '-' || token[end + 1] == '+'));
+    if (!numeric) break;
+    ++end;
+  }
+  auto value = ParseNumber(token.substr(0, end));
+  if (!value) return std::nullopt;
+  return std::make_pair(*value, std::string(token.substr(end)));
+}
+
+/// "(R) fifom/RAM/clk1" -> "fifom/RAM/clk1": the edge marker is not part of
+/// the pin name.
+std::string StripEdge(std::string_view value) {
+  value = Trim(value);
+  if (value.size() >= 3 && value[0] == '(' && value[2] == ')') value = Trim(value.substr(3));
+  return std::string(value);
+}
+
+std::string AfterColon(std::string_view line) {
+  auto colon = line.find(':');
+  return colon == std::string_view::npos ? std::string()
+                                         : std::string(Trim(line.substr(colon + 1)));
+}
+
+/// Value names of the "Label:<op> value" lines of the boxed summary.
+std::optional<std::string> BoxValueName(std::string_view label) {
+  static const std::pair<std::string_view, std::string_view> kNames[] = {
+      {"Path Delay", "path_delay"},
+      {"Required Time", "required"},
+      {"Launch Clock", "launch_clock_arrival"},
+      {"Input Delay", "input_delay"},
+      {"Output Delay", "output_delay"},
+      {"Data Path", "data_path"},
+      {"Setup", "setup"},
+      {"Hold", "hold"},
+      {"Uncertainty", "uncertainty"},
+      {"Slack", "slack"},
+  };
+  for (const auto& [name, value_name] : kNames) {
+    if (label == name) return std::string(value_name);
+  }
+  return std::nullopt;
+}
+
+void SetStatusFromSlack(Path& path) {
+  if (path.texts.count("status") || !path.values.count("slack")) return;
+  path.texts["status"] = path.values["slack"].value < 0 ? "VIOLATED" : "MET";
+}
+
+/// Current format: "Path 1: MET (8623 ps) Setup Check with Pin ..." then the
+/// Startpoint/Endpoint lines and the boxed "Label:<op> capture launch" summary.
+Path ParseBoxedPath(const std::vector<std::string>& lines, std::size_t begin, std::size_t end,
+                    const std::string& file) {
+  Path path;
+  const int header_line = static_cast<int>(begin) + 1;
+  std::string_view rest = Trim(std::string_view(lines[begin]).substr(lines[begin].find(':') + 1));
+  auto space = rest.find(' ');
+  std::string status(rest.substr(0, space));
+  rest = space == std::string_view::npos ? std::string_view() : Trim(rest.substr(space));
+  if (status != "MET" && status != "VIOLATED" && status != "UNCONSTRAINED") {
+    FailAt(file, header_line, "unknown path status '" + status + "'");
+  }
+  path.texts["status"] = status;
+  std::string unit = "ps";
+  std::optional<double> header_slack;
+  if (!rest.empty() && rest.front() == '(') {
+    auto close = rest.find(')');
+    if (close == std::string_view::npos) FailAt(file, header_line, "unclosed '(' in path header");
+    auto words = SplitWhitespace(rest.substr(1, close - 1));
+    if (!words.empty()) {
+      auto number = SplitNumberUnit(words[0]);
+      if (!number) FailAt(file, header_line, "path slack '" + words[0] + "' is not a number");
+      header_slack = number->first;
+      if (!number->second.empty()) unit = number->second;
+      if (words.size() > 1) unit = words[1];
+    }
+    rest = Trim(rest.substr(close + 1));
+  }
+  if (!rest.empty()) path.texts["check"] = std::string(rest);
+
+  std::string pending_clock;  // which clock a following "Clock:" line names
+  for (std::size_t i = begin + 1; i < end; ++i) {
+    const int line_no = static_cast<int>(i) + 1;
+    std::string_view t = Trim(lines[i]);
+    if (StartsWith(t, "Group:")) {
+      path.texts["group"] = AfterColon(t);
+    } else if (StartsWith(t, "View:")) {
+      path.texts["view"] = AfterColon(t);
+    } else if (StartsWith(t, "Startpoint:")) {
+      path.texts["startpoint"] = StripEdge(AfterColon(t));
+      pending_clock = "launch_clock";
+    } else if (StartsWith(t, "Endpoint:")) {
+      path.texts["endpoint"] = StripEdge(AfterColon(t));
+      pending_clock = "capture_clock";
+    } else if (StartsWith(t, "Clock:")) {
+      if (!pending_clock.empty()) path.texts[pending_clock] = StripEdge(AfterColon(t));
+      pending_clock.clear();
+    } else {
+      // "Clock Edge:+    2000         1000" and friends.
+      auto colon = t.find(':');
+      if (colon == std::string_view::npos || colon + 1 >= t.size()) continue;
+      char op = t[colon + 1];
+      if (op != '+' && op != '-' && op != '=') continue;
+      std::string_view label = Trim(t.substr(0, colon));
+      bool words_only = !label.empty();
+      for (char c : label) {
+        if (!std::isalpha(static_cast<unsigned char>(c)) && c != ' ') words_only = false;
+      }
+      if (!words_only) continue;
+      std::vector<double> numbers;
+      for (const auto& word : SplitWhitespace(t.substr(colon + 2))) {
+        if (auto n = ParseNumber(word)) numbers.push_back(*n);
+      }
+      if (numbers.empty()) continue;
+      if (label == "Clock Edge") {
+        path.values["capture_edge"] = QuantityAt(file, line_no, Dimension::kTime, numbers[0], unit);
+        if (numbers.size() > 1) {
+          path.values["launch_edge"] =
+              QuantityAt(file, line_no, Dimension::kTime, numbers[1], unit);
+        }
+      } else if (auto name = BoxValueName(label)) {
+        path.values[*name] = QuantityAt(file, line_no, Dimension::kTime, numbers[0], unit);
+      }
+    }
+  }
+  if (!path.values.count("slack") && header_slack) {
+    path.values["slack"] = QuantityAt(file, header_line, Dimension::kTime, *header_slack, unit);
+  }
+  if (status != "UNCONSTRAINED" && !path.values.count("slack")) {
+    FailAt(file, header_line, "path " + status + " has no slack");
+  }
+  // Genus: Slack = Required Time - (Launch Clock + Input Delay + Data Path);
+  // the sum is the data arrival time at the endpoint.
+  if (path.values.count("data_path")) {
+    const Quantity& data = path.values["data_path"];
+    double arrival = data.original_value;
+    for (const char* name : {"launch_clock_arrival", "input_delay"}) {
+      if (path.values.count(name)) arrival += path.values[name].original_value;
+    }
+    path.values["arrival"] = QuantityAt(file, data.line, Dimension::kTime, arrival, unit);
+  }
+  return path;
+}
+
+/// Arrival (last number, before an optional R/F edge) of a legacy table row.
+std::optional<double> LegacyArrival(std::string_view line) {
+  auto words = SplitWhitespace(line);
+  if (!words.empty() && (words.back() == "R" || words.back() == "F")) words.pop_back();
+  if (words.size() < 2) return std::nullopt;
+  return ParseNumber(words.back());
+}
+
+/// Older format: Pin/Type/Fanout/.../Arrival table, then
+///   Cost Group   : 'clk' (path_group 'clk')
+///   Timing slack :    8616ps            (or "-85ps (TIMING VIOLATION)",
+///   Start-point  : w_en                  or "UNCONSTRAINED")
+///   End-point    : fifo_reg[0][7]/S0
+Path ParseLegacyPath(const std::vector<std::string>& lines, std::size_t begin, std::size_t end,
+                     const std::string& file) {
+  Path path;
+  std::string unit = "ps";
+  // The footer first: its unit applies to the table.
+  for (std::size_t i = begin; i < end; ++i) {
+    const int line_no = static_cast<int>(i) + 1;
+    std::string_view t = Trim(lines[i]);
+    if (StartsWith(t, "Cost Group")) {
+      std::string value = AfterColon(t);
+      auto open = value.find('\'');
+      auto close = open == std::string::npos ? open : value.find('\'', open + 1);
+      path.texts["group"] =
+          close == std::string::npos ? value : value.substr(open + 1, close - open - 1);
+    } else if (StartsWith(t, "Start-point")) {
+      path.texts["startpoint"] = AfterColon(t);
+    } else if (StartsWith(t, "End-point")) {
+      path.texts["endpoint"] = AfterColon(t);
+    } else if (StartsWith(t, "Timing slack")) {
+      std::string value = AfterColon(t);
+      auto words = SplitWhitespace(value);
+      if (words.empty()) FailAt(file, line_no, "'Timing slack' has no value");
+      if (words[0] == "UNCONSTRAINED") {
+        path.texts["status"] = "UNCONSTRAINED";
+        continue;
+      }
+      auto number = SplitNumberUnit(words[0]);
+      if (!number) FailAt(file, line_no, "timing slack '" + words[0] + "' is not a number");
+      if (!number->second.empty()) {
+        unit = number->second;
+      } else if (words.size() > 1 && std::isalpha(static_cast<unsigned char>(words[1][0]))) {
+        unit = words[1];
+      }
+      path.values["slack"] = QuantityAt(file, line_no, Dimension::kTime, number->first, unit);
+      if (Contains(value, "VIOLATION")) path.texts["status"] = "VIOLATED";
+    }
+  }
+  if (!path.texts.count("status") && !path.values.count("slack")) {
+    FailAt(file, static_cast<int>(begin) + 1, "timing path has no 'Timing slack' line");
+  }
+  // The table: the launch row, pin rows down to the endpoint (marked "<<<"
+  // when it is a flop pin), then "- - -" and the capture row.
+  std::optional<std::pair<double, int>> endpoint_arrival, last_arrival;
+  std::string table_unit = unit;  // the Arrival column's unit, from its units line
+  bool in_rows = false;
+  bool after_divider = false;
+  for (std::size_t i = begin; i < end; ++i) {
+    const int line_no = static_cast<int>(i) + 1;
+    const std::string& line = lines[i];
+    if (!in_rows) {
+      // "Pin Type ... Arrival", a units line "(fF) (ps) (ps) (ps)", a rule.
+      if (Contains(line, "Pin") && Contains(line, "Arrival")) {
+        for (std::size_t j = i + 1; j < end && j <= i + 2; ++j) {
+          if (!IsRule(lines[j])) continue;
+          in_rows = true;
+          if (j == i + 2) {
+            auto units = SplitWhitespace(lines[i + 1]);
+            if (!units.empty() && units.back().size() > 2 && units.back().front() == '(') {
+              table_unit = units.back().substr(1, units.back().size() - 2);
+            }
+          }
+          i = j;
+          break;
+        }
+      }
+      continue;
+    }
+    if (IsRule(line)) {
+      if (after_divider || !Contains(line, "- -")) break;
+      after_divider = true;
+      continue;
+    }
+    std::string_view t = Trim(line);
+    auto arrival = LegacyArrival(t);
+    if (StartsWith(t, "(clock ")) {
+      auto close = t.find(')');
+      std::string clock(Trim(t.substr(7, close == std::string_view::npos ? 0 : close - 7)));
+      bool capture = Contains(t, " capture ");
+      if (arrival) {
+        path.values[capture ? "capture_edge" : "launch_edge"] =
+            QuantityAt(file, line_no, Dimension::kTime, *arrival, table_unit);
+      }
+      path.texts[capture ? "capture_clock" : "launch_clock"] = clock;
+      continue;
+    }
+    if (after_divider) {
+      // "uncertainty   -300   9700 R" on the capture side.
+      auto words = SplitWhitespace(t);
+      if (words.size() >= 3 && words[0] == "uncertainty") {
+        if (auto delay = ParseNumber(words[1])) {
+          path.values["uncertainty"] =
+              QuantityAt(file, line_no, Dimension::kTime, -*delay, table_unit);
+        }
+      }
+      continue;
+    }
+    if (!arrival) continue;
+    if (Contains(t, "<<<") && !endpoint_arrival) endpoint_arrival = {{*arrival, line_no}};
+    // The setup/hold row after the endpoint adds the check time: not arrival.
+    if (!endpoint_arrival || endpoint_arrival->second == line_no)
+      last_arrival = {{*arrival, line_no}};
+  }
+  auto arrival = endpoint_arrival ? endpoint_arrival : last_arrival;
+  if (arrival) {
+    path.values["arrival"] =
+        QuantityAt(file, arrival->second, Dimension::kTime, arrival->first, table_unit);
+  }
+  SetStatusFromSlack(path);
+  return path;
+}
+
+}  // namespace
+
+ParsedReport ParseGenusTiming(std::string_view text, const std::string& file) {
+  ParsedReport out;
+  out.tool = "genus";
+  out.kind = "timing";
+  out.file = file;
+  auto lines = SplitLines(text);
+  ParseGenusHeader(lines, out);
+
+  std::vector<Path> paths;
+  int first_line = 0;  // where the first path is announced
+  std::vector<std::size_t> starts;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (IsPathStart(lines[i])) starts.push_back(i);
+  }
+  if (!starts.empty()) {
+    first_line = static_cast<int>(starts[0]) + 1;
+    for (std::size_t k = 0; k < starts.size(); ++k) {
+      std::size_t end = k + 1 < starts.size() ? starts[k + 1] : lines.size();
+      paths.push_back(ParseBoxedPath(lines, starts[k], end, file));
+    }
+  } else {
+    std::vector<std::size_t> slack_lines;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      if (StartsWith(Trim(lines[i]), "Timing slack")) slack_lines.push_back(i);
+    }
+    // Block k runs from the table header that precedes its slack line.
+    std::vector<std::size_t> block_begin;
+    for (std::size_t k = 0; k < slack_lines.size(); ++k) {
+      std::size_t low = k == 0 ? 0 : slack_lines[k - 1] + 1;
+      std::size_t begin = low;
+      for (std::size_t i = low; i < slack_lines[k]; ++i) {
+        if (Contains(lines[i], "Pin") && Contains(lines[i], "Arrival")) begin = i;
+      }
+      block_begin.push_back(begin);
+    }
+    if (!slack_lines.empty()) first_line = static_cast<int>(slack_lines[0]) + 1;
+    for (std::size_t k = 0; k < slack_lines.size(); ++k) {
+      std::size_t end = k + 1 < slack_lines.size() ? block_begin[k + 1] : lines.size();
+      paths.push_back(ParseLegacyPath(lines, block_begin[k], end, file));
+    }
+  }
+  if (paths.empty()) {
+    FailAt(file, 1, "no timing path found (expected 'Path 1:' or 'Timing slack :' lines)");
+  }
+
+  for (std::size_t k = 0; k < paths.size(); ++k) {
+    auto& path = paths[k];
+    std::map<std::string, Quantity> row;
+    for (const char* name : {"slack", "arrival", "required"}) {
+      if (path.values.count(name)) row[name] = path.values[name];
+    }
+    auto endpoint = path.texts.find("endpoint");
+    out.rows.emplace_back(
+        endpoint != path.texts.end() ? endpoint->second : "path " + std::to_string(k + 1), row);
+  }
+  Path& worst = paths.front();
+  out.values.insert(worst.values.begin(), worst.values.end());
+  for (auto& [name, value] : worst.texts) out.texts[name] = value;
+  out.values["path_count"] =
+      MakeQuantity(Dimension::kCount, static_cast<double>(paths.size()), "count", first_line);
+  return out;
+}
+
+}  // namespace labq::genus

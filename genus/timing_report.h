@@ -1,0 +1,25 @@
+#pragma once
+/// `report_timing` output of Genus (and RTL Compiler) in its two shapes:
+///  - the current one, "Path 1: VIOLATED (-376 ps) ..." with a boxed
+///    "Clock Edge:+ ... Slack:=" summary (Genus 15.x to 25.x);
+///  - the older Pin/Type/Fanout table ended by "Timing slack : 6762ps",
+///    which RTL Compiler and `report_timing` in legacy UI mode still print.
+
+#include <string>
+#include <string_view>
+
+#include "common/parsed_report.h"
+
+namespace labq::genus {
+
+/// The first (worst) path is the result. values, in ns: "slack", "arrival"
+/// (data arrival at the endpoint), "required", "data_path", "launch_clock",
+/// "input_delay", "output_delay", "setup", "uncertainty", "capture_edge",
+/// "launch_edge", "path_delay" where the report has them; "path_count".
+/// texts: "status" (MET, VIOLATED, UNCONSTRAINED), "startpoint", "endpoint",
+/// "group", "view", "launch_clock", "capture_clock", "check", header texts.
+/// rows: one per path, named by endpoint, with its slack/arrival/required.
+/// Throws labq::Error naming file and line when no path can be read.
+ParsedReport ParseGenusTiming(std::string_view text, const std::string& file);
+
+}  // namespace labq::genus

@@ -1,0 +1,59 @@
+#include "jobs/dpu_design.h"
+
+#include "common/error.h"
+#include "sweep/job_expansion.h"
+
+namespace labq {
+
+int DpuDesign::FullBits() const { return FullOutputBits(n, input_bits); }
+
+int DpuDesign::OutputBits() const { return mode == DpuMode::kFull ? FullBits() : out_bits; }
+
+std::string DpuDesign::ModeName() const {
+  switch (mode) {
+    case DpuMode::kFull:
+      return "full";
+    case DpuMode::kMsb:
+      return "msb";
+    case DpuMode::kLsb:
+      return "lsb";
+  }
+  return "full";
+}
+
+std::string DpuDesign::ModuleName() const {
+  return "DotProductUnit_" + std::to_string(n) + "_" + ModeName();
+}
+
+std::string DpuDesign::FileName() const {
+  return "dpu_" + std::to_string(n) + "_" + ModeName() + ".v";
+}
+
+DpuMode ParseDpuMode(const std::string& name) {
+  if (name == "full") return DpuMode::kFull;
+  if (name == "msb") return DpuMode::kMsb;
+  if (name == "lsb") return DpuMode::kLsb;
+  throw Error("mode: '" + name + "' is not one of full, msb, lsb");
+}
+
+DpuDesign DpuDesign::FromParams(const nlohmann::json& params) {
+  DpuDesign d;
+  try {
+    d.n = params.at("n").get<int>();
+    d.input_bits = params.at("input_bits").get<int>();
+    d.mode = ParseDpuMode(params.at("mode").get<std::string>());
+    d.out_bits = params.value("out_bits", 8);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(std::string("DPU parameters incomplete: ") + e.what());
+  }
+  if (d.n < 1 || d.input_bits < 1 || d.input_bits > 16) throw Error("DPU parameters out of range");
+  if (d.mode == DpuMode::kMsb && d.out_bits > d.FullBits()) {
+    throw Error("out_bits exceeds the exact output width");
+  }
+  if (d.mode == DpuMode::kLsb && d.out_bits >= d.FullBits()) {
+    throw Error("out_bits leaves nothing to saturate");
+  }
+  return d;
+}
+
+}  // namespace labq

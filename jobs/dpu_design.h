@@ -1,0 +1,32 @@
+#pragma once
+/// One dot-product unit configuration, derived from validated sweep
+/// parameters: everything the renderer, golden model and tables need.
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace labq {
+
+enum class DpuMode { kFull, kMsb, kLsb };
+
+struct DpuDesign {
+  int n = 0;           ///< elements per vector
+  int input_bits = 0;  ///< M
+  DpuMode mode = DpuMode::kFull;
+  int out_bits = 8;  ///< kept bits for msb/lsb
+
+  /// Exact sum width W = 2M + ceil(log2 N).
+  int FullBits() const;
+  /// Width of the registered output y.
+  int OutputBits() const;
+  std::string ModeName() const;
+  std::string ModuleName() const;  ///< DotProductUnit_<N>_<mode>
+  std::string FileName() const;    ///< dpu_<N>_<mode>.v
+
+  /// From a job's params (n, input_bits, mode, out_bits). Throws labq::Error.
+  static DpuDesign FromParams(const nlohmann::json& params);
+};
+
+DpuMode ParseDpuMode(const std::string& name);
+
+}  // namespace labq

@@ -1,0 +1,32 @@
+#pragma once
+/// Test vectors for a DPU (directed corner cases plus seeded random ones)
+/// and the self-checking testbench that replays them.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "jobs/dpu_design.h"
+
+namespace labq {
+
+struct DpuVector {
+  std::vector<uint32_t> a, b;
+  uint64_t expected = 0;  ///< golden output for the design's mode
+  std::string why;        ///< "zeros", "max", "lsb-boundary", "one-hot", "random"
+};
+
+/// Directed vectors (all zeros, all max, sums of exactly 2^out_bits - 1 and
+/// 2^out_bits where reachable, one-hot elements) then `random_count` vectors
+/// from a seeded generator: the same seed gives the same vectors everywhere.
+std::vector<DpuVector> MakeDpuVectors(const DpuDesign& design, int random_count, uint64_t seed);
+
+/// The vector as a Verilog hex word, element i at bits [i*M +: M].
+std::string PackHex(const std::vector<uint32_t>& elements, int bits_per_element);
+
+/// Writes labq_tb.v and vectors_{a,b,y}.hex into `dir`.
+void WriteDpuTestbench(const DpuDesign& design, const std::vector<DpuVector>& vectors,
+                       const std::filesystem::path& dir);
+
+}  // namespace labq

@@ -1,0 +1,11 @@
+#pragma once
+/// Synthesis with Cadence Genus (flow: genus): renders the lab-style TCL,
+/// launches `genus -batch`, and parses its reports with genus/ parsers.
+
+#include "jobs/job_kind.h"
+
+namespace labq {
+
+JobOutput RunGenusFlow(const JobContext& context, StepRunner& runner);
+
+}  // namespace labq

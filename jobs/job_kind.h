@@ -1,0 +1,90 @@
+#pragma once
+/// A job kind knows one tool flow: it renders its inputs into the job
+/// directory, runs its steps through a StepRunner (the executor decides where
+/// processes run), and parses the raw outputs on disk into metrics.
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "orchestrator/subprocess.h"
+
+namespace labq {
+
+struct Metric {
+  std::string name;
+  double value = 0;
+  std::string unit;
+};
+
+struct JobOutput {
+  std::vector<Metric> metrics;
+  std::map<std::string, std::string> texts;  ///< e.g. startpoint, tool versions
+
+  void Add(std::string name, double value, std::string unit) {
+    metrics.push_back({std::move(name), value, std::move(unit)});
+  }
+};
+
+/// A job that ran and failed for a reason a user can act on. `transient`
+/// marks failures worth retrying (licence unavailable, killed by a signal).
+class JobFailed : public Error {
+ public:
+  explicit JobFailed(const std::string& reason, bool transient = false)
+      : Error(reason), transient_(transient) {}
+  bool transient() const { return transient_; }
+
+ private:
+  bool transient_;
+};
+
+struct StepOptions {
+  std::chrono::milliseconds timeout{0};
+  std::map<std::string, std::string> env;
+};
+
+/// Runs one step of a job in the job directory: logs go to <step>.stdout and
+/// <step>.stderr there, and the argv is recorded in command.sh.
+class StepRunner {
+ public:
+  virtual ~StepRunner() = default;
+  virtual SubprocessResult Run(const std::string& step, const std::vector<std::string>& argv,
+                               const StepOptions& options) = 0;
+};
+
+struct JobContext {
+  std::string name;
+  nlohmann::json params;
+  std::filesystem::path dir;
+  /// Job directories of finished dependencies, by job name.
+  std::map<std::string, std::filesystem::path> dependency_dirs;
+  /// Shared folder for staged inputs (decompressed liberties) under the work root.
+  std::filesystem::path stage_dir;
+};
+
+class JobKind {
+ public:
+  virtual ~JobKind() = default;
+  virtual std::string Name() const = 0;
+  /// Renders inputs, runs steps and parses outputs. Throws JobFailed.
+  virtual JobOutput Run(const JobContext& context, StepRunner& runner) const = 0;
+};
+
+/// The job kinds this build knows ("sim", "synth", "pretrain", "qat").
+const JobKind* FindJobKind(const std::string& name);
+
+/// Runs a step and turns anything but exit 0 into JobFailed naming the step
+/// and its log file.
+SubprocessResult RunStepOrFail(StepRunner& runner, const JobContext& context,
+                               const std::string& step, const std::vector<std::string>& argv,
+                               const StepOptions& options);
+
+/// The per-step timeout from the job's `timeout_s` parameter.
+std::chrono::milliseconds StepTimeout(const nlohmann::json& params);
+
+}  // namespace labq

@@ -1,0 +1,106 @@
+#include "jobs/sim_job.h"
+
+#include <regex>
+
+#include "common/file_util.h"
+#include "common/text.h"
+#include "jobs/dpu_design.h"
+#include "jobs/dpu_rtl.h"
+#include "jobs/dpu_testbench.h"
+
+namespace labq {
+
+std::string PlaceDpuVerilog(const nlohmann::json& params, const std::filesystem::path& dir) {
+  const DpuDesign design = DpuDesign::FromParams(params);
+  const std::string rtl = params.value("rtl", "generated");
+  if (rtl == "generated") {
+    WriteFileAtomically(dir / design.FileName(), RenderDpuVerilog(design));
+  } else {
+    std::string text;
+    try {
+      text = ReadFile(rtl);
+    } catch (const Error& e) {
+      throw JobFailed(std::string("rtl: ") + e.what());
+    }
+    WriteFileAtomically(dir / design.FileName(), text);
+  }
+  return design.FileName();
+}
+
+JobOutput SimJob::Run(const JobContext& context, StepRunner& runner) const {
+  const auto& params = context.params;
+  const DpuDesign design = DpuDesign::FromParams(params);
+  const std::string verilog = PlaceDpuVerilog(params, context.dir);
+  const auto vectors =
+      MakeDpuVectors(design, params.value("random_vectors", 200), params.value("seed", 1));
+  WriteDpuTestbench(design, vectors, context.dir);
+
+  StepOptions options;
+  options.timeout = StepTimeout(params);
+  JobOutput out;
+  // Lint first: the generated RTL must be clean under -Wall; a user's file is
+  // reported but not rejected for style warnings.
+  const bool generated = params.value("rtl", "generated") == "generated";
+  auto lint = runner.Run(
+      "lint", {"verilator", "--lint-only", "-Wall", "--top-module", design.ModuleName(), verilog},
+      options);
+  if (lint.end == SubprocessResult::End::kNotStarted) {
+    throw JobFailed("lint: " + lint.error);
+  }
+  if (!lint.Succeeded() && generated) {
+    RunStepOrFail(
+        runner, context, "lint",
+        {"verilator", "--lint-only", "-Wall", "--top-module", design.ModuleName(), verilog},
+        options);
+  }
+  out.Add("lint_clean", lint.Succeeded() ? 1 : 0, "bool");
+
+  const std::string simulator = params.value("simulator", "verilator");
+  std::string stdout_name;
+  if (simulator == "iverilog") {
+    RunStepOrFail(
+        runner, context, "build",
+        {"iverilog", "-g2012", "-s", "labq_tb", "-o", "labq_tb.vvp", "labq_tb.v", verilog},
+        options);
+    RunStepOrFail(runner, context, "simulate", {"vvp", "-n", "labq_tb.vvp"}, options);
+  } else {
+    RunStepOrFail(
+        runner, context, "build",
+        {"verilator", "--binary", "--timing", "-j", "1", "-Wno-fatal", "-Wno-lint", "-Wno-style",
+         "--top-module", "labq_tb", "-Mdir", "obj_dir", "-o", "labq_tb", "labq_tb.v", verilog},
+        options);
+    RunStepOrFail(runner, context, "simulate", {"obj_dir/labq_tb"}, options);
+  }
+
+  const std::string log_path = (context.dir / "simulate.stdout").string();
+  const auto lines = SplitLines(ReadFile(log_path));
+  static const std::regex result_re(R"(LABQ_SIM_RESULT vectors=(\d+) errors=(\d+))");
+  std::string mismatches;
+  for (const auto& line : lines) {
+    if (StartsWith(Trim(line), "LABQ_MISMATCH") && mismatches.size() < 2000) {
+      mismatches += "\n  " + std::string(Trim(line));
+    }
+    std::smatch m;
+    if (std::regex_search(line, m, result_re)) {
+      const int count = std::stoi(m[1]);
+      const int errors = std::stoi(m[2]);
+      out.Add("vectors", count, "count");
+      out.Add("mismatches", errors, "count");
+      if (count != static_cast<int>(vectors.size())) {
+        throw JobFailed("simulate: testbench ran " + std::to_string(count) + " of " +
+                        std::to_string(vectors.size()) + " vectors");
+      }
+      if (errors > 0) {
+        throw JobFailed("verification failed: " + std::to_string(errors) + " of " +
+                        std::to_string(count) + " vectors mismatch the golden model (" + log_path +
+                        "):" + mismatches);
+      }
+      out.texts["simulator"] = simulator;
+      return out;
+    }
+  }
+  throw JobFailed("simulate: no LABQ_SIM_RESULT line in " + log_path +
+                  " (did the testbench finish?)");
+}
+
+}  // namespace labq

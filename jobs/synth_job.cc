@@ -1,0 +1,167 @@
+#include "jobs/synth_job.h"
+
+#include <cmath>
+#include <sstream>
+
+#include "common/file_util.h"
+#include "common/text.h"
+#include "jobs/dpu_design.h"
+#include "jobs/genus_flow.h"
+#include "jobs/liberty.h"
+#include "jobs/sim_job.h"
+#include "jobs/template_render.h"
+#include "labq_yosys_sta_templates.h"
+#include "results/dpu_metrics.h"
+#include "yosys_sta/opensta_checks_report.h"
+#include "yosys_sta/opensta_power_report.h"
+#include "yosys_sta/yosys_stat_report.h"
+
+namespace labq {
+namespace {
+
+/// The clock of the probe run for `auto`: relaxed enough that every path meets it.
+constexpr double kProbePeriodNs = 1000.0;
+
+std::string FormatNs(double ns) {
+  std::ostringstream out;
+  out.precision(6);
+  out << ns;
+  return out.str();
+}
+
+struct StaRun {
+  ParsedReport checks;
+  ParsedReport power;
+};
+
+StaRun RunSta(const JobContext& context, StepRunner& runner, const StagedLiberty& liberty,
+              const DpuDesign& design, double period_ns, const std::string& step,
+              const StepOptions& options) {
+  const auto& params = context.params;
+  kainjow::mustache::data d;
+  const std::string script = step + ".tcl";
+  d.set("top", design.ModuleName());
+  d.set("script", script);
+  d.set("liberty", liberty.plain_lib.string());
+  d.set("period_ns", FormatNs(period_ns));
+  d.set("input_delay_ns", FormatNs(params.value("input_delay_ns", 0.0)));
+  d.set("output_delay_ns", FormatNs(params.value("output_delay_ns", 0.0)));
+  const auto& rate = params.value("toggle_rate", nlohmann::json("default"));
+  if (rate.is_number()) d.set("toggle_rate", FormatNs(rate.get<double>()));
+  const std::string checks_path = step + "_checks.rpt";
+  const std::string power_path = step + "_power.rpt";
+  d.set("checks_report", checks_path);
+  d.set("power_report", power_path);
+  WriteFileAtomically(context.dir / script, RenderTemplate("yosys_sta/templates/sta.tcl.mustache",
+                                                           templates::sta_tcl_mustache(), d));
+  RunStepOrFail(runner, context, step, {"sta", "-no_splash", "-exit", script}, options);
+  // OpenSTA reports errors on stdout and still exits 0: a missing report means it failed.
+  auto read_report = [&](const std::string& name) {
+    const auto path = context.dir / name;
+    if (!std::filesystem::exists(path)) {
+      throw JobFailed(step + ": OpenSTA wrote no " + name + "; see " + step + ".stdout");
+    }
+    return ReadFile(path.string());
+  };
+  StaRun run;
+  run.checks = yosys_sta::ParseOpenStaChecks(read_report(checks_path), checks_path);
+  run.power = yosys_sta::ParseOpenStaPower(read_report(power_path), power_path);
+  if (!run.checks.Has("slack")) {
+    throw JobFailed(step + ": OpenSTA found no timing path (" + checks_path + ")");
+  }
+  return run;
+}
+
+}  // namespace
+
+JobOutput SynthJob::Run(const JobContext& context, StepRunner& runner) const {
+  const auto& params = context.params;
+  if (params.value("flow", "yosys-sta") == "genus") return RunGenusFlow(context, runner);
+
+  const DpuDesign design = DpuDesign::FromParams(params);
+  const std::string verilog = PlaceDpuVerilog(params, context.dir);
+  StagedLiberty liberty;
+  try {
+    liberty = StageLiberty(params.value("liberty", "osu018"), context.stage_dir);
+  } catch (const Error& e) {
+    throw JobFailed(e.what());
+  }
+  StepOptions options;
+  options.timeout = StepTimeout(params);
+
+  const auto& period_param = params.value("clock_period_ns", nlohmann::json("auto"));
+  const bool auto_period = period_param.is_string();
+  {
+    kainjow::mustache::data abc;
+    if (!auto_period) {
+      abc.set("delay_ps", std::to_string(std::lround(period_param.get<double>() * 1000)));
+    }
+    WriteFileAtomically(context.dir / "abc.script",
+                        RenderTemplate("yosys_sta/templates/abc.script.mustache",
+                                       templates::abc_script_mustache(), abc));
+    kainjow::mustache::data ys;
+    ys.set("top", design.ModuleName());
+    ys.set("verilog", verilog);
+    ys.set("liberty", liberty.plain_lib.string());
+    WriteFileAtomically(context.dir / "synth.ys",
+                        RenderTemplate("yosys_sta/templates/synth.ys.mustache",
+                                       templates::synth_ys_mustache(), ys));
+  }
+  RunStepOrFail(runner, context, "yosys", {"yosys", "-s", "synth.ys"}, options);
+  if (!std::filesystem::exists(context.dir / "stat.rpt")) {
+    throw JobFailed("yosys: no stat.rpt written; see yosys.stdout");
+  }
+  const ParsedReport stat = yosys_sta::ParseYosysStat(ReadFile((context.dir / "stat.rpt").string()),
+                                                      "stat.rpt", design.ModuleName());
+
+  double period_ns = 0;
+  if (auto_period) {
+    StaRun probe = RunSta(context, runner, liberty, design, kProbePeriodNs, "sta_probe", options);
+    const double critical = kProbePeriodNs - probe.checks.Get("slack");
+    // Round up to a whole picosecond so the final run meets timing (slack >= 0).
+    period_ns = std::ceil(critical * 1000.0 - 1e-6) / 1000.0;
+    if (period_ns <= 0)
+      throw JobFailed("sta_probe: critical path of " + FormatNs(critical) + " ns");
+  } else {
+    period_ns = period_param.get<double>();
+  }
+  StaRun sta = RunSta(context, runner, liberty, design, period_ns, "sta", options);
+
+  SynthResult r;
+  r.n = design.n;
+  r.period_ns = period_ns;
+  r.slack_ns = sta.checks.Get("slack");
+  r.area_um2 = stat.Get("area");
+  r.power_w = sta.power.Get("total");
+  JobOutput out;
+  out.Add("clock_period", period_ns, "ns");
+  out.Add("slack", r.slack_ns, "ns");
+  out.Add("arrival", sta.checks.Get("arrival"), "ns");
+  out.Add("area", r.area_um2, "um^2");
+  out.Add("cell_count", stat.Get("cell_count"), "count");
+  out.Add("power_internal", sta.power.Get("internal"), "W");
+  out.Add("power_switching", sta.power.Get("switching"), "W");
+  out.Add("power_leakage", sta.power.Get("leakage"), "W");
+  out.Add("power_total", r.power_w, "W");
+  const DpuFigures figures = ComputeDpuFigures(r);
+  out.Add("timing_met", figures.timing_met ? 1 : 0, "bool");
+  out.Add("fmax", figures.frequency_hz, "Hz");
+  out.Add("ops", figures.ops_per_s, "OPS");
+  out.Add("ops_per_w", figures.ops_per_w, "OPS/W");
+  out.Add("ops_per_mm2", figures.ops_per_mm2, "OPS/mm^2");
+  out.texts["flow"] = "yosys-sta";
+  out.texts["liberty"] = liberty.name;
+  out.texts["liberty_path"] = liberty.source.string();
+  out.texts["liberty_sha256"] = liberty.sha256;
+  out.texts["startpoint"] =
+      sta.checks.texts.count("startpoint") ? sta.checks.texts.at("startpoint") : "";
+  out.texts["endpoint"] = sta.checks.texts.count("endpoint") ? sta.checks.texts.at("endpoint") : "";
+  const auto& rate = params.value("toggle_rate", nlohmann::json("default"));
+  out.texts["power_activity"] = rate.is_number()
+                                    ? "global toggle rate " + FormatNs(rate.get<double>())
+                                    : "OpenSTA default (0.1 toggles per clock on inputs)";
+  out.texts["period_source"] = auto_period ? "auto (critical path)" : "sweep";
+  return out;
+}
+
+}  // namespace labq

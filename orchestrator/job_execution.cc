@@ -1,0 +1,132 @@
+#include "orchestrator/job_execution.h"
+
+#include <chrono>
+
+#include "common/file_util.h"
+#include "jobs/job_kind.h"
+
+namespace labq {
+namespace {
+
+/// Runs steps locally and keeps command.sh current, so the job directory
+/// always says how to rerun what ran so far by hand.
+class LocalStepRunner : public StepRunner {
+ public:
+  LocalStepRunner(std::filesystem::path dir, const std::atomic<bool>* cancel)
+      : dir_(std::move(dir)), cancel_(cancel) {}
+
+  SubprocessResult Run(const std::string& step, const std::vector<std::string>& argv,
+                       const StepOptions& options) override {
+    argv_.push_back(argv);
+    script_ +=
+        "# step " + step + "\n" + ShellJoin(argv) + " >" + step + ".stdout 2>" + step + ".stderr\n";
+    WriteFileAtomically(dir_ / "command.sh",
+                        "#!/bin/sh\n# Rerun this job by hand; written by labq.\nset -e\ncd " +
+                            ShellQuote(dir_.string()) + "\n" + script_);
+    SubprocessSpec spec;
+    spec.argv = argv;
+    spec.working_dir = dir_;
+    spec.stdout_path = dir_ / (step + ".stdout");
+    spec.stderr_path = dir_ / (step + ".stderr");
+    spec.timeout = options.timeout;
+    spec.extra_env = options.env;
+    last_ = RunSubprocess(spec, cancel_);
+    return last_;
+  }
+
+  const nlohmann::json& argv() const { return argv_; }
+  const SubprocessResult& last() const { return last_; }
+
+ private:
+  std::filesystem::path dir_;
+  const std::atomic<bool>* cancel_;
+  nlohmann::json argv_ = nlohmann::json::array();
+  std::string script_;
+  SubprocessResult last_;
+};
+
+/// Keeps an earlier attempt's files for post-mortems instead of mixing them in.
+void PrepareDirectory(const std::filesystem::path& dir, int attempt) {
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec)) {
+    auto aside = dir;
+    aside += ".attempt" + std::to_string(attempt - 1);
+    for (int i = 2; std::filesystem::exists(aside, ec); ++i) {
+      aside = dir;
+      aside += ".attempt" + std::to_string(attempt - 1) + "-" + std::to_string(i);
+    }
+    std::filesystem::rename(dir, aside);
+  }
+  std::filesystem::create_directories(dir);
+}
+
+}  // namespace
+
+JobCompletion ExecuteJob(const JobRecord& job, const ExecutionEnvironment& env) {
+  const auto started = std::chrono::steady_clock::now();
+  JobCompletion completion;
+  const std::filesystem::path dir = job.workdir;
+  try {
+    PrepareDirectory(dir, job.attempts);
+    nlohmann::json spec = {{"sweep", job.sweep_name},
+                           {"name", job.name},
+                           {"kind", job.kind},
+                           {"params", job.params},
+                           {"attempt", job.attempts}};
+    WriteFileAtomically(dir / "job.json", spec.dump(2) + "\n");
+  } catch (const std::exception& e) {
+    completion.state = "failed";
+    completion.error = std::string("cannot prepare job directory: ") + e.what();
+    return completion;
+  }
+
+  LocalStepRunner runner(dir, env.cancel);
+  const JobKind* kind = FindJobKind(job.kind);
+  JobOutput output;
+  try {
+    if (!kind) throw JobFailed("unknown job kind '" + job.kind + "'");
+    JobContext context{job.name, job.params, dir, env.dependency_dirs, env.stage_dir};
+    output = kind->Run(context, runner);
+    completion.state = "done";
+  } catch (const std::exception& e) {
+    completion.state = "failed";
+    completion.error = e.what();
+  }
+  if (env.cancel && env.cancel->load() && completion.state == "failed") {
+    completion.state = "cancelled";
+  }
+  completion.argv = runner.argv();
+  const auto& last = runner.last();
+  if (last.end == SubprocessResult::End::kExited) completion.exit_status = last.exit_code;
+  if (last.end == SubprocessResult::End::kSignaled ||
+      last.end == SubprocessResult::End::kTimedOut ||
+      last.end == SubprocessResult::End::kCancelled) {
+    completion.signal = last.signal;
+  }
+  for (const auto& m : output.metrics) completion.metrics.push_back({m.name, m.value, m.unit});
+  completion.texts = output.texts;
+  completion.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  // result.json mirrors what goes into the store, next to the raw reports.
+  nlohmann::json result = {{"state", completion.state},
+                           {"error", completion.error},
+                           {"wall_seconds", completion.wall_seconds},
+                           {"texts", completion.texts}};
+  nlohmann::json metrics = nlohmann::json::array();
+  for (const auto& m : completion.metrics) {
+    metrics.push_back({{"name", m.name}, {"value", m.value}, {"unit", m.unit}});
+  }
+  result["metrics"] = metrics;
+  try {
+    WriteFileAtomically(dir / "result.json", result.dump(2) + "\n");
+  } catch (const std::exception& e) {
+    // A full disk must not lose the outcome: the store still records it.
+    completion.state = "failed";
+    completion.error +=
+        std::string(completion.error.empty() ? "" : "; ") + "cannot write result.json: " + e.what();
+  }
+  return completion;
+}
+
+}  // namespace labq

@@ -1,0 +1,182 @@
+/// labqat: quantization-aware training of 8-bit sign-magnitude conv weights
+/// whose codes also work cut to 4 bits. CLI only; the work is in trainer.cc.
+/// No torch include here, so this file compiles in a couple of seconds.
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <string>
+
+#include "qat/options.h"
+#include "qat/trainer.h"
+
+namespace {
+
+using labq::qat::Options;
+
+constexpr const char* kFooter = R"(
+Quantization: only conv weights (not activations, BN or FC). 8-bit code = sign
++ 7-bit magnitude q = clamp(round_half_even(|w|/s), 0, 127), s = max|w|/127 per
+layer (--per-channel: per output channel). 4-bit code = sign + 3 magnitude bits
+of that same code starting at bit k, value sign*q4*s*2^k:
+  --rule truncate (default)  q4 = (q >> k) & 7: the hardware wires bits
+      k..k+2, no logic; larger magnitudes wrap, the rest rounds toward zero.
+  --rule round  q4 = min((q + 2^(k-1)) >> k, 7): round half up and saturate;
+      needs a 3-bit incrementer and an OR of the upper bits, never wraps.
+--k search picks k per conv minimising the MSE between the float weights and
+their 4-bit values (ties: larger k), on the init weights (train) or the
+trained weights (pretrain). Training uses the straight-through estimator.
+
+Output: pretrain/train print one JSON object per line on stdout, per epoch
+{"type":"epoch",...} and at the end {"type":"final",...}; logs go to stderr.
+Weights: torch::save archive (PyTorch: torch.jit.load(f).state_dict()) plus a
+sidecar <out>.json that eval reads; <stem>.ckpt<ext> is rewritten each epoch.
+
+Same --seed and --threads => bit-identical results. Set OMP_WAIT_POLICY=PASSIVE
+in the environment when other busy processes share the cores.)";
+
+/// Options every subcommand has.
+void AddCommon(CLI::App* app, Options& o) {
+  app->add_option("--dataset", o.dataset, "fashion-mnist, mnist or cifar10")
+      ->check(CLI::IsMember({"fashion-mnist", "mnist", "cifar10"}))
+      ->capture_default_str();
+  app->add_option("--data", o.data_dir,
+                  "data folder (default /usr/share/datasets/fashion-mnist for fashion-mnist)");
+  app->add_option("--test-limit", o.test_limit, "evaluate on the first N test images (0: all)")
+      ->capture_default_str();
+  app->add_option("--threads", o.threads, "intra-op threads")->capture_default_str();
+  app->add_option("--batch", o.batch, "batch size (training and BN calibration)")
+      ->capture_default_str();
+  app->add_option("--calib", o.calib, "training images used to recalibrate BN statistics")
+      ->capture_default_str();
+}
+
+/// Options of pretrain and train.
+void AddTraining(CLI::App* app, Options& o, double& lr) {
+  app->add_option("--out", o.out, "weights file to write (sidecar: <out>.json)")->required();
+  app->add_option("--model", o.model, "cnn (4 conv + BN) or resnet20")
+      ->check(CLI::IsMember({"cnn", "resnet20"}))
+      ->capture_default_str();
+  app->add_option("--epochs", o.epochs, "training epochs (at most 30)")
+      ->check(CLI::Range(1, labq::qat::kMaxEpochs));
+  app->add_option("--train-limit", o.train_limit, "train on the first N images (0: all)")
+      ->capture_default_str();
+  app->add_option("--optimizer", o.optimizer, "sgd (momentum) or adam")
+      ->check(CLI::IsMember({"sgd", "adam"}))
+      ->capture_default_str();
+  app->add_option("--lr", lr,
+                  "learning rate (default: sgd 0.05 pretrain / 0.01 train, adam 1e-3 / 1e-4)");
+  app->add_option("--momentum", o.momentum, "SGD momentum")->capture_default_str();
+  app->add_option("--wd", o.weight_decay, "weight decay")->capture_default_str();
+  app->add_option("--schedule", o.schedule,
+                  "cosine (per step, to 0), step (x0.1 at 50% and 75% of epochs) or none")
+      ->check(CLI::IsMember({"cosine", "step", "none"}))
+      ->capture_default_str();
+  app->add_option("--seed", o.seed, "seed of init, shuffle and augmentation")
+      ->capture_default_str();
+}
+
+/// Options that select the 4-bit code and BN handling.
+void AddQuant(CLI::App* app, Options& o, std::string& rule, std::string& bn) {
+  app->add_option("--k", o.k, "4-bit window start bit 0..4 for every conv, or search")
+      ->check(CLI::IsMember({"0", "1", "2", "3", "4", "search"}));
+  app->add_option("--rule", rule, "how 4 bits are cut from the 8-bit code: truncate or round")
+      ->check(CLI::IsMember({"truncate", "round"}));
+  app->add_flag("--per-channel", o.per_channel, "one scale per output channel");
+  app->add_option("--bn", bn,
+                  "switchable (BN per precision), recalibrate (shared affine, stats "
+                  "recomputed per precision) or shared")
+      ->check(CLI::IsMember({"switchable", "recalibrate", "shared"}));
+}
+
+std::string FirstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"labqat: quantization-aware training with nested 8/4-bit sign-magnitude codes"};
+  app.footer(kFooter);
+  app.require_subcommand(1);
+  Options o;
+  double lr = 0;
+  std::string rule = "truncate", bn = "switchable", mode;
+
+  CLI::App* pretrain = app.add_subcommand("pretrain", "train the FP network from scratch");
+  AddCommon(pretrain, o);
+  AddTraining(pretrain, o, lr);
+  AddQuant(pretrain, o, rule, bn);
+
+  CLI::App* train = app.add_subcommand("train", "quantization-aware training from FP weights");
+  AddCommon(train, o);
+  AddTraining(train, o, lr);
+  AddQuant(train, o, rule, bn);
+  train
+      ->add_option("--mode", mode,
+                   "fp (evaluate --init, no training), q8, q4 or nested (8- and 4-bit loss)")
+      ->check(CLI::IsMember({"fp", "q8", "q4", "nested"}))
+      ->required();
+  train->add_option("--init", o.init, "weights from labqat pretrain")->required();
+  train->add_option("--w8", o.w8, "nested: weight of the 8-bit cross-entropy")
+      ->capture_default_str();
+  train->add_option("--w4", o.w4, "nested: weight of the 4-bit cross-entropy")
+      ->capture_default_str();
+  train->add_option("--distill", o.distill, "nested: weight of KL(8-bit -> 4-bit)")
+      ->capture_default_str();
+
+  CLI::App* eval = app.add_subcommand("eval", "accuracy of a weights file's 8- and 4-bit nets");
+  AddCommon(eval, o);
+  AddQuant(eval, o, rule, bn);
+  eval->add_option("--weights", o.init, "weights file (with its <weights>.json sidecar)")
+      ->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "labqat: error: " << FirstLine(e.what()) << "\n";
+    return e.get_exit_code() != 0 ? e.get_exit_code() : 2;
+  }
+
+  try {
+    CLI::App* sub = app.get_subcommands().front();
+    auto given = [&](const char* flag) {
+      try {
+        return sub->get_option(flag)->count() > 0;
+      } catch (const CLI::OptionNotFound&) {
+        return false;
+      }
+    };
+    if (given("--lr")) o.lr = lr;
+    o.rule = labq::qat::ParseRule(rule);
+    o.bn = labq::qat::ParseBnMode(bn);
+    o.dataset_set = given("--dataset");
+    o.data_dir_set = given("--data");
+    o.test_limit_set = given("--test-limit");
+    o.bn_set = given("--bn");
+    o.model_set = given("--model");
+    o.k_set = given("--k");
+    o.rule_set = given("--rule");
+    o.per_channel_set = given("--per-channel");
+
+    if (sub == eval) {
+      const labq::qat::EvalReport r = labq::qat::RunEval(o, std::cerr);
+      std::cout << "Accuracy of 8-bit version is " << r.acc8 << "%\n"
+                << "Accuracy of 4-bit version is " << r.acc4 << "%\n";
+      return 0;
+    }
+    if (sub == pretrain) {
+      o.mode = labq::qat::Mode::kPretrain;
+    } else {
+      o.mode = labq::qat::ParseMode(mode);
+      if (!given("--epochs")) o.epochs = 5;
+    }
+    labq::qat::RunTraining(o, std::cout, std::cerr);
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "labqat: error: " << FirstLine(e.what()) << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,312 @@
+#include "results/result_store.h"
+
+#include <array>
+
+#include "common/error.h"
+
+namespace labq {
+namespace {
+
+/// Each entry moves the schema one version up; never edit a shipped entry,
+/// append a new one.
+constexpr std::array kMigrations = {
+    R"sql(
+CREATE TABLE sweeps(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  file TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));
+CREATE TABLE jobs(
+  id INTEGER PRIMARY KEY,
+  sweep_id INTEGER NOT NULL REFERENCES sweeps(id),
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  grp TEXT NOT NULL DEFAULT '',
+  params TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN
+    ('queued', 'running', 'done', 'failed', 'skipped', 'cancelled', 'cached')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  workdir TEXT NOT NULL DEFAULT '',
+  argv TEXT NOT NULL DEFAULT '[]',
+  exit_status INTEGER,
+  signal INTEGER,
+  error TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  started_at TEXT NOT NULL DEFAULT '',
+  finished_at TEXT NOT NULL DEFAULT '',
+  wall_seconds REAL NOT NULL DEFAULT 0,
+  UNIQUE (sweep_id, name));
+CREATE INDEX jobs_by_state ON jobs(sweep_id, state);
+CREATE TABLE job_deps(
+  job_id INTEGER NOT NULL REFERENCES jobs(id),
+  depends_on INTEGER NOT NULL REFERENCES jobs(id),
+  PRIMARY KEY (job_id, depends_on));
+CREATE TABLE metrics(
+  job_id INTEGER NOT NULL REFERENCES jobs(id),
+  name TEXT NOT NULL,
+  value REAL NOT NULL,
+  unit TEXT NOT NULL,
+  PRIMARY KEY (job_id, name));
+CREATE TABLE job_texts(
+  job_id INTEGER NOT NULL REFERENCES jobs(id),
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (job_id, name));
+)sql",
+};
+
+constexpr const char* kJobColumns =
+    "j.id, j.sweep_id, s.name, j.name, j.kind, j.grp, j.params, j.state, j.attempts, j.workdir, "
+    "j.argv, j.exit_status, j.signal, j.error, j.started_at, j.finished_at, j.wall_seconds";
+
+std::string Now() { return "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"; }
+
+}  // namespace
+
+ResultStore::ResultStore(const std::string& path) : db_(path) { Migrate(); }
+
+int ResultStore::SchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+void ResultStore::Migrate() {
+  std::lock_guard lock(mutex_);
+  sql::Transaction tx(db_);
+  sql::Statement version(db_, "PRAGMA user_version");
+  version.Step();
+  const int64_t current = version.Int(0);
+  version.Reset();
+  if (current > SchemaVersion()) {
+    throw Error(db_.path() + ": results database has schema version " + std::to_string(current) +
+                ", newer than this labq (" + std::to_string(SchemaVersion()) + ")");
+  }
+  for (int64_t v = current; v < SchemaVersion(); ++v) db_.Exec(kMigrations[v]);
+  db_.Exec("PRAGMA user_version = " + std::to_string(SchemaVersion()));
+  tx.Commit();
+}
+
+int64_t ResultStore::AddSweep(const Sweep& sweep) {
+  std::lock_guard lock(mutex_);
+  sql::Transaction tx(db_);
+  sql::Statement insert_sweep(db_, "INSERT INTO sweeps(name, file, source) VALUES (?, ?, ?)");
+  insert_sweep.Bind(1, sweep.name).Bind(2, sweep.file).Bind(3, sweep.source_text).Run();
+  const int64_t sweep_id = db_.LastInsertId();
+  std::map<std::string, int64_t> ids;
+  sql::Statement insert_job(
+      db_,
+      "INSERT INTO jobs(sweep_id, name, kind, grp, params, state) VALUES (?, ?, ?, ?, ?, "
+      "'queued')");
+  for (const auto& job : sweep.jobs) {
+    insert_job.Bind(1, sweep_id)
+        .Bind(2, job.name)
+        .Bind(3, job.kind)
+        .Bind(4, job.group)
+        .Bind(5, job.params.dump());
+    insert_job.Run();
+    ids[job.name] = db_.LastInsertId();
+  }
+  sql::Statement insert_dep(db_, "INSERT INTO job_deps(job_id, depends_on) VALUES (?, ?)");
+  for (const auto& job : sweep.jobs) {
+    for (const auto& dep : job.depends_on) {
+      auto it = ids.find(dep);
+      if (it == ids.end()) throw Error("job " + job.name + " depends on unknown job " + dep);
+      insert_dep.Bind(1, ids[job.name]).Bind(2, it->second).Run();
+    }
+  }
+  tx.Commit();
+  return sweep_id;
+}
+
+int ResultStore::SkipBlocked(int64_t sweep_id) {
+  // Repeated until nothing changes, so a skip propagates down a chain.
+  int total = 0;
+  sql::Statement skip(
+      db_, "UPDATE jobs SET state = 'skipped', finished_at = " + Now() +
+               ", error = 'dependency ' || (SELECT d.name FROM job_deps jd JOIN jobs d ON d.id = "
+               "jd.depends_on WHERE jd.job_id = jobs.id AND d.state IN ('failed', 'skipped', "
+               "'cancelled') LIMIT 1) || ' did not finish' "
+               "WHERE sweep_id = ? AND state = 'queued' AND EXISTS (SELECT 1 FROM job_deps jd "
+               "JOIN jobs d ON d.id = jd.depends_on WHERE jd.job_id = jobs.id AND d.state IN "
+               "('failed', 'skipped', 'cancelled'))");
+  while (true) {
+    skip.Bind(1, sweep_id).Run();
+    const int changed = db_.Changes();
+    if (changed == 0) return total;
+    total += changed;
+  }
+}
+
+std::optional<JobRecord> ResultStore::ClaimRunnable(int64_t sweep_id,
+                                                    const std::string& workdir_root) {
+  std::lock_guard lock(mutex_);
+  sql::Transaction tx(db_);
+  SkipBlocked(sweep_id);
+  sql::Statement pick(db_,
+                      "SELECT j.id FROM jobs j WHERE j.sweep_id = ? AND j.state = 'queued' AND "
+                      "NOT EXISTS (SELECT 1 FROM job_deps jd JOIN jobs d ON d.id = jd.depends_on "
+                      "WHERE jd.job_id = j.id AND d.state NOT IN ('done', 'cached')) "
+                      "ORDER BY j.id LIMIT 1");
+  pick.Bind(1, sweep_id);
+  if (!pick.Step()) {
+    pick.Reset();
+    tx.Commit();
+    return std::nullopt;
+  }
+  const int64_t id = pick.Int(0);
+  pick.Reset();
+  sql::Statement claim(
+      db_, "UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = " + Now() +
+               ", workdir = ? || '/' || (SELECT name FROM sweeps WHERE id = "
+               "sweep_id) || '-' || sweep_id || '/' || name WHERE id = ? AND state = "
+               "'queued'");
+  claim.Bind(1, workdir_root).Bind(2, id).Run();
+  tx.Commit();
+  return JobLocked(id);
+}
+
+void ResultStore::FinishJob(int64_t job_id, const JobCompletion& c) {
+  std::lock_guard lock(mutex_);
+  sql::Transaction tx(db_);
+  sql::Statement update(db_,
+                        "UPDATE jobs SET state = ?, argv = ?, exit_status = ?, signal = ?, "
+                        "error = ?, wall_seconds = ?, finished_at = " +
+                            Now() + " WHERE id = ?");
+  update.Bind(1, c.state)
+      .Bind(2, c.argv.dump())
+      .Bind(3, c.exit_status)
+      .Bind(4, c.signal)
+      .Bind(5, c.error)
+      .Bind(6, c.wall_seconds)
+      .Bind(7, job_id)
+      .Run();
+  // A retried job replaces what an earlier attempt stored.
+  sql::Statement clear_metrics(db_, "DELETE FROM metrics WHERE job_id = ?");
+  clear_metrics.Bind(1, job_id).Run();
+  sql::Statement clear_texts(db_, "DELETE FROM job_texts WHERE job_id = ?");
+  clear_texts.Bind(1, job_id).Run();
+  sql::Statement metric(db_, "INSERT INTO metrics(job_id, name, value, unit) VALUES (?, ?, ?, ?)");
+  for (const auto& m : c.metrics) {
+    metric.Bind(1, job_id).Bind(2, m.name).Bind(3, m.value).Bind(4, m.unit).Run();
+  }
+  sql::Statement text(db_, "INSERT INTO job_texts(job_id, name, value) VALUES (?, ?, ?)");
+  for (const auto& [name, value] : c.texts) text.Bind(1, job_id).Bind(2, name).Bind(3, value).Run();
+  tx.Commit();
+}
+
+void ResultStore::Requeue(int64_t job_id, const std::string& reason) {
+  std::lock_guard lock(mutex_);
+  sql::Statement update(db_, "UPDATE jobs SET state = 'queued', error = ? WHERE id = ?");
+  update.Bind(1, reason).Bind(2, job_id).Run();
+}
+
+std::vector<SweepRecord> ResultStore::Sweeps() {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(db_, "SELECT id, name, file, created_at FROM sweeps ORDER BY id");
+  std::vector<SweepRecord> out;
+  while (q.Step()) out.push_back({q.Int(0), q.Text(1), q.Text(2), q.Text(3)});
+  return out;
+}
+
+std::optional<SweepRecord> ResultStore::FindSweep(const std::string& name_or_id) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(db_,
+                   "SELECT id, name, file, created_at FROM sweeps WHERE name = ? OR "
+                   "CAST(id AS TEXT) = ? ORDER BY (CAST(id AS TEXT) = ?) DESC, id DESC LIMIT 1");
+  q.Bind(1, name_or_id).Bind(2, name_or_id).Bind(3, name_or_id);
+  if (!q.Step()) return std::nullopt;
+  return SweepRecord{q.Int(0), q.Text(1), q.Text(2), q.Text(3)};
+}
+
+JobRecord ResultStore::ReadJob(sql::Statement& q) {
+  JobRecord r;
+  r.id = q.Int(0);
+  r.sweep_id = q.Int(1);
+  r.sweep_name = q.Text(2);
+  r.name = q.Text(3);
+  r.kind = q.Text(4);
+  r.group = q.Text(5);
+  r.params = nlohmann::json::parse(q.Text(6));
+  r.state = q.Text(7);
+  r.attempts = static_cast<int>(q.Int(8));
+  r.workdir = q.Text(9);
+  r.argv = nlohmann::json::parse(q.Text(10));
+  if (!q.IsNull(11)) r.exit_status = q.Int(11);
+  if (!q.IsNull(12)) r.signal = q.Int(12);
+  r.error = q.Text(13);
+  r.started_at = q.Text(14);
+  r.finished_at = q.Text(15);
+  r.wall_seconds = q.Double(16);
+  sql::Statement deps(db_, "SELECT depends_on FROM job_deps WHERE job_id = ? ORDER BY depends_on");
+  deps.Bind(1, r.id);
+  while (deps.Step()) r.depends_on.push_back(deps.Int(0));
+  return r;
+}
+
+std::optional<JobRecord> ResultStore::JobLocked(int64_t id) {
+  sql::Statement q(db_, std::string("SELECT ") + kJobColumns +
+                            " FROM jobs j JOIN sweeps s ON s.id = j.sweep_id WHERE j.id = ?");
+  q.Bind(1, id);
+  if (!q.Step()) return std::nullopt;
+  return ReadJob(q);
+}
+
+std::optional<JobRecord> ResultStore::Job(int64_t id) {
+  std::lock_guard lock(mutex_);
+  return JobLocked(id);
+}
+
+std::vector<JobRecord> ResultStore::Jobs(std::optional<int64_t> sweep_id,
+                                         const std::string& state) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(db_, std::string("SELECT ") + kJobColumns +
+                            " FROM jobs j JOIN sweeps s ON s.id = j.sweep_id WHERE (? IS NULL OR "
+                            "j.sweep_id = ?) AND (? = '' OR j.state = ?) ORDER BY j.id");
+  q.Bind(1, sweep_id).Bind(2, sweep_id).Bind(3, state).Bind(4, state);
+  std::vector<JobRecord> out;
+  while (q.Step()) out.push_back(ReadJob(q));
+  return out;
+}
+
+std::optional<JobRecord> ResultStore::FindJob(const std::string& name_or_id,
+                                              std::optional<int64_t> sweep_id) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(db_,
+                   "SELECT j.id FROM jobs j WHERE (CAST(j.id AS TEXT) = ? OR j.name = ?) AND (? IS "
+                   "NULL OR j.sweep_id = ?) ORDER BY (CAST(j.id AS TEXT) = ?) DESC, j.id DESC "
+                   "LIMIT 1");
+  q.Bind(1, name_or_id).Bind(2, name_or_id).Bind(3, sweep_id).Bind(4, sweep_id).Bind(5, name_or_id);
+  if (!q.Step()) return std::nullopt;
+  const int64_t id = q.Int(0);
+  return JobLocked(id);
+}
+
+std::vector<MetricRecord> ResultStore::Metrics(int64_t job_id) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(db_, "SELECT name, value, unit FROM metrics WHERE job_id = ? ORDER BY rowid");
+  q.Bind(1, job_id);
+  std::vector<MetricRecord> out;
+  while (q.Step()) out.push_back({q.Text(0), q.Double(1), q.Text(2)});
+  return out;
+}
+
+std::map<std::string, std::string> ResultStore::Texts(int64_t job_id) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(db_, "SELECT name, value FROM job_texts WHERE job_id = ?");
+  q.Bind(1, job_id);
+  std::map<std::string, std::string> out;
+  while (q.Step()) out[q.Text(0)] = q.Text(1);
+  return out;
+}
+
+SweepCounts ResultStore::Counts(int64_t sweep_id) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(db_, "SELECT state, COUNT(*) FROM jobs WHERE sweep_id = ? GROUP BY state");
+  q.Bind(1, sweep_id);
+  SweepCounts counts;
+  while (q.Step()) {
+    counts.by_state[q.Text(0)] = static_cast<int>(q.Int(1));
+    counts.total += static_cast<int>(q.Int(1));
+  }
+  return counts;
+}
+
+}  // namespace labq

@@ -1,0 +1,123 @@
+#pragma once
+/// The results database: sweeps, their jobs (the durable queue), job
+/// dependencies, and each job's metrics with units. A job's metrics and its
+/// final state are written in one transaction, so a crash never leaves a
+/// `done` job without results or results under a job that is not done.
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "results/sqlite.h"
+#include "sweep/job_spec.h"
+
+namespace labq {
+
+/// Job states. `skipped` = a dependency failed; `cancelled` = by the user.
+inline constexpr const char* kJobStates[] = {"queued",  "running",   "done",  "failed",
+                                             "skipped", "cancelled", "cached"};
+
+struct SweepRecord {
+  int64_t id = 0;
+  std::string name;
+  std::string file;
+  std::string created_at;
+};
+
+struct MetricRecord {
+  std::string name;
+  double value = 0;
+  std::string unit;
+};
+
+struct JobRecord {
+  int64_t id = 0;
+  int64_t sweep_id = 0;
+  std::string sweep_name;
+  std::string name;
+  std::string kind;
+  std::string group;
+  nlohmann::json params;
+  std::string state;
+  int attempts = 0;
+  std::string workdir;
+  nlohmann::json argv = nlohmann::json::array();  ///< list of step argv lists
+  std::optional<int64_t> exit_status;
+  std::optional<int64_t> signal;
+  std::string error;
+  std::string started_at;
+  std::string finished_at;
+  double wall_seconds = 0;
+  std::vector<int64_t> depends_on;
+};
+
+/// What a finished attempt leaves behind.
+struct JobCompletion {
+  std::string state;  ///< done, failed, cancelled
+  nlohmann::json argv = nlohmann::json::array();
+  std::optional<int64_t> exit_status;
+  std::optional<int64_t> signal;
+  std::string error;
+  double wall_seconds = 0;
+  std::vector<MetricRecord> metrics;
+  std::map<std::string, std::string> texts;
+};
+
+struct SweepCounts {
+  std::map<std::string, int> by_state;
+  int total = 0;
+  int Count(const std::string& state) const {
+    auto it = by_state.find(state);
+    return it == by_state.end() ? 0 : it->second;
+  }
+  /// No job is queued or running.
+  bool Finished() const { return Count("queued") + Count("running") == 0; }
+};
+
+class ResultStore {
+ public:
+  /// Opens or creates the database and migrates it to the current schema.
+  explicit ResultStore(const std::string& path);
+
+  static int SchemaVersion();
+  const std::string& path() const { return db_.path(); }
+
+  /// Stores a sweep and queues its jobs; returns the sweep id.
+  int64_t AddSweep(const Sweep& sweep);
+
+  /// Atomically takes one queued job of `sweep_id` whose dependencies are all
+  /// done, marks it running (attempt + 1) and returns it. First marks jobs
+  /// whose dependency failed as skipped, with the reason.
+  std::optional<JobRecord> ClaimRunnable(int64_t sweep_id, const std::string& workdir_root);
+  void FinishJob(int64_t job_id, const JobCompletion& completion);
+  /// Puts a running job back in the queue (interrupted before it finished).
+  void Requeue(int64_t job_id, const std::string& reason);
+
+  std::vector<SweepRecord> Sweeps();
+  /// By id ("12") or name (the latest sweep of that name). nullopt if none.
+  std::optional<SweepRecord> FindSweep(const std::string& name_or_id);
+  std::vector<JobRecord> Jobs(std::optional<int64_t> sweep_id = std::nullopt,
+                              const std::string& state = "");
+  std::optional<JobRecord> Job(int64_t id);
+  /// By id, or by name within `sweep_id` (or the latest job of that name).
+  std::optional<JobRecord> FindJob(const std::string& name_or_id,
+                                   std::optional<int64_t> sweep_id = std::nullopt);
+  std::vector<MetricRecord> Metrics(int64_t job_id);
+  std::map<std::string, std::string> Texts(int64_t job_id);
+  SweepCounts Counts(int64_t sweep_id);
+
+ private:
+  void Migrate();
+  JobRecord ReadJob(sql::Statement& row);
+  std::optional<JobRecord> JobLocked(int64_t id);
+  int SkipBlocked(int64_t sweep_id);
+
+  std::mutex mutex_;
+  sql::Database db_;
+};
+
+}  // namespace labq

@@ -1,0 +1,26 @@
+#pragma once
+/// The unit the orchestrator schedules: one kind, validated parameters and
+/// the names of the jobs it must wait for. Produced by sweep expansion only.
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace labq {
+
+struct JobSpec {
+  std::string name;   ///< Unique within its sweep; also the job directory name.
+  std::string kind;   ///< "sim", "synth", "qat", "pretrain", "command".
+  std::string group;  ///< The sweep group it came from.
+  nlohmann::json params = nlohmann::json::object();
+  std::vector<std::string> depends_on;  ///< Names of jobs in the same sweep.
+};
+
+struct Sweep {
+  std::string name;
+  std::string file;         ///< Where it was read from ("" for in-memory text).
+  std::string source_text;  ///< The YAML as written, stored for provenance.
+  std::vector<JobSpec> jobs;
+};
+
+}  // namespace labq

@@ -1,0 +1,47 @@
+#pragma once
+/// What each job kind accepts in a sweep: names, types, ranges, defaults.
+/// Every sweep value is checked here before it can reach a file or argv.
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace labq {
+
+enum class ParamType {
+  kInt,     ///< integer within [min, max], or one of `choices` if any (e.g. k: 0..4 | search)
+  kNumber,  ///< number within [min, max], or one of `choices` if any (e.g. period: 2.5 | auto)
+  kChoice,  ///< one of `choices`
+  kBool,
+  kName,     ///< identifier-like: [A-Za-z0-9_.-]+
+  kLiberty,  ///< a named library (osu018, nangate45, sky130) or a .lib/.lib.gz path
+  kPath,     ///< a file path (existence checked at run time), or one of `choices`
+  kArgv,     ///< list of strings (command jobs)
+};
+
+struct ParamSpec {
+  std::string name;
+  ParamType type;
+  nlohmann::json default_value;  ///< null = required
+  double min = 0;
+  double max = 0;
+  std::vector<std::string> choices;
+  std::string help;
+};
+
+/// The parameters a job group of `kind` accepts; nullptr for an unknown kind.
+const std::vector<ParamSpec>* ParamsForGroupKind(const std::string& kind);
+/// Every group kind, for error messages.
+std::vector<std::string> GroupKinds();
+const ParamSpec* FindParam(const std::vector<ParamSpec>& specs, const std::string& name);
+
+/// Checks one value against its spec; returns the normalized value or an error
+/// message (without location; the caller adds file:line:column and key).
+struct CheckedValue {
+  nlohmann::json value;
+  std::string error;  ///< empty when valid
+};
+CheckedValue CheckParam(const ParamSpec& spec, const nlohmann::json& value);
+
+}  // namespace labq

@@ -1,0 +1,336 @@
+#include "sweep/sweep_parser.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "common/error.h"
+#include "common/text.h"
+#include "sweep/job_expansion.h"
+#include "sweep/param_schema.h"
+
+namespace labq {
+namespace {
+
+using nlohmann::json;
+
+class Parser {
+ public:
+  explicit Parser(std::string file) : file_(std::move(file)) {}
+
+  SourceLocation Where(const YAML::Node& node) const {
+    const auto mark = node.Mark();
+    if (mark.line < 0) return {file_, 0, 0};
+    return {file_, mark.line + 1, mark.column + 1};
+  }
+
+  [[noreturn]] void Fail(const YAML::Node& node, const std::string& key,
+                         const std::string& message) const {
+    throw InputError(Where(node), key, message);
+  }
+
+  /// Checks that `node` is a map and all its keys are known and unique.
+  void RequireMap(const YAML::Node& node, const std::string& key) const {
+    if (!node.IsMap()) Fail(node, key, "must be a mapping (key: value)");
+    std::set<std::string> seen;
+    for (const auto& entry : node) {
+      const auto& k = entry.first;
+      if (!k.IsScalar()) Fail(k, key, "keys must be plain names");
+      if (!seen.insert(k.Scalar()).second) {
+        Fail(k, Join(key, k.Scalar()), "duplicate key");
+      }
+    }
+  }
+
+  void RejectUnknownKeys(const YAML::Node& node, const std::string& where,
+                         const std::vector<std::string>& allowed) const {
+    for (const auto& entry : node) {
+      const auto name = entry.first.Scalar();
+      if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+        std::string list;
+        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+        Fail(entry.first, Join(where, name), "unknown key (expected one of " + list + ")");
+      }
+    }
+  }
+
+  std::string RequireName(const YAML::Node& node, const std::string& key) const {
+    if (!node.IsScalar()) Fail(node, key, "must be a name");
+    static const std::regex re("[A-Za-z][A-Za-z0-9_.-]{0,63}");
+    if (!std::regex_match(node.Scalar(), re)) {
+      Fail(node, key,
+           "'" + node.Scalar() +
+               "' is not a name (a letter, then letters, digits, _ . -; at most 64)");
+    }
+    return node.Scalar();
+  }
+
+  /// Converts a YAML scalar or list to JSON, keeping quoted scalars strings.
+  json ToJson(const YAML::Node& node, const std::string& key) const {
+    if (node.IsSequence()) {
+      json out = json::array();
+      for (const auto& item : node) out.push_back(ToJson(item, key));
+      return out;
+    }
+    if (node.IsNull()) Fail(node, key, "has no value");
+    if (!node.IsScalar()) Fail(node, key, "must be a single value or a list of values");
+    const std::string& s = node.Scalar();
+    if (node.Tag() == "!") return s;  // quoted: always a string
+    static const std::regex int_re("[-+]?[0-9]+");
+    static const std::regex float_re("[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?");
+    if (std::regex_match(s, int_re)) {
+      try {
+        return std::stoll(s);
+      } catch (const std::exception&) {
+        Fail(node, key, "'" + s + "' is too large");
+      }
+    }
+    if (std::regex_match(s, float_re)) return std::stod(s);
+    if (s == "true" || s == "True" || s == "yes") return true;
+    if (s == "false" || s == "False" || s == "no") return false;
+    return s;
+  }
+
+  static std::string Join(const std::string& a, const std::string& b) {
+    return a.empty() ? b : a + "." + b;
+  }
+
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+};
+
+/// A value and where it was written, so cross-parameter checks can point at it.
+struct Located {
+  json value;
+  SourceLocation where;
+};
+using LocatedParams = std::map<std::string, Located>;
+
+/// Validates one value for `name` in a group of `kind`.
+json CheckValue(const Parser& p, const std::vector<ParamSpec>& specs, const std::string& kind,
+                const std::string& key_path, const std::string& name, const YAML::Node& node) {
+  const ParamSpec* spec = FindParam(specs, name);
+  if (!spec) {
+    std::string list;
+    for (const auto& s : specs) list += (list.empty() ? "" : ", ") + s.name;
+    p.Fail(node, key_path, "unknown parameter for kind " + kind + " (known: " + list + ")");
+  }
+  json value = p.ToJson(node, key_path);
+  if (value.is_array() && spec->type != ParamType::kArgv) {
+    p.Fail(node, key_path, "must be a single value here (lists belong under grid: or zip:)");
+  }
+  auto checked = CheckParam(*spec, value);
+  if (!checked.error.empty()) p.Fail(node, key_path, checked.error);
+  return checked.value;
+}
+
+struct GroupAxes {
+  std::vector<std::string> keys;  ///< grid keys first (in order), then zip keys
+  std::vector<std::vector<Located>> rows;
+};
+
+/// Expands grid (cartesian product) and zip (element-wise) into rows.
+GroupAxes ExpandAxes(const Parser& p, const YAML::Node& group, const std::string& key_path,
+                     const std::vector<ParamSpec>& specs, const std::string& kind,
+                     const std::set<std::string>& fixed) {
+  GroupAxes axes;
+  std::vector<std::vector<Located>> grid_values;
+  std::set<std::string> used;
+  auto read_lists = [&](const char* section, std::vector<std::vector<Located>>& out) {
+    const auto node = group[section];
+    if (!node) return;
+    const std::string section_path = Parser::Join(key_path, section);
+    p.RequireMap(node, section_path);
+    if (node.size() == 0) p.Fail(node, section_path, "is empty");
+    for (const auto& entry : node) {
+      const std::string name = entry.first.Scalar();
+      const std::string path = Parser::Join(section_path, name);
+      if (fixed.count(name) || used.count(name)) {
+        p.Fail(entry.first, path, "is set more than once in this group (params/grid/zip)");
+      }
+      used.insert(name);
+      if (!entry.second.IsSequence()) p.Fail(entry.second, path, "must be a list of values");
+      if (entry.second.size() == 0) p.Fail(entry.second, path, "is an empty list");
+      std::vector<Located> values;
+      for (const auto& item : entry.second) {
+        values.push_back({CheckValue(p, specs, kind, path, name, item), p.Where(item)});
+      }
+      axes.keys.push_back(name);
+      out.push_back(std::move(values));
+    }
+  };
+  read_lists("grid", grid_values);
+  std::vector<std::vector<Located>> zip_values;
+  read_lists("zip", zip_values);
+  if (!zip_values.empty()) {
+    const size_t length = zip_values.front().size();
+    const auto zip_node = group["zip"];
+    for (const auto& entry : zip_node) {
+      if (entry.second.size() != length) {
+        p.Fail(entry.second, Parser::Join(Parser::Join(key_path, "zip"), entry.first.Scalar()),
+               "has " + std::to_string(entry.second.size()) +
+                   " values but the first zip list has " + std::to_string(length) +
+                   " (zip pairs lists element by element)");
+      }
+    }
+  }
+  // Cartesian product of the grid lists, each combined with every zip row.
+  std::vector<std::vector<Located>> rows = {{}};
+  for (const auto& values : grid_values) {
+    std::vector<std::vector<Located>> next;
+    for (const auto& row : rows) {
+      for (const auto& v : values) {
+        auto extended = row;
+        extended.push_back(v);
+        next.push_back(std::move(extended));
+      }
+    }
+    rows = std::move(next);
+  }
+  if (!zip_values.empty()) {
+    std::vector<std::vector<Located>> next;
+    for (const auto& row : rows) {
+      for (size_t i = 0; i < zip_values.front().size(); ++i) {
+        auto extended = row;
+        for (const auto& list : zip_values) extended.push_back(list[i]);
+        next.push_back(std::move(extended));
+      }
+    }
+    rows = std::move(next);
+  }
+  axes.rows = std::move(rows);
+  return axes;
+}
+
+}  // namespace
+
+Sweep ParseSweep(const std::string& text, const std::string& file) {
+  Parser p(file);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    SourceLocation where{file, e.mark.line >= 0 ? e.mark.line + 1 : 0,
+                         e.mark.column >= 0 ? e.mark.column + 1 : 0};
+    throw InputError(where, "", "YAML syntax error: " + e.msg);
+  }
+  if (!root || root.IsNull()) throw InputError({file, 1, 1}, "", "the sweep file is empty");
+  p.RequireMap(root, "");
+  p.RejectUnknownKeys(root, "", {"name", "description", "defaults", "groups"});
+
+  Sweep sweep;
+  sweep.file = file;
+  sweep.source_text = text;
+  if (!root["name"]) p.Fail(root, "name", "missing: every sweep needs a name");
+  sweep.name = p.RequireName(root["name"], "name");
+  if (root["description"] && !root["description"].IsScalar()) {
+    p.Fail(root["description"], "description", "must be text");
+  }
+
+  // Defaults apply to every group whose kind knows the key.
+  LocatedParams defaults;
+  if (const auto node = root["defaults"]) {
+    p.RequireMap(node, "defaults");
+    for (const auto& entry : node) {
+      const std::string name = entry.first.Scalar();
+      const std::string path = "defaults." + name;
+      bool known = false;
+      for (const auto& kind : GroupKinds()) {
+        const auto* specs = ParamsForGroupKind(kind);
+        const ParamSpec* spec = specs ? FindParam(*specs, name) : nullptr;
+        if (!spec) continue;
+        known = true;
+        json value = p.ToJson(entry.second, path);
+        auto checked = CheckParam(*spec, value);
+        if (!checked.error.empty()) p.Fail(entry.second, path, checked.error);
+      }
+      if (!known) p.Fail(entry.first, path, "is not a parameter of any job kind");
+      defaults[name] = {p.ToJson(entry.second, path), p.Where(entry.second)};
+    }
+  }
+
+  const auto groups = root["groups"];
+  if (!groups) p.Fail(root, "groups", "missing: a sweep needs at least one group");
+  if (!groups.IsSequence() || groups.size() == 0) {
+    p.Fail(groups, "groups", "must be a non-empty list of groups");
+  }
+  std::set<std::string> group_names;
+  for (size_t gi = 0; gi < groups.size(); ++gi) {
+    const auto group = groups[gi];
+    const std::string gpath = "groups[" + std::to_string(gi) + "]";
+    p.RequireMap(group, gpath);
+    p.RejectUnknownKeys(group, gpath, {"name", "kind", "params", "grid", "zip"});
+    if (!group["name"]) p.Fail(group, gpath + ".name", "missing");
+    const std::string gname = p.RequireName(group["name"], gpath + ".name");
+    if (!group_names.insert(gname).second) {
+      p.Fail(group["name"], gpath + ".name", "'" + gname + "' names two groups");
+    }
+    if (!group["kind"]) p.Fail(group, gpath + ".kind", "missing");
+    const std::string kind = group["kind"].IsScalar() ? group["kind"].Scalar() : "";
+    const auto* specs = ParamsForGroupKind(kind);
+    if (!specs) {
+      std::string list;
+      for (const auto& k : GroupKinds()) {
+        if (ParamsForGroupKind(k)) list += (list.empty() ? "" : ", ") + k;
+      }
+      p.Fail(group["kind"], gpath + ".kind", "'" + kind + "' is not one of " + list);
+    }
+
+    // Precedence: schema default < sweep defaults < group params < grid/zip.
+    LocatedParams base;
+    for (const auto& spec : *specs) {
+      if (!spec.default_value.is_null()) base[spec.name] = {spec.default_value, {}};
+    }
+    for (const auto& [name, located] : defaults) {
+      if (FindParam(*specs, name)) base[name] = located;
+    }
+    std::set<std::string> fixed;
+    if (const auto params = group["params"]) {
+      const std::string ppath = gpath + ".params";
+      p.RequireMap(params, ppath);
+      for (const auto& entry : params) {
+        const std::string name = entry.first.Scalar();
+        base[name] = {CheckValue(p, *specs, kind, ppath + "." + name, name, entry.second),
+                      p.Where(entry.second)};
+        fixed.insert(name);
+      }
+    }
+    GroupAxes axes = ExpandAxes(p, group, gpath, *specs, kind, fixed);
+
+    std::vector<ExpandedConfig> configs;
+    for (const auto& row : axes.rows) {
+      ExpandedConfig config;
+      config.group = gname;
+      config.kind = kind;
+      config.group_where = p.Where(group);
+      for (const auto& [name, located] : base) {
+        config.params[name] = located.value;
+        config.where[name] = located.where;
+      }
+      for (size_t i = 0; i < axes.keys.size(); ++i) {
+        config.params[axes.keys[i]] = row[i].value;
+        config.where[axes.keys[i]] = row[i].where;
+        config.varying.push_back(axes.keys[i]);
+      }
+      for (const auto& spec : *specs) {
+        if (!config.params.contains(spec.name)) {
+          throw InputError(p.Where(group), gpath + "." + spec.name,
+                           "required parameter missing (set it in params:, grid:, zip: or "
+                           "defaults:)");
+        }
+      }
+      configs.push_back(std::move(config));
+    }
+    AppendJobs(configs, gpath, sweep);
+  }
+  return sweep;
+}
+
+Sweep LoadSweepFile(const std::string& path) { return ParseSweep(ReadFile(path), path); }
+
+}  // namespace labq
