@@ -27,6 +27,7 @@ Layout ReadLayout(const std::string& header, const std::string& file, int line_n
   // Rows have one word per header word except that "Area %" and "Power %" are
   // one number each and "Power (nW)" is one number.
   std::size_t column = 0;
+  bool seen_area = false;
   for (std::size_t k = 0; k < words.size(); ++k) {
     const std::string& w = words[k];
     if (w == "%" || (!w.empty() && w.front() == '(' && k > 0 && words[k - 1] == "Power")) {
@@ -36,7 +37,10 @@ Layout ReadLayout(const std::string& header, const std::string& file, int line_n
       }
       continue;
     }
-    if (w == "Area" && column == 2) layout.area = column;
+    if (w == "Area" && !seen_area) {
+      layout.area = column;
+      seen_area = true;
+    }
     ++column;
   }
   if (layout.leakage && layout.leakage_unit.empty()) {

@@ -1,7 +1,9 @@
 #pragma once
 /// `report_power` of Genus, RTL Compiler and Joules. Two families:
 ///  - legacy (Genus 15.x-18.x, RC): "Instance Cells Leakage/Dynamic/Total
-///    Power(nW)" per instance, unit in each column header;
+///    Power(nW)" per instance, unit in each column header (RC may print
+///    Internal, Net and Switching instead: Net is the switching part and its
+///    Switching column, internal + net, is read as dynamic);
 ///  - Joules engine (Genus 19.x+): "Power Unit: W" and either the Category
 ///    table (memory, register, ..., Subtotal) or the by-hierarchy table
 ///    ("Cells Pct_cells Leakage Internal Switching Total Lvl Instance").

@@ -21,6 +21,7 @@ struct Path {
 
 /// "Path 12:" at the start of a line opens a path in the current format.
 bool IsPathStart(std::string_view line) {
+  line = Trim(line);
   if (!StartsWith(line, "Path ")) return false;
   std::size_t i = 5;
   std::size_t digits = 0;
@@ -66,6 +67,7 @@ std::optional<std::string> BoxValueName(std::string_view label) {
       {"Path Delay", "path_delay"},
       {"Required Time", "required"},
       {"Launch Clock", "launch_clock_arrival"},
+      {"Capture Clock", "capture_clock_arrival"},
       {"Input Delay", "input_delay"},
       {"Output Delay", "output_delay"},
       {"Data Path", "data_path"},
@@ -197,7 +199,8 @@ Path ParseLegacyPath(const std::vector<std::string>& lines, std::size_t begin, s
                      const std::string& file) {
   Path path;
   std::string unit = "ps";
-  // The footer first: its unit applies to the table.
+  // The footer first: without a units line in the table, the slack's unit
+  // is the table's too.
   for (std::size_t i = begin; i < end; ++i) {
     const int line_no = static_cast<int>(i) + 1;
     std::string_view t = Trim(lines[i]);
@@ -290,10 +293,11 @@ Path ParseLegacyPath(const std::vector<std::string>& lines, std::size_t begin, s
       continue;
     }
     if (!arrival) continue;
-    if (Contains(t, "<<<") && !endpoint_arrival) endpoint_arrival = {{*arrival, line_no}};
-    // The setup/hold row after the endpoint adds the check time: not arrival.
-    if (!endpoint_arrival || endpoint_arrival->second == line_no)
-      last_arrival = {{*arrival, line_no}};
+    // The setup/hold row after the "<<<" endpoint adds the check time, so
+    // the endpoint row wins; without one (output ports) the last row does.
+    if (endpoint_arrival) continue;
+    if (Contains(t, "<<<")) endpoint_arrival = {{*arrival, line_no}};
+    last_arrival = {{*arrival, line_no}};
   }
   auto arrival = endpoint_arrival ? endpoint_arrival : last_arrival;
   if (arrival) {

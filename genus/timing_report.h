@@ -13,9 +13,14 @@
 namespace labq::genus {
 
 /// The first (worst) path is the result. values, in ns: "slack", "arrival"
-/// (data arrival at the endpoint), "required", "data_path", "launch_clock",
-/// "input_delay", "output_delay", "setup", "uncertainty", "capture_edge",
-/// "launch_edge", "path_delay" where the report has them; "path_count".
+/// (data arrival at the endpoint: Launch Clock + Input Delay + Data Path in
+/// the boxed format, the "<<<" row in the table format), "required",
+/// "data_path", "launch_clock_arrival", "capture_clock_arrival",
+/// "input_delay", "output_delay", "setup", "hold", "uncertainty",
+/// "capture_edge", "launch_edge", "path_delay" where the report has them;
+/// always "path_count". Genus path reports print no clock period, so there is
+/// no "clock_period" (report_qor has it). Times are ps unless the path header
+/// or slack line says otherwise.
 /// texts: "status" (MET, VIOLATED, UNCONSTRAINED), "startpoint", "endpoint",
 /// "group", "view", "launch_clock", "capture_clock", "check", header texts.
 /// rows: one per path, named by endpoint, with its slack/arrival/required.

@@ -1,1 +1,69 @@
-// pending
+#include "jobs/sim_job.h"
+
+#include <gtest/gtest.h>
+
+#include "common/file_util.h"
+#include "tests/job_runner.h"
+#include "tests/test_paths.h"
+
+namespace labq {
+namespace {
+
+using testing::DpuParams;
+using testing::MetricValue;
+using testing::RunJobForTest;
+
+TEST(SimJob, GeneratedDpuPassesInVerilator) {
+  testing::TempDir tmp;
+  auto c = RunJobForTest("sim", DpuParams({{"n", 8}, {"mode", "lsb"}, {"random_vectors", 50}}),
+                         tmp.path());
+  ASSERT_EQ(c.state, "done") << c.error;
+  EXPECT_EQ(MetricValue(c, "mismatches"), 0);
+  EXPECT_GT(MetricValue(c, "vectors"), 50);
+  EXPECT_EQ(MetricValue(c, "lint_clean"), 1);
+  const auto dir = tmp.path() / "job";
+  for (const char* file : {"dpu_8_lsb.v", "labq_tb.v", "vectors_a.hex", "command.sh",
+                           "job.json", "result.json", "simulate.stdout"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir / file)) << file;
+  }
+}
+
+TEST(SimJob, GeneratedDpuPassesInIcarus) {
+  testing::TempDir tmp;
+  auto c = RunJobForTest(
+      "sim", DpuParams({{"n", 5}, {"mode", "msb"}, {"simulator", "iverilog"}}), tmp.path());
+  ASSERT_EQ(c.state, "done") << c.error;
+  EXPECT_EQ(MetricValue(c, "mismatches"), 0);
+}
+
+/// A DPU that forgets to saturate in lsb mode must be caught.
+TEST(SimJob, LsbWithoutSaturationFailsVerification) {
+  testing::TempDir tmp;
+  const auto wrong = tmp.path() / "wrong.v";
+  WriteFileAtomically(wrong, R"(module DotProductUnit_4_lsb (
+    input wire clk,
+    input wire [31:0] a,
+    input wire [31:0] b,
+    output reg [7:0] y
+);
+  wire [17:0] sum = a[7:0] * b[7:0] + a[15:8] * b[15:8] + a[23:16] * b[23:16] + a[31:24] * b[31:24];
+  always @(posedge clk) y <= sum[7:0];
+endmodule
+)");
+  auto c = RunJobForTest(
+      "sim", DpuParams({{"n", 4}, {"mode", "lsb"}, {"rtl", wrong.string()}}), tmp.path());
+  EXPECT_EQ(c.state, "failed");
+  EXPECT_NE(c.error.find("verification failed"), std::string::npos) << c.error;
+  EXPECT_NE(c.error.find("LABQ_MISMATCH"), std::string::npos) << c.error;
+}
+
+TEST(SimJob, MissingUserRtlNamesTheFile) {
+  testing::TempDir tmp;
+  auto c = RunJobForTest(
+      "sim", DpuParams({{"n", 4}, {"mode", "full"}, {"rtl", "/nonexistent/dpu.v"}}), tmp.path());
+  EXPECT_EQ(c.state, "failed");
+  EXPECT_NE(c.error.find("/nonexistent/dpu.v"), std::string::npos) << c.error;
+}
+
+}  // namespace
+}  // namespace labq

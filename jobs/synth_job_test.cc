@@ -1,1 +1,82 @@
-// pending
+#include "jobs/synth_job.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "tests/job_runner.h"
+#include "tests/test_paths.h"
+
+namespace labq {
+namespace {
+
+using testing::DpuParams;
+using testing::MetricValue;
+using testing::RunJobForTest;
+
+TEST(SynthJob, AutoPeriodLandsOnTheCriticalPath) {
+  testing::TempDir tmp;
+  auto c = RunJobForTest("synth", DpuParams({{"n", 4}, {"mode", "msb"}}), tmp.path());
+  ASSERT_EQ(c.state, "done") << c.error;
+  const double period = MetricValue(c, "clock_period");
+  const double slack = MetricValue(c, "slack");
+  EXPECT_GT(period, 0.5);
+  EXPECT_GE(slack, 0);
+  EXPECT_LT(slack, 0.002);  // rounded up to a whole picosecond
+  EXPECT_GT(MetricValue(c, "area"), 0);
+  EXPECT_GT(MetricValue(c, "cell_count"), 10);
+  const double power = MetricValue(c, "power_total");
+  EXPECT_GT(power, 0);
+  EXPECT_NEAR(power,
+              MetricValue(c, "power_internal") + MetricValue(c, "power_switching") +
+                  MetricValue(c, "power_leakage"),
+              power * 1e-3);
+  const double ops = MetricValue(c, "ops");
+  EXPECT_NEAR(ops, 2 * 4 * 1e9 / period, ops * 1e-9);
+  EXPECT_NEAR(MetricValue(c, "ops_per_w"), ops / power, ops / power * 1e-9);
+  EXPECT_NEAR(MetricValue(c, "ops_per_mm2"), ops / (MetricValue(c, "area") * 1e-6),
+              MetricValue(c, "ops_per_mm2") * 1e-9);
+  EXPECT_EQ(c.texts["liberty"], "osu018");
+  for (const char* file : {"synth.ys", "abc.script", "sta.tcl", "stat.rpt", "netlist.v",
+                           "sta_checks.rpt", "sta_power.rpt", "command.sh"}) {
+    EXPECT_TRUE(std::filesystem::exists(tmp.path() / "job" / file)) << file;
+  }
+}
+
+TEST(SynthJob, TightFixedPeriodIsReportedAsViolated) {
+  testing::TempDir tmp;
+  auto c = RunJobForTest(
+      "synth", DpuParams({{"n", 4}, {"mode", "full"}, {"clock_period_ns", 0.2}}), tmp.path());
+  ASSERT_EQ(c.state, "done") << c.error;
+  EXPECT_DOUBLE_EQ(MetricValue(c, "clock_period"), 0.2);
+  EXPECT_LT(MetricValue(c, "slack"), 0);
+  EXPECT_EQ(MetricValue(c, "timing_met"), 0);
+  // f comes from the critical path, not the requested clock.
+  EXPECT_NEAR(MetricValue(c, "fmax"), 1e9 / (0.2 - MetricValue(c, "slack")), 1);
+}
+
+TEST(SynthJob, ToggleRateRaisesDynamicPower) {
+  testing::TempDir tmp_low, tmp_high;
+  auto low = RunJobForTest(
+      "synth", DpuParams({{"n", 2}, {"mode", "full"}, {"clock_period_ns", 5.0}, {"toggle_rate", 0.05}}),
+      tmp_low.path());
+  auto high = RunJobForTest(
+      "synth", DpuParams({{"n", 2}, {"mode", "full"}, {"clock_period_ns", 5.0}, {"toggle_rate", 0.5}}),
+      tmp_high.path());
+  ASSERT_EQ(low.state, "done") << low.error;
+  ASSERT_EQ(high.state, "done") << high.error;
+  EXPECT_GT(MetricValue(high, "power_switching"), 2 * MetricValue(low, "power_switching"));
+  EXPECT_NE(high.texts["power_activity"].find("0.5"), std::string::npos);
+}
+
+TEST(SynthJob, MissingLibertySaysWhereItLooked) {
+  testing::TempDir tmp;
+  auto c = RunJobForTest(
+      "synth", DpuParams({{"n", 2}, {"mode", "full"}, {"liberty", "/nonexistent/x.lib"}}),
+      tmp.path());
+  EXPECT_EQ(c.state, "failed");
+  EXPECT_NE(c.error.find("/nonexistent/x.lib"), std::string::npos) << c.error;
+}
+
+}  // namespace
+}  // namespace labq

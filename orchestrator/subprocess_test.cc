@@ -1,1 +1,77 @@
-// pending
+#include "orchestrator/subprocess.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include "common/text.h"
+#include "tests/test_paths.h"
+
+namespace labq {
+namespace {
+
+SubprocessSpec Spec(const testing::TempDir& tmp, std::vector<std::string> argv) {
+  SubprocessSpec spec;
+  spec.argv = std::move(argv);
+  spec.working_dir = tmp.path();
+  spec.stdout_path = tmp.path() / "out";
+  spec.stderr_path = tmp.path() / "err";
+  return spec;
+}
+
+TEST(Subprocess, RecordsExitCodeAndOutput) {
+  testing::TempDir tmp;
+  auto r = RunSubprocess(Spec(tmp, {"sh", "-c", "echo hello; echo oops >&2; exit 3"}));
+  EXPECT_EQ(r.end, SubprocessResult::End::kExited);
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(ReadFile((tmp.path() / "out").string()), "hello\n");
+  EXPECT_EQ(ReadFile((tmp.path() / "err").string()), "oops\n");
+}
+
+TEST(Subprocess, ArgumentsAreNotShellExpanded) {
+  testing::TempDir tmp;
+  auto r = RunSubprocess(Spec(tmp, {"echo", "$HOME; rm -rf /", "*"}));
+  ASSERT_TRUE(r.Succeeded());
+  EXPECT_EQ(ReadFile((tmp.path() / "out").string()), "$HOME; rm -rf / *\n");
+}
+
+TEST(Subprocess, ReportsTheKillingSignal) {
+  testing::TempDir tmp;
+  auto r = RunSubprocess(Spec(tmp, {"sh", "-c", "kill -SEGV $$"}));
+  EXPECT_EQ(r.end, SubprocessResult::End::kSignaled);
+  EXPECT_EQ(r.signal, SIGSEGV);
+  EXPECT_NE(r.Describe().find("signal 11"), std::string::npos);
+}
+
+TEST(Subprocess, TimeoutKillsTheWholeProcessGroup) {
+  testing::TempDir tmp;
+  // The grandchild writes its pid, then both sleep; the timeout must end both.
+  auto spec = Spec(tmp, {"sh", "-c", "sleep 30 & echo $! > grandchild; wait"});
+  spec.timeout = std::chrono::milliseconds(300);
+  auto r = RunSubprocess(spec);
+  EXPECT_EQ(r.end, SubprocessResult::End::kTimedOut);
+  EXPECT_LT(r.seconds, 10);
+  const int grandchild = std::stoi(ReadFile((tmp.path() / "grandchild").string()));
+  // Reaped by init or still a zombie at worst: it must not be running sleep.
+  const auto status = "/proc/" + std::to_string(grandchild) + "/stat";
+  if (std::filesystem::exists(status)) {
+    const std::string stat = ReadFile(status);
+    EXPECT_NE(stat.find(") Z"), std::string::npos) << stat;
+  }
+}
+
+TEST(Subprocess, MissingProgramIsNotStartedWithAReason) {
+  testing::TempDir tmp;
+  auto r = RunSubprocess(Spec(tmp, {"labq-no-such-tool"}));
+  EXPECT_EQ(r.end, SubprocessResult::End::kNotStarted);
+  EXPECT_NE(r.error.find("labq-no-such-tool"), std::string::npos);
+}
+
+TEST(Subprocess, CancelFlagStopsTheProcess) {
+  testing::TempDir tmp;
+  std::atomic<bool> cancel{false};
+  auto r = RunSubprocess(Spec(tmp, {"sleep", "30"}), &cancel, [&](int) { cancel = true; });
+  EXPECT_EQ(r.end, SubprocessResult::End::kCancelled);
+}
+
+}  // namespace
+}  // namespace labq

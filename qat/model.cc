@@ -73,7 +73,7 @@ class CnnNet : public QatNet {
   Tensor Body(const Tensor& input, Precision p, const std::vector<Tensor>& w) override {
     Tensor x = input;
     for (std::size_t i = 0; i < convs_.size(); ++i) {
-      x = torch::relu_(bns_[i]->forward(convs_[i]->forward(x, w[i]), p));
+      x = bns_[i]->forward(convs_[i]->forward(x, w[i]), p).relu_();
       if (i % 2 == 1) x = torch::max_pool2d(x, 2);
     }
     return fc_->forward(x.flatten(1));
@@ -116,12 +116,12 @@ class ResNet20 : public QatNet {
     auto conv_bn = [&](int i, const Tensor& x) {
       return bns_[i]->forward(convs_[i]->forward(x, w[i]), p);
     };
-    Tensor x = torch::relu_(conv_bn(0, input));
+    Tensor x = conv_bn(0, input).relu_();
     for (const Block& b : blocks_) {
-      Tensor out = torch::relu_(conv_bn(b.conv1, x));
+      Tensor out = conv_bn(b.conv1, x).relu_();
       out = conv_bn(b.conv1 + 1, out);
       out = out + (b.shortcut >= 0 ? conv_bn(b.shortcut, x) : x);
-      x = torch::relu_(out);
+      x = out.relu_();
     }
     x = torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
     return fc_->forward(x);

@@ -82,7 +82,7 @@ class QatNet : public torch::nn::Module {
                                      const std::vector<Precision>& precisions);
 
   const std::vector<QConv2d>& convs() const { return convs_; }
-  const std::vector<SwitchableBatchNorm>& bns() const { return bns_; }
+  std::vector<SwitchableBatchNorm>& bns() { return bns_; }
   void SetBnMode(BnMode mode);
   /// One k per conv (size must match), plus the rule and scale granularity.
   void SetQuantization(const std::vector<int>& k, Rule rule, bool per_channel);

@@ -1,1 +1,145 @@
-// pending
+#include "results/result_store.h"
+
+#include <gtest/gtest.h>
+
+#include "common/error.h"
+#include "tests/test_paths.h"
+
+namespace labq {
+namespace {
+
+Sweep Chain() {
+  Sweep s;
+  s.name = "chain";
+  s.jobs = {{"a", "sim", "g", {{"n", 1}}, {}},
+            {"b", "synth", "g", {{"n", 1}}, {"a"}},
+            {"c", "synth", "g", {{"n", 2}}, {"b"}},
+            {"d", "sim", "g", {{"n", 3}}, {}}};
+  return s;
+}
+
+TEST(ResultStore, ClaimsOnlyJobsWhoseDependenciesAreDone) {
+  testing::TempDir tmp;
+  ResultStore store((tmp.path() / "r.db").string());
+  const int64_t id = store.AddSweep(Chain());
+  auto first = store.ClaimRunnable(id, "/w");
+  auto second = store.ClaimRunnable(id, "/w");
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(first->name, "a");
+  EXPECT_EQ(second->name, "d");
+  EXPECT_EQ(first->state, "running");
+  EXPECT_EQ(first->attempts, 1);
+  EXPECT_EQ(first->workdir, "/w/chain-" + std::to_string(id) + "/a");
+  EXPECT_FALSE(store.ClaimRunnable(id, "/w"));  // b waits for a
+  store.FinishJob(first->id, {"done", nlohmann::json::array(), 0, std::nullopt, "", 1.0,
+                              {{"area", 12.5, "um^2"}}, {{"liberty", "osu018"}}});
+  auto third = store.ClaimRunnable(id, "/w");
+  ASSERT_TRUE(third);
+  EXPECT_EQ(third->name, "b");
+}
+
+TEST(ResultStore, FailureSkipsTheWholeChainWithAReason) {
+  testing::TempDir tmp;
+  ResultStore store((tmp.path() / "r.db").string());
+  const int64_t id = store.AddSweep(Chain());
+  auto a = store.ClaimRunnable(id, "/w");
+  JobCompletion failed;
+  failed.state = "failed";
+  failed.error = "boom";
+  store.FinishJob(a->id, failed);
+  auto d = store.ClaimRunnable(id, "/w");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->name, "d");
+  auto counts = store.Counts(id);
+  EXPECT_EQ(counts.Count("skipped"), 2);
+  auto c = store.FindJob("c", id);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->state, "skipped");
+  EXPECT_EQ(c->error, "dependency b did not finish");
+}
+
+TEST(ResultStore, MetricsAndStateSurviveReopening) {
+  testing::TempDir tmp;
+  const std::string path = (tmp.path() / "r.db").string();
+  int64_t job_id = 0;
+  {
+    ResultStore store(path);
+    const int64_t id = store.AddSweep(Chain());
+    auto a = store.ClaimRunnable(id, "/w");
+    job_id = a->id;
+    store.FinishJob(job_id, {"done", nlohmann::json::array({{"yosys", "-s", "synth.ys"}}), 0,
+                             std::nullopt, "", 2.5, {{"power_total", 1e-3, "W"}}, {}});
+  }
+  ResultStore reopened(path);
+  auto job = reopened.Job(job_id);
+  ASSERT_TRUE(job);
+  EXPECT_EQ(job->state, "done");
+  EXPECT_EQ(job->argv[0][0], "yosys");
+  auto metrics = reopened.Metrics(job_id);
+  ASSERT_EQ(metrics.size(), 1u);
+  EXPECT_EQ(metrics[0].name, "power_total");
+  EXPECT_DOUBLE_EQ(metrics[0].value, 1e-3);
+  EXPECT_EQ(metrics[0].unit, "W");
+}
+
+TEST(ResultStore, RetryReplacesEarlierMetrics) {
+  testing::TempDir tmp;
+  ResultStore store((tmp.path() / "r.db").string());
+  const int64_t id = store.AddSweep(Chain());
+  auto a = store.ClaimRunnable(id, "/w");
+  store.FinishJob(a->id, {"failed", {}, 1, std::nullopt, "x", 1, {{"m", 1, "count"}}, {}});
+  store.FinishJob(a->id, {"done", {}, 0, std::nullopt, "", 1, {{"m", 2, "count"}}, {}});
+  auto metrics = store.Metrics(a->id);
+  ASSERT_EQ(metrics.size(), 1u);
+  EXPECT_EQ(metrics[0].value, 2);
+}
+
+TEST(ResultStore, FindsSweepsByNameOrId) {
+  testing::TempDir tmp;
+  ResultStore store((tmp.path() / "r.db").string());
+  const int64_t first = store.AddSweep(Chain());
+  const int64_t second = store.AddSweep(Chain());
+  EXPECT_EQ(store.FindSweep("chain")->id, second);
+  EXPECT_EQ(store.FindSweep(std::to_string(first))->id, first);
+  EXPECT_FALSE(store.FindSweep("nope"));
+}
+
+TEST(ResultStore, UnknownDependencyIsRejectedWithoutPartialWrites) {
+  testing::TempDir tmp;
+  ResultStore store((tmp.path() / "r.db").string());
+  Sweep bad = Chain();
+  bad.jobs[1].depends_on = {"zzz"};
+  EXPECT_THROW(store.AddSweep(bad), Error);
+  EXPECT_TRUE(store.Sweeps().empty());
+}
+
+TEST(ResultStore, NewerSchemaIsRefused) {
+  testing::TempDir tmp;
+  const std::string path = (tmp.path() / "r.db").string();
+  { ResultStore store(path); }
+  {
+    sql::Database db(path);
+    db.Exec("PRAGMA user_version = 999");
+  }
+  EXPECT_THROW(ResultStore{path}, Error);
+}
+
+TEST(ResultStore, GarbageFileIsAClearError) {
+  testing::TempDir tmp;
+  const auto path = tmp.path() / "r.db";
+  {
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    std::fputs("this is not a database, just text that is long enough to look like a header",
+               f);
+    std::fclose(f);
+  }
+  try {
+    ResultStore store(path.string());
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(path.string()), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace labq

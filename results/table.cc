@@ -24,7 +24,7 @@ TableFormat ParseTableFormat(const std::string& name) {
 std::string RenderText(const Table& table) {
   std::vector<size_t> widths(table.headers.size(), 0);
   auto measure = [&](const std::vector<std::string>& row) {
-    for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
+    for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {  // newlines print as spaces
       widths[i] = std::max(widths[i], row[i].size());
     }
   };
@@ -33,7 +33,8 @@ std::string RenderText(const Table& table) {
   auto line = [&](const std::vector<std::string>& row) {
     std::string out;
     for (size_t i = 0; i < widths.size(); ++i) {
-      const std::string cell = i < row.size() ? row[i] : "";
+      std::string cell = i < row.size() ? row[i] : "";
+      std::replace(cell.begin(), cell.end(), '\n', ' ');
       if (i) out += "  ";
       // Numbers right-aligned, words left-aligned.
       const bool numeric = !cell.empty() && (std::isdigit(static_cast<unsigned char>(cell[0])) ||

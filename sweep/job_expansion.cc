@@ -30,26 +30,28 @@ SourceLocation WhereOf(const ExpandedConfig& config, const std::string& key) {
   return config.group_where;
 }
 
-void CheckDpu(const ExpandedConfig& config, const std::string& group_path) {
+std::string KeyOf(const ExpandedConfig& config, const std::string& key) {
+  auto it = config.key_path.find(key);
+  return it == config.key_path.end() ? key : it->second;
+}
+
+void CheckDpu(const ExpandedConfig& config) {
   const int n = config.params["n"].get<int>();
   const int m = config.params["input_bits"].get<int>();
   const int out = config.params["out_bits"].get<int>();
   const std::string mode = config.params["mode"].get<std::string>();
   const int full = FullOutputBits(n, m);
   if (mode == "msb" && out > full) {
-    throw InputError(WhereOf(config, "out_bits"), group_path + ".out_bits",
+    throw InputError(WhereOf(config, "out_bits"), KeyOf(config, "out_bits"),
                      std::to_string(out) + " exceeds the exact output width " +
                          std::to_string(full) + " of N=" + std::to_string(n) +
                          ", M=" + std::to_string(m));
   }
   if (mode == "lsb" && out >= full) {
-    throw InputError(WhereOf(config, "out_bits"), group_path + ".out_bits",
+    throw InputError(WhereOf(config, "out_bits"), KeyOf(config, "out_bits"),
                      std::to_string(out) + " leaves nothing to saturate: the exact output of N=" +
                          std::to_string(n) + ", M=" + std::to_string(m) + " has " +
                          std::to_string(full) + " bits (use mode: full)");
-  }
-  if (config.params["flow"] == "genus" && config.params["liberty"].is_string()) {
-    // Genus reads the same liberty; nothing more to check here.
   }
 }
 
@@ -66,7 +68,7 @@ int FullOutputBits(int n, int input_bits) {
   return 2 * input_bits + log2n;
 }
 
-void AppendJobs(const std::vector<ExpandedConfig>& configs, const std::string& group_path,
+void AppendJobs(const std::vector<ExpandedConfig>& configs,
                 Sweep& sweep) {
   std::set<std::string> names;
   for (const auto& job : sweep.jobs) names.insert(job.name);
@@ -82,7 +84,7 @@ void AppendJobs(const std::vector<ExpandedConfig>& configs, const std::string& g
   for (const auto& config : configs) {
     const std::string label = Label(config);
     if (config.kind == "dpu" || config.kind == "sim" || config.kind == "synth") {
-      CheckDpu(config, group_path);
+      CheckDpu(config);
       std::string verify_name;
       const bool verify =
           config.kind == "sim" || (config.kind == "dpu" && config.params["verify"].get<bool>());

@@ -19,6 +19,7 @@ struct ExpandedConfig {
   SourceLocation group_where;
   nlohmann::json params = nlohmann::json::object();
   std::map<std::string, SourceLocation> where;  ///< where each value was written
+  std::map<std::string, std::string> key_path;  ///< under which key (groups[0].grid.n)
   std::vector<std::string> varying;             ///< grid/zip keys, in order
 };
 
@@ -27,7 +28,7 @@ int FullOutputBits(int n, int input_bits);
 
 /// Applies cross-parameter checks and appends the group's jobs to `sweep`.
 /// Throws InputError pointing at the offending value.
-void AppendJobs(const std::vector<ExpandedConfig>& configs, const std::string& group_path,
+void AppendJobs(const std::vector<ExpandedConfig>& configs,
                 Sweep& sweep);
 
 }  // namespace labq

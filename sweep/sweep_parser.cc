@@ -108,6 +108,7 @@ class Parser {
 struct Located {
   json value;
   SourceLocation where;
+  std::string key_path;  ///< e.g. groups[0].grid.n
 };
 using LocatedParams = std::map<std::string, Located>;
 
@@ -158,7 +159,7 @@ GroupAxes ExpandAxes(const Parser& p, const YAML::Node& group, const std::string
       if (entry.second.size() == 0) p.Fail(entry.second, path, "is an empty list");
       std::vector<Located> values;
       for (const auto& item : entry.second) {
-        values.push_back({CheckValue(p, specs, kind, path, name, item), p.Where(item)});
+        values.push_back({CheckValue(p, specs, kind, path, name, item), p.Where(item), path});
       }
       axes.keys.push_back(name);
       out.push_back(std::move(values));
@@ -250,7 +251,7 @@ Sweep ParseSweep(const std::string& text, const std::string& file) {
         if (!checked.error.empty()) p.Fail(entry.second, path, checked.error);
       }
       if (!known) p.Fail(entry.first, path, "is not a parameter of any job kind");
-      defaults[name] = {p.ToJson(entry.second, path), p.Where(entry.second)};
+      defaults[name] = {p.ToJson(entry.second, path), p.Where(entry.second), path};
     }
   }
 
@@ -284,7 +285,9 @@ Sweep ParseSweep(const std::string& text, const std::string& file) {
     // Precedence: schema default < sweep defaults < group params < grid/zip.
     LocatedParams base;
     for (const auto& spec : *specs) {
-      if (!spec.default_value.is_null()) base[spec.name] = {spec.default_value, {}};
+      if (!spec.default_value.is_null()) {
+        base[spec.name] = {spec.default_value, {}, gpath + "." + spec.name};
+      }
     }
     for (const auto& [name, located] : defaults) {
       if (FindParam(*specs, name)) base[name] = located;
@@ -296,7 +299,7 @@ Sweep ParseSweep(const std::string& text, const std::string& file) {
       for (const auto& entry : params) {
         const std::string name = entry.first.Scalar();
         base[name] = {CheckValue(p, *specs, kind, ppath + "." + name, name, entry.second),
-                      p.Where(entry.second)};
+                      p.Where(entry.second), ppath + "." + name};
         fixed.insert(name);
       }
     }
@@ -311,10 +314,12 @@ Sweep ParseSweep(const std::string& text, const std::string& file) {
       for (const auto& [name, located] : base) {
         config.params[name] = located.value;
         config.where[name] = located.where;
+        config.key_path[name] = located.key_path;
       }
       for (size_t i = 0; i < axes.keys.size(); ++i) {
         config.params[axes.keys[i]] = row[i].value;
         config.where[axes.keys[i]] = row[i].where;
+        config.key_path[axes.keys[i]] = row[i].key_path;
         config.varying.push_back(axes.keys[i]);
       }
       for (const auto& spec : *specs) {
@@ -326,7 +331,7 @@ Sweep ParseSweep(const std::string& text, const std::string& file) {
       }
       configs.push_back(std::move(config));
     }
-    AppendJobs(configs, gpath, sweep);
+    AppendJobs(configs, sweep);
   }
   return sweep;
 }

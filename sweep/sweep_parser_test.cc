@@ -1,1 +1,341 @@
-// pending
+#include "sweep/sweep_parser.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "common/error.h"
+#include "tests/test_paths.h"
+
+namespace labq {
+namespace {
+
+TEST(SweepParser, LabPartOneExpandsToVerifyAndSynthPerConfiguration) {
+  Sweep sweep = LoadSweepFile(testing::SourceDir() + "/configs/lab2_part1.yaml");
+  EXPECT_EQ(sweep.name, "lab2_part1");
+  ASSERT_EQ(sweep.jobs.size(), 12u);
+  std::set<std::pair<int, std::string>> configs;
+  for (size_t i = 0; i < sweep.jobs.size(); i += 2) {
+    const JobSpec& verify = sweep.jobs[i];
+    const JobSpec& synth = sweep.jobs[i + 1];
+    EXPECT_EQ(verify.kind, "sim");
+    EXPECT_EQ(synth.kind, "synth");
+    ASSERT_EQ(synth.depends_on.size(), 1u);
+    EXPECT_EQ(synth.depends_on[0], verify.name);
+    EXPECT_EQ(synth.params["input_bits"], 8);
+    EXPECT_EQ(synth.params["liberty"], "osu018");
+    EXPECT_EQ(synth.params["clock_period_ns"], "auto");
+    configs.insert({synth.params["n"].get<int>(), synth.params["mode"].get<std::string>()});
+  }
+  std::set<std::pair<int, std::string>> expected = {{8, "full"},   {8, "msb"},   {8, "lsb"},
+                                                    {128, "full"}, {128, "msb"}, {128, "lsb"}};
+  EXPECT_EQ(configs, expected);
+  EXPECT_EQ(sweep.jobs[0].name, "dpu_8_full.verify");
+  EXPECT_EQ(sweep.jobs[1].name, "dpu_8_full.synth");
+}
+
+TEST(SweepParser, ZipPairsListsElementWiseAndCombinesWithGrid) {
+  Sweep sweep = ParseSweep(R"(name: z
+groups:
+  - name: g
+    kind: synth
+    grid:
+      mode: [full, msb]
+    zip:
+      n: [4, 16, 64]
+      clock_period_ns: [2.0, 3.0, 5.5]
+)",
+                           "z.yaml");
+  ASSERT_EQ(sweep.jobs.size(), 6u);
+  EXPECT_EQ(sweep.jobs[0].params["n"], 4);
+  EXPECT_EQ(sweep.jobs[0].params["clock_period_ns"], 2.0);
+  EXPECT_EQ(sweep.jobs[2].params["n"], 64);
+  EXPECT_EQ(sweep.jobs[2].params["clock_period_ns"], 5.5);
+  EXPECT_EQ(sweep.jobs[3].params["mode"], "msb");
+  EXPECT_TRUE(sweep.jobs[0].depends_on.empty());
+}
+
+TEST(SweepParser, PrecedenceIsSchemaThenDefaultsThenParamsThenGrid) {
+  Sweep sweep = ParseSweep(R"(name: p
+defaults:
+  input_bits: 4
+  random_vectors: 7
+groups:
+  - name: g
+    kind: sim
+    params: {n: 2, random_vectors: 9}
+    grid: {mode: [full]}
+)",
+                           "p.yaml");
+  ASSERT_EQ(sweep.jobs.size(), 1u);
+  const auto& params = sweep.jobs[0].params;
+  EXPECT_EQ(params["input_bits"], 4);
+  EXPECT_EQ(params["random_vectors"], 9);
+  EXPECT_EQ(params["simulator"], "verilator");
+}
+
+TEST(SweepParser, QuotedNumbersStayStrings) {
+  EXPECT_THROW(ParseSweep("name: q\ngroups:\n  - {name: g, kind: sim, params: {n: \"8\", mode: "
+                          "full}}\n",
+                          "q.yaml"),
+               InputError);
+}
+
+TEST(SweepParser, QatGroupSharesOnePretrainJob) {
+  Sweep sweep = ParseSweep(R"(name: t
+groups:
+  - name: qat
+    kind: qat
+    params: {epochs: 1, train_limit: 100}
+    grid: {mode: [fp, q8, q4, nested]}
+)",
+                           "t.yaml");
+  ASSERT_EQ(sweep.jobs.size(), 5u);
+  EXPECT_EQ(sweep.jobs[0].kind, "pretrain");
+  for (size_t i = 1; i < sweep.jobs.size(); ++i) {
+    EXPECT_EQ(sweep.jobs[i].kind, "qat");
+    EXPECT_EQ(sweep.jobs[i].depends_on, std::vector<std::string>{sweep.jobs[0].name});
+  }
+}
+
+struct MalformedCase {
+  const char* file;
+  const char* text;
+  const char* message;
+};
+
+/// Each malformed sweep and the exact message a user sees.
+const MalformedCase kMalformed[] = {
+    {"m01.yaml",
+     R"yaml(name: x
+groups:
+  - name: dpu
+    kind: dpu
+    params:
+      n: 8
+      mode: lbs
+)yaml",
+     "m01.yaml:7:13: groups[0].params.mode: 'lbs' is not one of full, msb, lsb"},
+    {"m02.yaml",
+     R"yaml(name: x
+groups:
+  - name: dpu
+    kind: dpu
+    params: {n: 8, mode: full, colour: red}
+)yaml",
+     "m02.yaml:5:40: groups[0].params.colour: unknown parameter for kind dpu (known: n, input_bits, mode, out_bits, clock_period_ns, liberty, flow, simulator, random_vectors, seed, verify, toggle_rate, input_delay_ns, output_delay_ns, rtl, timeout_s, genus_path, genus_effort, genus_hook)"},
+    {"m03.yaml",
+     R"yaml(name: x
+groups:
+  - name: dpu
+    kind: dpu
+    grid:
+      n: [8, 2048]
+      mode: [full]
+)yaml",
+     "m03.yaml:6:14: groups[0].grid.n: 2048 is out of range 1…1024"},
+    {"m04.yaml",
+     R"yaml(name: x
+groups:
+  - name: dpu
+    kind: dpu
+    grid:
+      n: [8]
+      mode: [full
+)yaml",
+     "m04.yaml:8:1: YAML syntax error: end of sequence flow not found"},
+    {"m05.yaml",
+     R"yaml(groups:
+  - name: dpu
+    kind: dpu
+)yaml",
+     "m05.yaml:1:1: name: missing: every sweep needs a name"},
+    {"m06.yaml",
+     R"yaml(name: x
+groups: []
+)yaml",
+     "m06.yaml:2:9: groups: must be a non-empty list of groups"},
+    {"m07.yaml",
+     R"yaml(name: x
+groups:
+  - name: dpu
+    kind: fpga
+)yaml",
+     "m07.yaml:4:11: groups[0].kind: 'fpga' is not one of dpu, qat, sim, synth"},
+    {"m08.yaml",
+     R"yaml(name: x
+groups:
+  - name: dpu
+    kind: dpu
+    params: {mode: full}
+)yaml",
+     "m08.yaml:3:5: groups[0].n: required parameter missing (set it in params:, grid:, zip: or defaults:)"},
+    {"m09.yaml",
+     R"yaml(name: x
+groups:
+  - name: dpu
+    kind: dpu
+    params: {n: 8, mode: full, clock_period_ns: -2}
+)yaml",
+     "m09.yaml:5:49: groups[0].params.clock_period_ns: -2 is out of range 0.001…1000000"},
+    {"m10.yaml",
+     R"yaml(name: x
+groups:
+  - name: dpu
+    kind: dpu
+    params: {n: 8, mode: full, liberty: "lib; rm -rf ~"}
+)yaml",
+     "m10.yaml:5:41: groups[0].params.liberty: 'lib; rm -rf ~' is not a safe path (letters, digits and / . _ - + only) or one of osu018, nangate45, sky130"},
+    {"m11.yaml",
+     R"yaml(name: x
+groups:
+  - name: dpu
+    kind: dpu
+    zip:
+      n: [8, 16]
+      mode: [full]
+)yaml",
+     "m11.yaml:7:13: groups[0].zip.mode: has 1 values but the first zip list has 2 (zip pairs lists element by element)"},
+    {"m12.yaml",
+     R"yaml(name: x
+groups:
+  - name: dpu
+    kind: dpu
+    params: {n: 8}
+    grid:
+      n: [16]
+      mode: [full]
+)yaml",
+     "m12.yaml:7:7: groups[0].grid.n: is set more than once in this group (params/grid/zip)"},
+    {"m13.yaml",
+     R"yaml(name: x
+groups:
+  - name: dpu
+    kind: dpu
+    params: {n: 8, mode: msb, out_bits: 20}
+)yaml",
+     "m13.yaml:5:41: groups[0].params.out_bits: 20 exceeds the exact output width 19 of N=8, M=8"},
+    {"m14.yaml",
+     R"yaml(name: x
+nmae: y
+groups:
+  - name: dpu
+    kind: dpu
+    params: {n: 8, mode: full}
+)yaml",
+     "m14.yaml:2:1: nmae: unknown key (expected one of name, description, defaults, groups)"},
+    {"m15.yaml",
+     R"yaml(name: x
+groups:
+  - name: dpu
+    kind: dpu
+    params: {n: 8.5, mode: full}
+)yaml",
+     "m15.yaml:5:17: groups[0].params.n: 8.5 is not an integer"},
+    {"m16.yaml",
+     R"yaml(name: x
+groups:
+  - name: dpu
+    kind: dpu
+    params: {n: 8, mode: full}
+  - name: dpu
+    kind: dpu
+    params: {n: 16, mode: full}
+)yaml",
+     "m16.yaml:6:11: groups[1].name: 'dpu' names two groups"},
+    {"m17.yaml",
+     R"yaml(name: x
+groups:
+  - name: dpu
+    kind: dpu
+    params: {n: 8, mode: lsb, out_bits: 19}
+)yaml",
+     "m17.yaml:5:41: groups[0].params.out_bits: 19 leaves nothing to saturate: the exact output of N=8, M=8 has 19 bits (use mode: full)"},
+    {"m18.yaml",
+     R"yaml(name: x
+defaults:
+  input_bits: 40
+groups:
+  - name: dpu
+    kind: dpu
+    params: {n: 8, mode: full}
+)yaml",
+     "m18.yaml:3:15: defaults.input_bits: 40 is out of range 2…16"},
+    {"m19.yaml",
+     R"yaml(name: "bad name!"
+groups:
+  - name: dpu
+    kind: dpu
+    params: {n: 8, mode: full}
+)yaml",
+     "m19.yaml:1:7: name: 'bad name!' is not a name (a letter, then letters, digits, _ . -; at most 64)"},
+    {"m20.yaml",
+     R"yaml(name: x
+groups:
+  - name: dpu
+    kind: dpu
+    grid:
+      n: 8
+      mode: [full]
+)yaml",
+     "m20.yaml:6:10: groups[0].grid.n: must be a list of values"},
+    {"m21.yaml",
+     R"yaml(name: x
+groups:
+  - name: dpu
+    kind: dpu
+    params: {n: 8, mode: full, n: 16}
+)yaml",
+     "m21.yaml:5:32: groups[0].params.n: duplicate key"},
+    {"m22.yaml",
+     R"yaml()yaml",
+     "m22.yaml:1:1: the sweep file is empty"},
+    {"m23.yaml",
+     R"yaml(name: x
+groups:
+  - name: dpu
+    kind: dpu
+    params: {n: 8, mode: full, liberty: /tmp/x.v}
+)yaml",
+     "m23.yaml:5:41: groups[0].params.liberty: '/tmp/x.v' is not one of osu018, nangate45, sky130 nor a .lib/.lib.gz path"},
+    {"m24.yaml",
+     R"yaml(name: x
+groups:
+  - name: dpu
+    kind: dpu
+    params: {n: 8, mode: full, clock_period_ns: fast}
+)yaml",
+     "m24.yaml:5:49: groups[0].params.clock_period_ns: 'fast' is not a number or one of auto"},
+    {"m25.yaml",
+     R"yaml(name: x
+groups:
+  - name: q
+    kind: qat
+    params: {mode: nested, epochs: 31}
+)yaml",
+     "m25.yaml:5:36: groups[0].params.epochs: 31 is out of range 0…30"},
+};
+
+TEST(SweepParser, MalformedFilesGiveExactMessages) {
+  for (const auto& c : kMalformed) {
+    SCOPED_TRACE(c.file);
+    try {
+      ParseSweep(c.text, c.file);
+      ADD_FAILURE() << "accepted a malformed sweep";
+    } catch (const InputError& e) {
+      EXPECT_EQ(std::string(e.what()), c.message);
+    }
+  }
+}
+
+TEST(SweepParser, MissingFileNamesIt) {
+  try {
+    LoadSweepFile("/nonexistent/sweep.yaml");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/sweep.yaml"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace labq

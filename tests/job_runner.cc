@@ -1,0 +1,44 @@
+#include "tests/job_runner.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "orchestrator/job_execution.h"
+#include "sweep/param_schema.h"
+
+namespace labq::testing {
+
+JobCompletion RunJobForTest(const std::string& kind, const nlohmann::json& params,
+                            const std::filesystem::path& dir) {
+  JobRecord job;
+  job.id = 1;
+  job.sweep_name = "test";
+  job.name = "job";
+  job.kind = kind;
+  job.params = params;
+  job.attempts = 1;
+  job.workdir = (dir / "job").string();
+  ExecutionEnvironment env;
+  env.stage_dir = dir / ".stage";
+  return ExecuteJob(job, env);
+}
+
+double MetricValue(const JobCompletion& completion, const std::string& name) {
+  for (const auto& m : completion.metrics) {
+    if (m.name == name) return m.value;
+  }
+  ADD_FAILURE() << "no metric " << name;
+  return std::nan("");
+}
+
+nlohmann::json DpuParams(const nlohmann::json& overrides) {
+  nlohmann::json params = nlohmann::json::object();
+  for (const auto& spec : *ParamsForGroupKind("dpu")) {
+    if (!spec.default_value.is_null()) params[spec.name] = spec.default_value;
+  }
+  params.update(overrides);
+  return params;
+}
+
+}  // namespace labq::testing
