@@ -7,6 +7,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/lab2_export.h"
 #include "cli/progress_printer.h"
 #include "common/error.h"
 #include "common/file_util.h"
@@ -250,6 +251,16 @@ int RunLabq(int argc, char** argv) {
   export_csv->add_option("--out", out, "output file")->required();
   export_csv->add_option("--table", csv_table, "dpu");
 
+  Lab2Student student;
+  std::string out_dir;
+  auto* export_lab2 = export_cmd->add_subcommand("lab2", "the lab's Verilog files and tarballs");
+  export_lab2->add_option("--sweep", sweep, "sweep name or id")->required();
+  export_lab2->add_option("--uid", student.uid, "student UID")->required();
+  export_lab2->add_option("--last", student.last, "last name")->required();
+  export_lab2->add_option("--first", student.first, "first name")->required();
+  export_lab2->add_option("--pin", student.pin, "PIN")->required();
+  export_lab2->add_option("--out", out_dir, "output folder")->required();
+
   std::string tool, kind;
   auto* parse = app.add_subcommand("parse", "print what a parser reads from a tool report");
   parse->add_option("tool", tool, "genus|yosys|opensta")->required();
@@ -272,6 +283,11 @@ int RunLabq(int argc, char** argv) {
     if (*show) return CmdShow(db, job_name, sweep);
     if (*table) return CmdTable(db, which, sweep, format);
     if (*export_csv) return CmdExportCsv(db, csv_table, sweep, out);
+    if (*export_lab2) {
+      ResultStore store(db);
+      std::cout << ExportLab2(store, *SweepIdOrAll(store, sweep), student, out_dir);
+      return 0;
+    }
     if (*parse) return CmdParse(tool, kind, file, format);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "labq: %s\n", e.what());

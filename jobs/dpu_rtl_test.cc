@@ -36,8 +36,8 @@ TEST(DpuRtl, LintCleanUnderVerilatorWall) {
       SCOPED_TRACE(d.ModuleName());
       WriteFileAtomically(tmp.path() / d.FileName(), RenderDpuVerilog(d));
       SubprocessSpec spec;
-      spec.argv = {"verilator", "--lint-only", "-Wall", "--top-module", d.ModuleName(),
-                   d.FileName()};
+      spec.argv = {"verilator",    "--lint-only",  "-Wall",
+                   "--top-module", d.ModuleName(), d.FileName()};
       spec.working_dir = tmp.path();
       spec.stdout_path = tmp.path() / "lint.out";
       spec.stderr_path = tmp.path() / "lint.err";

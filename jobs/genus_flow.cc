@@ -1,14 +1,182 @@
 #include "jobs/genus_flow.h"
 
+#include <cmath>
+#include <regex>
+#include <sstream>
+
+#include "common/file_util.h"
+#include "common/text.h"
+#include "genus/report_kind.h"
+#include "jobs/dpu_design.h"
+#include "jobs/liberty.h"
+#include "jobs/sim_job.h"
+#include "jobs/template_render.h"
+#include "labq_genus_templates.h"
+#include "results/dpu_metrics.h"
+
 namespace labq {
+namespace {
+
+/// The relaxed clock of the first pass when the sweep asks for `auto`.
+constexpr double kProbePeriodNs = 1000.0;
+
+std::string FormatNs(double ns) {
+  std::ostringstream out;
+  out.precision(6);
+  out << ns;
+  return out.str();
+}
+
+/// Paths go into TCL unquoted; only plain characters may reach it.
+void RequireTclSafe(const std::string& what, const std::string& path) {
+  static const std::regex safe("[A-Za-z0-9_./+-]+");
+  if (!std::regex_match(path, safe)) {
+    throw JobFailed(what + " '" + path +
+                    "' has characters that are not safe in a TCL script (use letters, digits and "
+                    "/ . _ - + only)");
+  }
+}
+
+/// Genus says so in its log when no licence could be checked out; that is
+/// worth a retry later, unlike a script error.
+bool LogShowsLicenceFailure(const std::filesystem::path& dir) {
+  static const std::regex licence(
+      R"((could not|cannot|failed to|unable to) (check ?out|checkout|obtain)[^\n]*licen[cs]e|licen[cs]e[^\n]*(not available|unavailable|checkout failed))",
+      std::regex::icase);
+  for (const char* name : {"genus.stdout", "genus_logs/genus.log"}) {
+    std::error_code ec;
+    if (!std::filesystem::exists(dir / name, ec)) continue;
+    if (std::regex_search(ReadFile((dir / name).string()), licence)) return true;
+  }
+  return false;
+}
+
+struct GenusReports {
+  ParsedReport timing, area, power, gates, qor;
+};
+
+GenusReports RunGenusOnce(const JobContext& context, StepRunner& runner,
+                          const StagedLiberty& liberty, const DpuDesign& design,
+                          const std::string& verilog, double period_ns,
+                          const StepOptions& options) {
+  const auto& params = context.params;
+  kainjow::mustache::data sdc;
+  sdc.set("top", design.ModuleName());
+  sdc.set("period_ns", FormatNs(period_ns));
+  sdc.set("input_delay_ns", FormatNs(params.value("input_delay_ns", 0.0)));
+  sdc.set("output_delay_ns", FormatNs(params.value("output_delay_ns", 0.0)));
+  WriteFileAtomically(context.dir / "constraints.sdc",
+                      RenderTemplate("genus/templates/constraints.sdc.mustache",
+                                     templates::constraints_sdc_mustache(), sdc));
+  kainjow::mustache::data tcl;
+  tcl.set("top", design.ModuleName());
+  tcl.set("script", "genus.tcl");
+  tcl.set("verilog", verilog);
+  tcl.set("lib_dir", liberty.plain_lib.parent_path().string());
+  tcl.set("lib_file", liberty.plain_lib.filename().string());
+  tcl.set("effort", params.value("genus_effort", "medium"));
+  const std::string hook = params.value("genus_hook", "none");
+  if (hook != "none") {
+    RequireTclSafe("genus_hook", hook);
+    tcl.set("hook", std::filesystem::absolute(hook).string());
+  }
+  WriteFileAtomically(
+      context.dir / "genus.tcl",
+      RenderTemplate("genus/templates/synth.tcl.mustache", templates::synth_tcl_mustache(), tcl));
+  const std::string genus = params.value("genus_path", "genus");
+  std::error_code ec;
+  std::filesystem::remove_all(context.dir / "reports", ec);
+  auto result = runner.Run(
+      "genus", {genus, "-batch", "-files", "genus.tcl", "-log", "genus_logs/genus"}, options);
+  if (LogShowsLicenceFailure(context.dir)) {
+    throw JobFailed("genus: no licence could be checked out (see genus.stdout)", true);
+  }
+  if (!result.Succeeded()) RunStepOrFail(runner, context, "genus", {genus}, options);
+
+  auto read = [&](const std::string& kind) {
+    const auto path = context.dir / "reports" / (kind + ".rpt");
+    if (!std::filesystem::exists(path, ec)) {
+      throw JobFailed("genus wrote no reports/" + kind + ".rpt; see genus.stdout");
+    }
+    return genus::ParseGenusReport(kind, ReadFile(path.string()), "reports/" + kind + ".rpt");
+  };
+  return {read("timing"), read("area"), read("power"), read("gates"), read("qor")};
+}
+
+}  // namespace
 
 JobOutput RunGenusFlow(const JobContext& context, StepRunner& runner) {
-  (void)runner;
-  const std::string genus = context.params.value("genus_path", "genus");
+  const auto& params = context.params;
+  const std::string genus = params.value("genus_path", "genus");
   if (!FindExecutable(genus)) {
     throw JobFailed("genus not found; set genus_path or use flow: yosys-sta");
   }
-  throw JobFailed("flow: genus is not implemented yet");
+  const DpuDesign design = DpuDesign::FromParams(params);
+  const std::string verilog = PlaceDpuVerilog(params, context.dir);
+  StagedLiberty liberty;
+  try {
+    liberty = StageLiberty(params.value("liberty", "osu018"), context.stage_dir);
+  } catch (const Error& e) {
+    throw JobFailed(e.what());
+  }
+  RequireTclSafe("liberty", liberty.plain_lib.string());
+  StepOptions options;
+  options.timeout = StepTimeout(params);
+
+  const auto& period_param = params.value("clock_period_ns", nlohmann::json("auto"));
+  double period_ns = 0;
+  if (period_param.is_string()) {
+    // Same rule as the open flow: find the critical path at a relaxed clock,
+    // then synthesize and report at it.
+    GenusReports probe =
+        RunGenusOnce(context, runner, liberty, design, verilog, kProbePeriodNs, options);
+    const double critical = kProbePeriodNs - probe.timing.Get("slack");
+    period_ns = std::ceil(critical * 1000.0 - 1e-6) / 1000.0;
+  } else {
+    period_ns = period_param.get<double>();
+  }
+  GenusReports r = RunGenusOnce(context, runner, liberty, design, verilog, period_ns, options);
+
+  SynthResult s;
+  s.n = design.n;
+  s.period_ns = period_ns;
+  s.slack_ns = r.timing.Get("slack");
+  s.area_um2 = r.area.Get("total_area");
+  s.power_w = r.power.Get("total");
+  const DpuFigures f = ComputeDpuFigures(s);
+  JobOutput out;
+  out.Add("clock_period", period_ns, "ns");
+  out.Add("slack", s.slack_ns, "ns");
+  if (r.timing.Has("arrival")) out.Add("arrival", r.timing.Get("arrival"), "ns");
+  out.Add("area", s.area_um2, "um^2");
+  out.Add("cell_area", r.area.Get("cell_area"), "um^2");
+  out.Add("cell_count", r.area.Get("cell_count"), "count");
+  for (const char* name : {"internal", "switching", "leakage"}) {
+    if (r.power.Has(name)) out.Add(std::string("power_") + name, r.power.Get(name), "W");
+  }
+  out.Add("power_total", s.power_w, "W");
+  out.Add("timing_met", f.timing_met ? 1 : 0, "bool");
+  out.Add("fmax", f.frequency_hz, "Hz");
+  out.Add("ops", f.ops_per_s, "OPS");
+  out.Add("ops_per_w", f.ops_per_w, "OPS/W");
+  out.Add("ops_per_mm2", f.ops_per_mm2, "OPS/mm^2");
+  out.texts["flow"] = "genus";
+  out.texts["liberty"] = liberty.name;
+  out.texts["liberty_path"] = liberty.source.string();
+  out.texts["liberty_sha256"] = liberty.sha256;
+  out.texts["period_source"] = period_param.is_string() ? "auto (critical path)" : "sweep";
+  for (const auto* report : {&r.timing, &r.area, &r.power}) {
+    for (const char* key : {"version", "generated_by", "operating_conditions", "wireload_mode",
+                            "interconnect_mode", "technology_libraries"}) {
+      auto it = report->texts.find(key);
+      if (it != report->texts.end() && !out.texts.count("genus_" + std::string(key))) {
+        out.texts["genus_" + std::string(key)] = it->second;
+      }
+    }
+  }
+  if (r.timing.texts.count("startpoint")) out.texts["startpoint"] = r.timing.texts.at("startpoint");
+  if (r.timing.texts.count("endpoint")) out.texts["endpoint"] = r.timing.texts.at("endpoint");
+  return out;
 }
 
 }  // namespace labq

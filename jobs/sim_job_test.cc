@@ -22,16 +22,16 @@ TEST(SimJob, GeneratedDpuPassesInVerilator) {
   EXPECT_GT(MetricValue(c, "vectors"), 50);
   EXPECT_EQ(MetricValue(c, "lint_clean"), 1);
   const auto dir = tmp.path() / "job";
-  for (const char* file : {"dpu_8_lsb.v", "labq_tb.v", "vectors_a.hex", "command.sh",
-                           "job.json", "result.json", "simulate.stdout"}) {
+  for (const char* file : {"dpu_8_lsb.v", "labq_tb.v", "vectors_a.hex", "command.sh", "job.json",
+                           "result.json", "simulate.stdout"}) {
     EXPECT_TRUE(std::filesystem::exists(dir / file)) << file;
   }
 }
 
 TEST(SimJob, GeneratedDpuPassesInIcarus) {
   testing::TempDir tmp;
-  auto c = RunJobForTest(
-      "sim", DpuParams({{"n", 5}, {"mode", "msb"}, {"simulator", "iverilog"}}), tmp.path());
+  auto c = RunJobForTest("sim", DpuParams({{"n", 5}, {"mode", "msb"}, {"simulator", "iverilog"}}),
+                         tmp.path());
   ASSERT_EQ(c.state, "done") << c.error;
   EXPECT_EQ(MetricValue(c, "mismatches"), 0);
 }
@@ -50,8 +50,8 @@ TEST(SimJob, LsbWithoutSaturationFailsVerification) {
   always @(posedge clk) y <= sum[7:0];
 endmodule
 )");
-  auto c = RunJobForTest(
-      "sim", DpuParams({{"n", 4}, {"mode", "lsb"}, {"rtl", wrong.string()}}), tmp.path());
+  auto c = RunJobForTest("sim", DpuParams({{"n", 4}, {"mode", "lsb"}, {"rtl", wrong.string()}}),
+                         tmp.path());
   EXPECT_EQ(c.state, "failed");
   EXPECT_NE(c.error.find("verification failed"), std::string::npos) << c.error;
   EXPECT_NE(c.error.find("LABQ_MISMATCH"), std::string::npos) << c.error;

@@ -76,7 +76,12 @@ StaRun RunSta(const JobContext& context, StepRunner& runner, const StagedLiberty
 
 JobOutput SynthJob::Run(const JobContext& context, StepRunner& runner) const {
   const auto& params = context.params;
-  if (params.value("flow", "yosys-sta") == "genus") return RunGenusFlow(context, runner);
+  if (params.value("flow", "yosys-sta") == "genus") {
+    const bool have_genus = FindExecutable(params.value("genus_path", "genus")).has_value();
+    if (have_genus || params.value("genus_fallback", "none") != "yosys-sta") {
+      return RunGenusFlow(context, runner);
+    }
+  }
 
   const DpuDesign design = DpuDesign::FromParams(params);
   const std::string verilog = PlaceDpuVerilog(params, context.dir);
@@ -149,7 +154,9 @@ JobOutput SynthJob::Run(const JobContext& context, StepRunner& runner) const {
   out.Add("ops", figures.ops_per_s, "OPS");
   out.Add("ops_per_w", figures.ops_per_w, "OPS/W");
   out.Add("ops_per_mm2", figures.ops_per_mm2, "OPS/mm^2");
-  out.texts["flow"] = "yosys-sta";
+  out.texts["flow"] = params.value("flow", "yosys-sta") == "genus"
+                          ? "yosys-sta (genus not found; genus_fallback: yosys-sta)"
+                          : "yosys-sta";
   out.texts["liberty"] = liberty.name;
   out.texts["liberty_path"] = liberty.source.string();
   out.texts["liberty_sha256"] = liberty.sha256;

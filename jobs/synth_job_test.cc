@@ -45,8 +45,8 @@ TEST(SynthJob, AutoPeriodLandsOnTheCriticalPath) {
 
 TEST(SynthJob, TightFixedPeriodIsReportedAsViolated) {
   testing::TempDir tmp;
-  auto c = RunJobForTest(
-      "synth", DpuParams({{"n", 4}, {"mode", "full"}, {"clock_period_ns", 0.2}}), tmp.path());
+  auto c = RunJobForTest("synth", DpuParams({{"n", 4}, {"mode", "full"}, {"clock_period_ns", 0.2}}),
+                         tmp.path());
   ASSERT_EQ(c.state, "done") << c.error;
   EXPECT_DOUBLE_EQ(MetricValue(c, "clock_period"), 0.2);
   EXPECT_LT(MetricValue(c, "slack"), 0);
@@ -58,10 +58,12 @@ TEST(SynthJob, TightFixedPeriodIsReportedAsViolated) {
 TEST(SynthJob, ToggleRateRaisesDynamicPower) {
   testing::TempDir tmp_low, tmp_high;
   auto low = RunJobForTest(
-      "synth", DpuParams({{"n", 2}, {"mode", "full"}, {"clock_period_ns", 5.0}, {"toggle_rate", 0.05}}),
+      "synth",
+      DpuParams({{"n", 2}, {"mode", "full"}, {"clock_period_ns", 5.0}, {"toggle_rate", 0.05}}),
       tmp_low.path());
   auto high = RunJobForTest(
-      "synth", DpuParams({{"n", 2}, {"mode", "full"}, {"clock_period_ns", 5.0}, {"toggle_rate", 0.5}}),
+      "synth",
+      DpuParams({{"n", 2}, {"mode", "full"}, {"clock_period_ns", 5.0}, {"toggle_rate", 0.5}}),
       tmp_high.path());
   ASSERT_EQ(low.state, "done") << low.error;
   ASSERT_EQ(high.state, "done") << high.error;
@@ -71,9 +73,9 @@ TEST(SynthJob, ToggleRateRaisesDynamicPower) {
 
 TEST(SynthJob, MissingLibertySaysWhereItLooked) {
   testing::TempDir tmp;
-  auto c = RunJobForTest(
-      "synth", DpuParams({{"n", 2}, {"mode", "full"}, {"liberty", "/nonexistent/x.lib"}}),
-      tmp.path());
+  auto c = RunJobForTest("synth",
+                         DpuParams({{"n", 2}, {"mode", "full"}, {"liberty", "/nonexistent/x.lib"}}),
+                         tmp.path());
   EXPECT_EQ(c.state, "failed");
   EXPECT_NE(c.error.find("/nonexistent/x.lib"), std::string::npos) << c.error;
 }

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <thread>
+
 #include "common/text.h"
 #include "tests/test_paths.h"
 
@@ -51,12 +53,17 @@ TEST(Subprocess, TimeoutKillsTheWholeProcessGroup) {
   EXPECT_EQ(r.end, SubprocessResult::End::kTimedOut);
   EXPECT_LT(r.seconds, 10);
   const int grandchild = std::stoi(ReadFile((tmp.path() / "grandchild").string()));
-  // Reaped by init or still a zombie at worst: it must not be running sleep.
+  // SIGKILL lands asynchronously: wait (bounded) until the grandchild is gone
+  // or a zombie; it must never go on running its sleep.
   const auto status = "/proc/" + std::to_string(grandchild) + "/stat";
-  if (std::filesystem::exists(status)) {
-    const std::string stat = ReadFile(status);
-    EXPECT_NE(stat.find(") Z"), std::string::npos) << stat;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  bool ended = false;
+  while (!ended && std::chrono::steady_clock::now() < deadline) {
+    std::error_code ec;
+    ended = !std::filesystem::exists(status, ec) || Contains(ReadFile(status), ") Z");
+    if (!ended) std::this_thread::yield();
   }
+  EXPECT_TRUE(ended) << "grandchild " << grandchild << " still running";
 }
 
 TEST(Subprocess, MissingProgramIsNotStartedWithAReason) {

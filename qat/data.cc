@@ -209,12 +209,13 @@ Dataset LoadDataset(const std::string& name, const std::string& dir_in, bool nee
     d.norm.stddev = {0.2470f, 0.2435f, 0.2616f};
     d.augment = true;
   } else {
-    if (need_train) {
-      d.train = ReadIdx(IdxFile(name, dir, "train-images-idx3-ubyte"),
-                        IdxFile(name, dir, "train-labels-idx1-ubyte"));
+    // Sequenced lookups: the first missing file is the one reported.
+    for (const std::string split : {"train", "t10k"}) {
+      if (split == "train" && !need_train) continue;
+      const std::string images = IdxFile(name, dir, split + "-images-idx3-ubyte");
+      const std::string labels = IdxFile(name, dir, split + "-labels-idx1-ubyte");
+      (split == "train" ? d.train : d.test) = ReadIdx(images, labels);
     }
-    d.test = ReadIdx(IdxFile(name, dir, "t10k-images-idx3-ubyte"),
-                     IdxFile(name, dir, "t10k-labels-idx1-ubyte"));
     if (name == "mnist") {
       d.norm.mean[0] = 0.1307f;
       d.norm.stddev[0] = 0.3081f;
@@ -286,7 +287,8 @@ void GatherBatch(const ImageSet& set, const Normalization& norm, const std::int6
         const bool inside = sy >= 0 && sy < h_n && sx >= 0 && sx < w_n;
         float* px = dst + (static_cast<std::int64_t>(y) * w_n + x) * c_n;
         for (int c = 0; c < c_n; ++c) {
-          const std::uint8_t v = inside ? src[(static_cast<std::int64_t>(c) * h_n + sy) * w_n + sx] : 0;
+          const std::uint8_t v =
+              inside ? src[(static_cast<std::int64_t>(c) * h_n + sy) * w_n + sx] : 0;
           px[c] = lut[c * 256 + v];
         }
       }

@@ -32,7 +32,8 @@ class DataFiles : public ::testing::Test {
 
   static void WritePlain(const std::string& path, const std::vector<std::uint8_t>& bytes) {
     std::ofstream f(path, std::ios::binary);
-    f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    f.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
   }
   static void WriteGzip(const std::string& path, const std::vector<std::uint8_t>& bytes) {
     gzFile f = gzopen(path.c_str(), "wb");
@@ -68,8 +69,8 @@ class DataFiles : public ::testing::Test {
       fn();
       ADD_FAILURE() << "no DataError";
     } catch (const DataError& e) {
-      for (const auto& f : fragments) EXPECT_NE(std::string(e.what()).find(f), std::string::npos)
-          << e.what() << " lacks " << f;
+      for (const auto& f : fragments)
+        EXPECT_NE(std::string(e.what()).find(f), std::string::npos) << e.what() << " lacks " << f;
     }
   }
 
@@ -92,8 +93,8 @@ TEST_F(DataFiles, ReadsRealDebianFashionMnist) {
   const Dataset limited = LoadDataset("fashion-mnist", kDebianFashion, false, 0, 123);
   EXPECT_EQ(limited.train.count, 0);
   EXPECT_EQ(limited.test.count, 123);
-  EXPECT_TRUE(std::equal(limited.test.pixels.begin(), limited.test.pixels.end(),
-                         d.test.pixels.begin()));
+  EXPECT_TRUE(
+      std::equal(limited.test.pixels.begin(), limited.test.pixels.end(), d.test.pixels.begin()));
 }
 
 TEST_F(DataFiles, ReadsTinyIdxPlainAndGzip) {
@@ -144,12 +145,14 @@ TEST_F(DataFiles, CorruptGzipNamesFile) {
   std::ifstream in(Path("full.gz"), std::ios::binary);
   std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
   bytes.resize(bytes.size() / 2);
-  std::ofstream(Path("half.gz"), std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(Path("half.gz"), std::ios::binary)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   ExpectError([&] { ReadMaybeGzip(Path("half.gz")); }, {Path("half.gz"), "gzip"});
 
   bytes.resize(40);
   for (std::size_t i = 12; i < bytes.size(); ++i) bytes[i] = static_cast<char>(0xff);
-  std::ofstream(Path("garbled.gz"), std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(Path("garbled.gz"), std::ios::binary)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   ExpectError([&] { ReadMaybeGzip(Path("garbled.gz")); }, {Path("garbled.gz"), "gzip"});
 }
 
@@ -162,15 +165,16 @@ TEST_F(DataFiles, ReadsTinyCifarAndRejectsBadRecordSize) {
     }
     return b;
   };
-  for (int i = 1; i <= 5; ++i) WritePlain(Path("data_batch_" + std::to_string(i) + ".bin"), batch(2, i));
+  for (int i = 1; i <= 5; ++i)
+    WritePlain(Path("data_batch_" + std::to_string(i) + ".bin"), batch(2, i));
   WritePlain(Path("test_batch.bin"), batch(3, 0));
   const Dataset d = LoadDataset("cifar10", dir_.string(), true, 0, 0);
   EXPECT_EQ(d.train.count, 10);
   EXPECT_EQ(d.test.count, 3);
   EXPECT_EQ(d.train.channels, 3);
   EXPECT_EQ(d.train.height, 32);
-  EXPECT_EQ(d.train.labels[2], 2);           // first record of data_batch_2
-  EXPECT_EQ(d.train.pixels[3072 + 5], 6);    // record 1, pixel 5 = (1 + 5)
+  EXPECT_EQ(d.train.labels[2], 2);         // first record of data_batch_2
+  EXPECT_EQ(d.train.pixels[3072 + 5], 6);  // record 1, pixel 5 = (1 + 5)
   EXPECT_TRUE(d.augment);
 
   auto bad = batch(1, 0);

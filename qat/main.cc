@@ -3,7 +3,6 @@
 /// No torch include here, so this file compiles in a couple of seconds.
 
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 #include <string>
 
@@ -65,7 +64,7 @@ void AddTraining(CLI::App* app, Options& o, double& lr) {
       ->check(CLI::IsMember({"sgd", "adam"}))
       ->capture_default_str();
   app->add_option("--lr", lr,
-                  "learning rate (default: sgd 0.05 pretrain / 0.01 train, adam 1e-3 / 1e-4)");
+                  "learning rate (default: sgd 0.01 pretrain / 0.005 train, adam 1e-3 / 1e-4)");
   app->add_option("--momentum", o.momentum, "SGD momentum")->capture_default_str();
   app->add_option("--wd", o.weight_decay, "weight decay")->capture_default_str();
   app->add_option("--schedule", o.schedule,

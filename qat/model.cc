@@ -141,10 +141,9 @@ class ResNet20 : public QatNet {
 std::pair<Tensor, Tensor> FakeQuant(const Tensor& weight, const QuantSpec& spec, bool want8,
                                     bool want4) {
   if (!want8 && !want4) return {};
-  variable_list out =
-      FakeQuantFunction::apply(weight, static_cast<std::int64_t>(spec.k),
-                               static_cast<std::int64_t>(spec.rule), spec.per_channel, want8,
-                               want4);
+  variable_list out = FakeQuantFunction::apply(weight, static_cast<std::int64_t>(spec.k),
+                                               static_cast<std::int64_t>(spec.rule),
+                                               spec.per_channel, want8, want4);
   if (want8 && want4) return {out[0], out[1]};
   return want8 ? std::pair<Tensor, Tensor>{out[0], Tensor()}
                : std::pair<Tensor, Tensor>{Tensor(), out[0]};
@@ -154,8 +153,8 @@ QConv2dImpl::QConv2dImpl(std::int64_t in, std::int64_t out, std::int64_t kernel,
                          std::int64_t stride_in, std::int64_t padding_in)
     : stride(stride_in), padding(padding_in) {
   weight = register_parameter(
-      "weight",
-      torch::empty({out, in, kernel, kernel}).contiguous(torch::MemoryFormat::ChannelsLast));
+      "weight", torch::empty({out, in, kernel, kernel}, torch::TensorOptions().memory_format(
+                                                            torch::MemoryFormat::ChannelsLast)));
   InitConvWeight(weight);
 }
 
@@ -275,12 +274,20 @@ std::vector<int> QatNet::ks() const {
 void QatNet::ToChannelsLast() {
   torch::NoGradGuard guard;
   for (auto& p : parameters()) {
-    if (p.dim() == 4) p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
+    if (p.dim() != 4) continue;
+    // Copy into explicitly channels-last strides: for a 1-input-channel
+    // weight .contiguous(ChannelsLast) is a no-op that keeps NCHW strides, and
+    // oneDNN then picks NCHW for the first conv, whose gradient meets
+    // channels-last tensors downstream and takes ATen's slow mixed-format path.
+    Tensor cl =
+        torch::empty(p.sizes(), p.options().memory_format(torch::MemoryFormat::ChannelsLast));
+    cl.copy_(p);
+    p.set_data(cl);
   }
 }
 
-QConv2d QatNet::AddConv(std::int64_t in, std::int64_t out, std::int64_t kernel,
-                        std::int64_t stride, std::int64_t padding) {
+QConv2d QatNet::AddConv(std::int64_t in, std::int64_t out, std::int64_t kernel, std::int64_t stride,
+                        std::int64_t padding) {
   QConv2d conv(in, out, kernel, stride, padding);
   convs_.push_back(register_module("conv" + std::to_string(convs_.size()), conv));
   return conv;

@@ -124,7 +124,8 @@ TEST(QatNet, NestedForwardEqualsSeparateForwards) {
     net->SetQuantization(std::vector<int>(net->convs().size(), 3), Rule::kTruncate, false);
     net->eval();
     torch::NoGradGuard g;
-    const Tensor x = torch::randn({2, channels, side, side}).contiguous(torch::MemoryFormat::ChannelsLast);
+    const Tensor x =
+        torch::randn({2, channels, side, side}).contiguous(torch::MemoryFormat::ChannelsLast);
     const auto both = net->forward(x, {Precision::k8, Precision::k4});
     EXPECT_TRUE(torch::equal(both[0], net->forward(x, {Precision::k8})[0])) << model;
     EXPECT_TRUE(torch::equal(both[1], net->forward(x, {Precision::k4})[0])) << model;
@@ -154,7 +155,8 @@ TEST(QatNet, SaveLoadRoundTripAndPyTorchCanReadIt) {
   other->eval();
   torch::NoGradGuard g;
   const Tensor x = torch::randn({2, 1, 28, 28});
-  EXPECT_TRUE(torch::equal(net->forward(x, {Precision::k4})[0], other->forward(x, {Precision::k4})[0]));
+  EXPECT_TRUE(
+      torch::equal(net->forward(x, {Precision::k4})[0], other->forward(x, {Precision::k4})[0]));
 
   // The documented PyTorch route; skipped where python3-torch is absent.
   if (std::system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") != 0) {

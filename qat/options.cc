@@ -71,8 +71,8 @@ Mode ParseMode(std::string_view name) {
 
 void ValidateOptions(const Options& o) {
   if (o.epochs < 1 || o.epochs > kMaxEpochs) {
-    Bad("--epochs", "must be 1.." + std::to_string(kMaxEpochs) + ", got " +
-                        std::to_string(o.epochs));
+    Bad("--epochs",
+        "must be 1.." + std::to_string(kMaxEpochs) + ", got " + std::to_string(o.epochs));
   }
   if (o.batch < 1) Bad("--batch", "must be positive, got " + std::to_string(o.batch));
   if (o.threads < 1) Bad("--threads", "must be positive, got " + std::to_string(o.threads));

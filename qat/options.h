@@ -36,7 +36,7 @@ Mode ParseMode(std::string_view name);
 struct Options {
   // data
   std::string dataset = "fashion-mnist";
-  std::string data_dir;  ///< empty: the data set's default folder
+  std::string data_dir;          ///< empty: the data set's default folder
   std::int64_t train_limit = 0;  ///< train on the first N images (0: all)
   std::int64_t test_limit = 0;   ///< evaluate on the first N test images (0: all)
   std::int64_t calib = 2048;     ///< images used to recalibrate BN statistics

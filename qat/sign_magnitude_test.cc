@@ -47,8 +47,8 @@ TEST(SignMagnitude, FourBitCodeEqualsHardwareBitsForEveryCodeAndShift) {
 TEST(SignMagnitude, TruncateIsTheBitWindowAndRoundSaturates) {
   EXPECT_EQ(Magnitude4(0b1011010, 2, Rule::kTruncate), 0b110);  // bits 2..4 of 90
   EXPECT_EQ(Magnitude4(127, 4, Rule::kTruncate), 7);
-  EXPECT_EQ(Magnitude4(8, 0, Rule::kTruncate), 0);   // wraps: bit 3 is outside k=0
-  EXPECT_EQ(Magnitude4(8, 0, Rule::kRound), 7);      // saturates instead
+  EXPECT_EQ(Magnitude4(8, 0, Rule::kTruncate), 0);    // wraps: bit 3 is outside k=0
+  EXPECT_EQ(Magnitude4(8, 0, Rule::kRound), 7);       // saturates instead
   EXPECT_EQ(Magnitude4(0b0110, 2, Rule::kRound), 2);  // 6/4 = 1.5 rounds up
   EXPECT_EQ(Magnitude4(0b0101, 2, Rule::kRound), 1);  // 5/4 = 1.25 rounds down
   EXPECT_EQ(Magnitude4(120, 4, Rule::kRound), 7);     // carry out of the window saturates
@@ -140,9 +140,9 @@ TEST(SignMagnitude, FourBitErrorPrefersTheWindowThatFitsTheWeights) {
 TEST(SignMagnitude, RejectsBadShiftAndRuleNames) {
   std::vector<float> w(4, 1.0f), o(4);
   float s;
-  EXPECT_THROW(FakeQuantize(w.data(), 1, 4, QuantSpec{5, Rule::kTruncate, false}, o.data(),
-                            nullptr, &s),
-               std::invalid_argument);
+  EXPECT_THROW(
+      FakeQuantize(w.data(), 1, 4, QuantSpec{5, Rule::kTruncate, false}, o.data(), nullptr, &s),
+      std::invalid_argument);
   EXPECT_THROW(ParseRule("floor"), std::invalid_argument);
   EXPECT_EQ(ParseRule("round"), Rule::kRound);
 }

@@ -1,10 +1,12 @@
 #include "qat/trainer.h"
 
+#include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/torch.h>
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -48,9 +50,11 @@ class Batcher {
     labels_.resize(static_cast<std::size_t>(n));
     GatherBatch(set_, norm_, indices, n, augment, rng, pixels_.data());
     for (std::int64_t i = 0; i < n; ++i) labels_[i] = set_.labels[indices[i]];
-    // NHWC buffer viewed as NCHW: a channels-last tensor, no copy.
-    Tensor x = torch::from_blob(pixels_.data(), {n, set_.height, set_.width, set_.channels})
-                   .permute({0, 3, 1, 2});
+    // NHWC buffer viewed as NCHW with channels-last strides, no copy. The
+    // strides matter even for 1 channel: they make oneDNN run every conv,
+    // the first included, channels-last (see QatNet::ToChannelsLast).
+    const std::int64_t h = set_.height, w = set_.width, c = set_.channels;
+    Tensor x = torch::from_blob(pixels_.data(), {n, c, h, w}, {h * w * c, 1, w * c, c});
     return {x, torch::from_blob(labels_.data(), {n}, torch::kInt64)};
   }
 
@@ -271,18 +275,17 @@ json BaseSidecar(const Options& o, const std::string& model, const Dataset& d,
   return j;
 }
 
-void SetupThreads(int threads) {
-  torch::set_num_threads(threads);
-  at::set_num_interop_threads(1);
-}
+/// Intra-op threads (oneDNN, OpenBLAS and ATen loops all follow it). Torch's
+/// default here is 1, so it is always set explicitly.
+void SetupThreads(int threads) { torch::set_num_threads(threads); }
 
 }  // namespace
 
 std::string FormatPercent(std::int64_t correct, std::int64_t total) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f",
-                total > 0 ? 100.0 * static_cast<double>(correct) / static_cast<double>(total)
-                          : 0.0);
+  std::snprintf(
+      buf, sizeof buf, "%.2f",
+      total > 0 ? 100.0 * static_cast<double>(correct) / static_cast<double>(total) : 0.0);
   return buf;
 }
 
@@ -386,7 +389,8 @@ nlohmann::ordered_json RunTraining(const Options& o, std::ostream& out, std::ost
     const std::int64_t batch = std::min(o.batch, n);
     const std::int64_t steps = n / batch;  // the incomplete last batch is dropped
     const double lr0 =
-        o.lr ? *o.lr : (o.optimizer == "adam" ? (pretrain ? 1e-3 : 1e-4) : (pretrain ? 0.05 : 0.01));
+        o.lr ? *o.lr
+             : (o.optimizer == "adam" ? (pretrain ? 1e-3 : 1e-4) : (pretrain ? 0.01 : 0.005));
     std::vector<Tensor> params = net->parameters();
     std::unique_ptr<torch::optim::Optimizer> opt;
     if (o.optimizer == "adam") {
@@ -400,6 +404,12 @@ nlohmann::ordered_json RunTraining(const Options& o, std::ostream& out, std::ost
     Batcher batcher(d.train, d.norm);
     const std::int64_t total_steps = steps * epochs;
     double lr = lr0;
+    // LABQAT_TRACE=file.json records a chrome://tracing profile of the
+    // training steps (development aid; costs a little speed).
+    const char* trace = std::getenv("LABQAT_TRACE");
+    std::unique_ptr<torch::autograd::profiler::RecordProfile> profile;
+    if (trace && *trace)
+      profile = std::make_unique<torch::autograd::profiler::RecordProfile>(trace);
     for (int epoch = 0; epoch < epochs; ++epoch) {
       const auto t0 = Clock::now();
       net->train();
@@ -509,7 +519,8 @@ nlohmann::ordered_json RunTraining(const Options& o, std::ostream& out, std::ost
   fin["epochs"] = epochs;
   if (epochs > 0) fin["loss"] = Round(last_loss, 5);
   fin["train_seconds"] = Round(train_seconds, 3);
-  if (epochs > 0) fin["images_per_s"] = Round(static_cast<double>(trained_images) / train_seconds, 1);
+  if (epochs > 0)
+    fin["images_per_s"] = Round(static_cast<double>(trained_images) / train_seconds, 1);
   fin["train_images"] = d.train.count;
   fin["test_images"] = d.test.count;
   fin["threads"] = o.threads;
@@ -539,16 +550,16 @@ EvalReport RunEval(const Options& o, std::ostream& log) {
   const bool per_channel = o.per_channel_set ? o.per_channel : sc["per_channel"].get<bool>();
   const BnMode trained_bn = ParseBnMode(sc["bn"].get<std::string>());
 
-  std::shared_ptr<QatNet> net =
-      MakeNet(model, sc["in_channels"].get<std::int64_t>(), sc["image_size"].get<std::int64_t>(),
-              kNumClasses);
+  std::shared_ptr<QatNet> net = MakeNet(model, sc["in_channels"].get<std::int64_t>(),
+                                        sc["image_size"].get<std::int64_t>(), kNumClasses);
   std::vector<int> ks = stored_k;
   if (o.k_set && o.k != "search") ks.assign(net->convs().size(), std::stoi(o.k));
   const bool changed = ks != stored_k || rule != ParseRule(sc["rule"].get<std::string>()) ||
                        per_channel != sc["per_channel"].get<bool>();
   // Stored 4-bit BN statistics belong to the stored k/rule; a recalibrated
   // file asked for another 4-bit selection is recalibrated for it.
-  const bool recalibrate = trained_bn == BnMode::kRecalibrate && (changed || (o.k_set && o.k == "search"));
+  const bool recalibrate =
+      trained_bn == BnMode::kRecalibrate && (changed || (o.k_set && o.k == "search"));
   const Dataset d = LoadDataset(dataset, data_dir, recalibrate, 0, test_limit);
   if (d.test.channels != sc["in_channels"].get<int>() ||
       d.test.height != sc["image_size"].get<int>()) {

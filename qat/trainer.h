@@ -12,10 +12,9 @@
 /// eval reads slot p whatever the training bn mode was.
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "qat/options.h"
 

@@ -1,6 +1,8 @@
 #include "results/result_store.h"
 
+#include <algorithm>
 #include <array>
+#include <functional>
 
 #include "common/error.h"
 
@@ -54,6 +56,8 @@ CREATE TABLE job_texts(
   value TEXT NOT NULL,
   PRIMARY KEY (job_id, name));
 )sql",
+    // 2: critical-path-first scheduling.
+    "ALTER TABLE jobs ADD COLUMN priority REAL NOT NULL DEFAULT 0;",
 };
 
 constexpr const char* kJobColumns =
@@ -91,16 +95,30 @@ int64_t ResultStore::AddSweep(const Sweep& sweep) {
   insert_sweep.Bind(1, sweep.name).Bind(2, sweep.file).Bind(3, sweep.source_text).Run();
   const int64_t sweep_id = db_.LastInsertId();
   std::map<std::string, int64_t> ids;
-  sql::Statement insert_job(
-      db_,
-      "INSERT INTO jobs(sweep_id, name, kind, grp, params, state) VALUES (?, ?, ?, ?, ?, "
-      "'queued')");
+  // Priority = own cost + the most expensive chain of dependents after it.
+  std::map<std::string, std::vector<const JobSpec*>> dependents;
+  for (const auto& job : sweep.jobs) {
+    for (const auto& dep : job.depends_on) dependents[dep].push_back(&job);
+  }
+  std::map<std::string, double> priority;
+  std::function<double(const JobSpec&, size_t)> chain = [&](const JobSpec& job, size_t depth) {
+    if (depth > sweep.jobs.size()) throw Error("dependency cycle through " + job.name);
+    auto it = priority.find(job.name);
+    if (it != priority.end()) return it->second;
+    double after = 0;
+    for (const JobSpec* d : dependents[job.name]) after = std::max(after, chain(*d, depth + 1));
+    return priority[job.name] = job.cost_estimate + after;
+  };
+  sql::Statement insert_job(db_,
+                            "INSERT INTO jobs(sweep_id, name, kind, grp, params, state, priority) "
+                            "VALUES (?, ?, ?, ?, ?, 'queued', ?)");
   for (const auto& job : sweep.jobs) {
     insert_job.Bind(1, sweep_id)
         .Bind(2, job.name)
         .Bind(3, job.kind)
         .Bind(4, job.group)
-        .Bind(5, job.params.dump());
+        .Bind(5, job.params.dump())
+        .Bind(6, chain(job, 0));
     insert_job.Run();
     ids[job.name] = db_.LastInsertId();
   }
@@ -144,7 +162,7 @@ std::optional<JobRecord> ResultStore::ClaimRunnable(int64_t sweep_id,
                       "SELECT j.id FROM jobs j WHERE j.sweep_id = ? AND j.state = 'queued' AND "
                       "NOT EXISTS (SELECT 1 FROM job_deps jd JOIN jobs d ON d.id = jd.depends_on "
                       "WHERE jd.job_id = j.id AND d.state NOT IN ('done', 'cached')) "
-                      "ORDER BY j.id LIMIT 1");
+                      "ORDER BY j.priority DESC, j.id LIMIT 1");
   pick.Bind(1, sweep_id);
   if (!pick.Step()) {
     pick.Reset();

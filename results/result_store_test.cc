@@ -31,8 +31,14 @@ TEST(ResultStore, ClaimsOnlyJobsWhoseDependenciesAreDone) {
   EXPECT_EQ(first->attempts, 1);
   EXPECT_EQ(first->workdir, "/w/chain-" + std::to_string(id) + "/a");
   EXPECT_FALSE(store.ClaimRunnable(id, "/w"));  // b waits for a
-  store.FinishJob(first->id, {"done", nlohmann::json::array(), 0, std::nullopt, "", 1.0,
-                              {{"area", 12.5, "um^2"}}, {{"liberty", "osu018"}}});
+  store.FinishJob(first->id, {"done",
+                              nlohmann::json::array(),
+                              0,
+                              std::nullopt,
+                              "",
+                              1.0,
+                              {{"area", 12.5, "um^2"}},
+                              {{"liberty", "osu018"}}});
   auto third = store.ClaimRunnable(id, "/w");
   ASSERT_TRUE(third);
   EXPECT_EQ(third->name, "b");
@@ -67,8 +73,14 @@ TEST(ResultStore, MetricsAndStateSurviveReopening) {
     const int64_t id = store.AddSweep(Chain());
     auto a = store.ClaimRunnable(id, "/w");
     job_id = a->id;
-    store.FinishJob(job_id, {"done", nlohmann::json::array({{"yosys", "-s", "synth.ys"}}), 0,
-                             std::nullopt, "", 2.5, {{"power_total", 1e-3, "W"}}, {}});
+    store.FinishJob(job_id, {"done",
+                             nlohmann::json::array({{"yosys", "-s", "synth.ys"}}),
+                             0,
+                             std::nullopt,
+                             "",
+                             2.5,
+                             {{"power_total", 1e-3, "W"}},
+                             {}});
   }
   ResultStore reopened(path);
   auto job = reopened.Job(job_id);
@@ -129,8 +141,7 @@ TEST(ResultStore, GarbageFileIsAClearError) {
   const auto path = tmp.path() / "r.db";
   {
     std::FILE* f = std::fopen(path.c_str(), "w");
-    std::fputs("this is not a database, just text that is long enough to look like a header",
-               f);
+    std::fputs("this is not a database, just text that is long enough to look like a header", f);
     std::fclose(f);
   }
   try {
@@ -139,6 +150,37 @@ TEST(ResultStore, GarbageFileIsAClearError) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find(path.string()), std::string::npos) << e.what();
   }
+}
+
+}  // namespace
+}  // namespace labq
+
+namespace labq {
+namespace {
+
+TEST(ResultStore, LongestChainIsClaimedFirst) {
+  testing::TempDir tmp;
+  ResultStore store((tmp.path() / "r.db").string());
+  Sweep s;
+  s.name = "prio";
+  s.jobs = {{"small.verify", "sim", "g", {}, {}, 5},
+            {"small.synth", "synth", "g", {}, {"small.verify"}, 10},
+            {"big.verify", "sim", "g", {}, {}, 40},
+            {"big.synth", "synth", "g", {}, {"big.verify"}, 130}};
+  const int64_t id = store.AddSweep(s);
+  EXPECT_EQ(store.ClaimRunnable(id, "/w")->name, "big.verify");
+  EXPECT_EQ(store.ClaimRunnable(id, "/w")->name, "small.verify");
+}
+
+TEST(ResultStore, NewDatabaseIsAtTheCurrentSchemaVersion) {
+  testing::TempDir tmp;
+  const std::string path = (tmp.path() / "r.db").string();
+  { ResultStore store(path); }
+  sql::Database db(path);
+  sql::Statement version(db, "PRAGMA user_version");
+  ASSERT_TRUE(version.Step());
+  EXPECT_EQ(version.Int(0), ResultStore::SchemaVersion());
+  EXPECT_GE(ResultStore::SchemaVersion(), 2);
 }
 
 }  // namespace

@@ -68,8 +68,7 @@ int FullOutputBits(int n, int input_bits) {
   return 2 * input_bits + log2n;
 }
 
-void AppendJobs(const std::vector<ExpandedConfig>& configs,
-                Sweep& sweep) {
+void AppendJobs(const std::vector<ExpandedConfig>& configs, Sweep& sweep) {
   std::set<std::string> names;
   for (const auto& job : sweep.jobs) names.insert(job.name);
   auto unique = [&](std::string name, const std::string& suffix) {
@@ -85,15 +84,16 @@ void AppendJobs(const std::vector<ExpandedConfig>& configs,
     const std::string label = Label(config);
     if (config.kind == "dpu" || config.kind == "sim" || config.kind == "synth") {
       CheckDpu(config);
+      const double n = config.params["n"].get<double>();
       std::string verify_name;
       const bool verify =
           config.kind == "sim" || (config.kind == "dpu" && config.params["verify"].get<bool>());
       if (verify) {
         verify_name = unique(label, ".verify");
-        sweep.jobs.push_back({verify_name, "sim", config.group, config.params, {}});
+        sweep.jobs.push_back({verify_name, "sim", config.group, config.params, {}, 5 + 0.3 * n});
       }
       if (config.kind != "sim") {
-        JobSpec synth{unique(label, ".synth"), "synth", config.group, config.params, {}};
+        JobSpec synth{unique(label, ".synth"), "synth", config.group, config.params, {}, 5 + n};
         if (!verify_name.empty()) synth.depends_on.push_back(verify_name);
         sweep.jobs.push_back(std::move(synth));
       }
@@ -104,11 +104,20 @@ void AppendJobs(const std::vector<ExpandedConfig>& configs,
       auto it = pretrain_by_key.find(key);
       if (it == pretrain_by_key.end()) {
         std::string name = unique(config.group, ".pretrain");
-        sweep.jobs.push_back({name, "pretrain", config.group, pretrain_params, {}});
+        sweep.jobs.push_back({name,
+                              "pretrain",
+                              config.group,
+                              pretrain_params,
+                              {},
+                              100.0 * config.params["pretrain_epochs"].get<double>()});
         it = pretrain_by_key.emplace(key, name).first;
       }
-      sweep.jobs.push_back(
-          {unique(label, ".train"), "qat", config.group, config.params, {it->second}});
+      sweep.jobs.push_back({unique(label, ".train"),
+                            "qat",
+                            config.group,
+                            config.params,
+                            {it->second},
+                            10 + 150.0 * config.params["epochs"].get<double>()});
     }
   }
 }

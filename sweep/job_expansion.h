@@ -28,7 +28,6 @@ int FullOutputBits(int n, int input_bits);
 
 /// Applies cross-parameter checks and appends the group's jobs to `sweep`.
 /// Throws InputError pointing at the offending value.
-void AppendJobs(const std::vector<ExpandedConfig>& configs,
-                Sweep& sweep);
+void AppendJobs(const std::vector<ExpandedConfig>& configs, Sweep& sweep);
 
 }  // namespace labq

@@ -14,6 +14,9 @@ struct JobSpec {
   std::string group;  ///< The sweep group it came from.
   nlohmann::json params = nlohmann::json::object();
   std::vector<std::string> depends_on;  ///< Names of jobs in the same sweep.
+  /// Rough relative run time, for critical-path-first scheduling: slots start
+  /// the longest chains early so a sweep does not end on one long job.
+  double cost_estimate = 1;
 };
 
 struct Sweep {

@@ -60,6 +60,7 @@ std::vector<ParamSpec> DpuParams() {
       Path("genus_path", "genus", {}, "genus binary (flow: genus)"),
       Choice("genus_effort", "medium", {"low", "medium", "high"}, "Genus syn effort"),
       Path("genus_hook", "none", {"none"}, "extra TCL sourced after elaborate (flow: genus)"),
+      Choice("genus_fallback", "none", {"none", "yosys-sta"}, "flow to use when genus is absent"),
   };
 }
 

@@ -123,7 +123,10 @@ groups:
     kind: dpu
     params: {n: 8, mode: full, colour: red}
 )yaml",
-     "m02.yaml:5:40: groups[0].params.colour: unknown parameter for kind dpu (known: n, input_bits, mode, out_bits, clock_period_ns, liberty, flow, simulator, random_vectors, seed, verify, toggle_rate, input_delay_ns, output_delay_ns, rtl, timeout_s, genus_path, genus_effort, genus_hook)"},
+     "m02.yaml:5:40: groups[0].params.colour: unknown parameter for kind dpu (known: n, "
+     "input_bits, mode, out_bits, clock_period_ns, liberty, flow, simulator, random_vectors, seed, "
+     "verify, toggle_rate, input_delay_ns, output_delay_ns, rtl, timeout_s, genus_path, "
+     "genus_effort, genus_hook, genus_fallback)"},
     {"m03.yaml",
      R"yaml(name: x
 groups:
@@ -169,7 +172,8 @@ groups:
     kind: dpu
     params: {mode: full}
 )yaml",
-     "m08.yaml:3:5: groups[0].n: required parameter missing (set it in params:, grid:, zip: or defaults:)"},
+     "m08.yaml:3:5: groups[0].n: required parameter missing (set it in params:, grid:, zip: or "
+     "defaults:)"},
     {"m09.yaml",
      R"yaml(name: x
 groups:
@@ -185,7 +189,8 @@ groups:
     kind: dpu
     params: {n: 8, mode: full, liberty: "lib; rm -rf ~"}
 )yaml",
-     "m10.yaml:5:41: groups[0].params.liberty: 'lib; rm -rf ~' is not a safe path (letters, digits and / . _ - + only) or one of osu018, nangate45, sky130"},
+     "m10.yaml:5:41: groups[0].params.liberty: 'lib; rm -rf ~' is not a safe path (letters, digits "
+     "and / . _ - + only) or one of osu018, nangate45, sky130"},
     {"m11.yaml",
      R"yaml(name: x
 groups:
@@ -195,7 +200,8 @@ groups:
       n: [8, 16]
       mode: [full]
 )yaml",
-     "m11.yaml:7:13: groups[0].zip.mode: has 1 values but the first zip list has 2 (zip pairs lists element by element)"},
+     "m11.yaml:7:13: groups[0].zip.mode: has 1 values but the first zip list has 2 (zip pairs "
+     "lists element by element)"},
     {"m12.yaml",
      R"yaml(name: x
 groups:
@@ -250,7 +256,8 @@ groups:
     kind: dpu
     params: {n: 8, mode: lsb, out_bits: 19}
 )yaml",
-     "m17.yaml:5:41: groups[0].params.out_bits: 19 leaves nothing to saturate: the exact output of N=8, M=8 has 19 bits (use mode: full)"},
+     "m17.yaml:5:41: groups[0].params.out_bits: 19 leaves nothing to saturate: the exact output of "
+     "N=8, M=8 has 19 bits (use mode: full)"},
     {"m18.yaml",
      R"yaml(name: x
 defaults:
@@ -268,7 +275,8 @@ groups:
     kind: dpu
     params: {n: 8, mode: full}
 )yaml",
-     "m19.yaml:1:7: name: 'bad name!' is not a name (a letter, then letters, digits, _ . -; at most 64)"},
+     "m19.yaml:1:7: name: 'bad name!' is not a name (a letter, then letters, digits, _ . -; at "
+     "most 64)"},
     {"m20.yaml",
      R"yaml(name: x
 groups:
@@ -287,9 +295,7 @@ groups:
     params: {n: 8, mode: full, n: 16}
 )yaml",
      "m21.yaml:5:32: groups[0].params.n: duplicate key"},
-    {"m22.yaml",
-     R"yaml()yaml",
-     "m22.yaml:1:1: the sweep file is empty"},
+    {"m22.yaml", R"yaml()yaml", "m22.yaml:1:1: the sweep file is empty"},
     {"m23.yaml",
      R"yaml(name: x
 groups:
@@ -297,7 +303,8 @@ groups:
     kind: dpu
     params: {n: 8, mode: full, liberty: /tmp/x.v}
 )yaml",
-     "m23.yaml:5:41: groups[0].params.liberty: '/tmp/x.v' is not one of osu018, nangate45, sky130 nor a .lib/.lib.gz path"},
+     "m23.yaml:5:41: groups[0].params.liberty: '/tmp/x.v' is not one of osu018, nangate45, sky130 "
+     "nor a .lib/.lib.gz path"},
     {"m24.yaml",
      R"yaml(name: x
 groups:

@@ -59,8 +59,8 @@ TEST(Part1Integration, DpuN8AllModesEndToEnd) {
   }
 
   auto csv_path = tmp.path() / "dpu.csv";
-  auto exported = Labq(tmp, {"export", "csv", "--sweep", "dpu_n8", "--out", csv_path.string()},
-                       "export");
+  auto exported =
+      Labq(tmp, {"export", "csv", "--sweep", "dpu_n8", "--out", csv_path.string()}, "export");
   ASSERT_TRUE(exported.Succeeded()) << ReadFile((tmp.path() / "export.err").string());
   auto lines = SplitLines(ReadFile(csv_path.string()));
   ASSERT_GE(lines.size(), 4u);
@@ -86,8 +86,9 @@ TEST(Part1Integration, MalformedSweepFailsWithItsLocationAndStoresNothing) {
   auto run = Labq(tmp, {"run", bad.string()}, "bad");
   EXPECT_EQ(run.exit_code, 2);
   const std::string err = ReadFile((tmp.path() / "bad.err").string());
-  EXPECT_NE(err.find(bad.string() + ":5:26: groups[0].params.mode: 'lbs' is not one of full, msb, lsb"),
-            std::string::npos)
+  EXPECT_NE(
+      err.find(bad.string() + ":5:26: groups[0].params.mode: 'lbs' is not one of full, msb, lsb"),
+      std::string::npos)
       << err;
   EXPECT_FALSE(std::filesystem::exists(tmp.path() / "results.db"));
 }

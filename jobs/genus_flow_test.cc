@@ -1,0 +1,103 @@
+#include "jobs/genus_flow.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "common/text.h"
+#include "tests/job_runner.h"
+#include "tests/test_paths.h"
+
+namespace labq {
+namespace {
+
+using testing::DpuParams;
+using testing::MetricValue;
+using testing::RunJobForTest;
+
+/// Points genus_path at the test double in tests/test_doubles (not a real Genus).
+nlohmann::json GenusParams(nlohmann::json overrides) {
+  nlohmann::json p =
+      DpuParams({{"n", 8},
+                 {"mode", "full"},
+                 {"flow", "genus"},
+                 {"genus_path", testing::SourceDir() + "/tests/test_doubles/genus"}});
+  if (overrides.is_object()) p.update(overrides);
+  return p;
+}
+
+TEST(GenusFlow, AutoPeriodRunsTwoPassesAndParsesEveryReport) {
+  testing::TempDir tmp;
+  auto c = RunJobForTest("synth", GenusParams({}), tmp.path());
+  ASSERT_EQ(c.state, "done") << c.error;
+  ASSERT_EQ(c.argv.size(), 2u);  // probe pass, then the pass at the critical period
+  EXPECT_EQ(c.argv[0][1], "-batch");
+  EXPECT_DOUBLE_EQ(MetricValue(c, "clock_period"), 1.234);
+  EXPECT_DOUBLE_EQ(MetricValue(c, "slack"), 0);
+  EXPECT_DOUBLE_EQ(MetricValue(c, "area"), 5250);
+  EXPECT_DOUBLE_EQ(MetricValue(c, "cell_area"), 5000);
+  EXPECT_DOUBLE_EQ(MetricValue(c, "power_total"), 1.001e-3);
+  EXPECT_NEAR(MetricValue(c, "ops"), 16 / 1.234e-9, 1);
+  EXPECT_EQ(c.texts["flow"], "genus");
+  EXPECT_EQ(c.texts["genus_version"], "21.18-s082_1");
+  const std::string tcl = ReadFile((tmp.path() / "job" / "genus.tcl").string());
+  EXPECT_NE(tcl.find("elaborate DotProductUnit_8_full"), std::string::npos);
+  EXPECT_NE(tcl.find("read_hdl dpu_8_full.v"), std::string::npos);
+  const std::string sdc = ReadFile((tmp.path() / "job" / "constraints.sdc").string());
+  EXPECT_NE(sdc.find("create_clock -name clk -period 1.234"), std::string::npos) << sdc;
+}
+
+TEST(GenusFlow, FixedPeriodViolationIsKept) {
+  testing::TempDir tmp;
+  auto c = RunJobForTest("synth", GenusParams({{"clock_period_ns", 1.0}}), tmp.path());
+  ASSERT_EQ(c.state, "done") << c.error;
+  EXPECT_DOUBLE_EQ(MetricValue(c, "slack"), -0.234);
+  EXPECT_EQ(MetricValue(c, "timing_met"), 0);
+}
+
+TEST(GenusFlow, MissingGenusFailsAtOnceWithTheFallback) {
+  testing::TempDir tmp;
+  auto c = RunJobForTest("synth", GenusParams({{"genus_path", "/nonexistent/genus"}}), tmp.path());
+  EXPECT_EQ(c.state, "failed");
+  EXPECT_EQ(c.error, "genus not found; set genus_path or use flow: yosys-sta");
+}
+
+TEST(GenusFlow, LicenceFailureIsRecognised) {
+  testing::TempDir tmp;
+  ::setenv("LABQ_FAKE_GENUS_LICENCE", "fail", 1);
+  auto c = RunJobForTest("synth", GenusParams({}), tmp.path());
+  ::unsetenv("LABQ_FAKE_GENUS_LICENCE");
+  EXPECT_EQ(c.state, "failed");
+  EXPECT_NE(c.error.find("licence"), std::string::npos) << c.error;
+}
+
+TEST(GenusFlow, UnsafeHookPathNeverReachesTcl) {
+  testing::TempDir tmp;
+  auto c = RunJobForTest("synth", GenusParams({{"genus_hook", "x.tcl;exec rm"}}), tmp.path());
+  EXPECT_EQ(c.state, "failed");
+  EXPECT_NE(c.error.find("not safe in a TCL script"), std::string::npos) << c.error;
+}
+
+}  // namespace
+}  // namespace labq
+
+namespace labq {
+namespace {
+
+TEST(GenusFlow, GroupCanFallBackToTheOpenFlow) {
+  testing::TempDir tmp;
+  auto c = testing::RunJobForTest("synth",
+                                  testing::DpuParams({{"n", 2},
+                                                      {"mode", "full"},
+                                                      {"flow", "genus"},
+                                                      {"genus_path", "/nonexistent/genus"},
+                                                      {"genus_fallback", "yosys-sta"},
+                                                      {"clock_period_ns", 5.0}}),
+                                  tmp.path());
+  ASSERT_EQ(c.state, "done") << c.error;
+  EXPECT_NE(c.texts["flow"].find("genus not found"), std::string::npos);
+  EXPECT_GT(testing::MetricValue(c, "area"), 0);
+}
+
+}  // namespace
+}  // namespace labq
