@@ -13,6 +13,7 @@
 #include "common/file_util.h"
 #include "common/text.h"
 #include "genus/report_kind.h"
+#include "orchestrator/daemon.h"
 #include "orchestrator/scheduler.h"
 #include "results/dpu_table.h"
 #include "results/result_store.h"
@@ -21,6 +22,10 @@
 
 namespace labq {
 namespace {
+
+int p_exit_code(const SweepCounts& c) {
+  return c.Count("done") + c.Count("cached") == c.total ? 0 : 1;
+}
 
 std::atomic<bool>* g_cancel_flag = nullptr;
 
@@ -41,14 +46,17 @@ std::optional<int64_t> SweepIdOrAll(ResultStore& store, const std::string& sweep
 }
 
 int CmdRun(const std::string& db_path, const std::string& file, int jobs,
-           const std::string& workdir, bool quiet) {
+           const std::string& workdir, bool quiet, bool no_cache) {
   Sweep sweep = LoadSweepFile(file);
   ResultStore store(db_path);
-  const int64_t sweep_id = store.AddSweep(sweep);
+  const int64_t sweep_id = store.AddSweep(sweep, no_cache);
   std::fprintf(stderr, "sweep %s (id %lld): %zu jobs, %d slots, results in %s\n",
                sweep.name.c_str(), static_cast<long long>(sweep_id), sweep.jobs.size(), jobs,
                db_path.c_str());
-  Scheduler scheduler(store, {jobs, workdir});
+  SchedulerOptions options;
+  options.slots = jobs;
+  options.workdir_root = workdir;
+  Scheduler scheduler(store, options);
   std::atomic<bool> interrupted{false};
   g_cancel_flag = &interrupted;
   std::signal(SIGINT, OnInterrupt);
@@ -85,6 +93,129 @@ int CmdRun(const std::string& db_path, const std::string& file, int jobs,
                counts.total);
   if (interrupted) return 130;
   return counts.Count("done") + counts.Count("cached") == counts.total ? 0 : 1;
+}
+
+int CmdSubmit(const std::string& db_path, const std::string& file, bool no_cache) {
+  Sweep sweep = LoadSweepFile(file);
+  ResultStore store(db_path);
+  const int64_t id = store.AddSweep(sweep, no_cache);
+  std::cout << id << "\n";
+  std::fprintf(stderr, "queued sweep %s (id %lld, %zu jobs) in %s%s\n", sweep.name.c_str(),
+               static_cast<long long>(id), sweep.jobs.size(), db_path.c_str(),
+               DaemonRunning(db_path) ? "" : "; no labd serves it yet (start: labd --db ...)");
+  return 0;
+}
+
+int CmdStatus(const std::string& db_path) {
+  ResultStore store(db_path);
+  std::cout << "labd: " << (DaemonRunning(db_path) ? "running" : "not running") << " on " << db_path
+            << "\n";
+  Table t;
+  t.headers = {"id",   "sweep",  "jobs",   "queued",  "running",
+               "done", "cached", "failed", "skipped", "cancelled"};
+  for (const auto& s : store.Sweeps()) {
+    auto c = store.Counts(s.id);
+    std::vector<std::string> row = {std::to_string(s.id), s.name, std::to_string(c.total)};
+    std::vector<nlohmann::json> raw = {s.id, s.name, c.total};
+    for (const char* state :
+         {"queued", "running", "done", "cached", "failed", "skipped", "cancelled"}) {
+      row.push_back(std::to_string(c.Count(state)));
+      raw.push_back(c.Count(state));
+    }
+    t.AddRow(row, raw);
+  }
+  std::cout << RenderText(t);
+  return 0;
+}
+
+int CmdWatch(const std::string& db_path, const std::string& sweep) {
+  ResultStore store(db_path);
+  auto id = SweepIdOrAll(store, sweep);
+  if (!id) throw Error("watch: a sweep is required");
+  ProgressPrinter printer(stderr);
+  std::string last;
+  while (true) {
+    Progress p;
+    p.counts = store.Counts(*id);
+    for (const auto& job : store.Jobs(*id, "running")) p.running.push_back(job.name);
+    const std::string line = FormatProgressLine(p);
+    if (line != last) printer(p);
+    last = line;
+    if (p.counts.Finished()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // a display refresh
+  }
+  printer.Finish();
+  return p_exit_code(store.Counts(*id));
+}
+
+/// A sweep name/id first, else a job name/id.
+int CmdCancel(const std::string& db_path, const std::string& target) {
+  ResultStore store(db_path);
+  int touched = 0;
+  if (auto sweep = store.FindSweep(target)) {
+    touched = store.RequestCancel(sweep->id, std::nullopt);
+  } else if (auto job = store.FindJob(target)) {
+    touched = store.RequestCancel(std::nullopt, job->id);
+  } else {
+    throw Error("cancel: no sweep or job named '" + target + "'");
+  }
+  std::fprintf(stderr, "cancel requested for %d job(s)\n", touched);
+  return 0;
+}
+
+int CmdRetry(const std::string& db_path, const std::string& job, const std::string& failed_sweep) {
+  ResultStore store(db_path);
+  int touched = 0;
+  if (!failed_sweep.empty()) {
+    touched = store.Retry(SweepIdOrAll(store, failed_sweep), std::nullopt);
+  } else {
+    auto record = store.FindJob(job);
+    if (!record) throw Error("retry: no job '" + job + "'");
+    touched = store.Retry(std::nullopt, record->id);
+  }
+  std::fprintf(stderr, "%d job(s) queued again\n", touched);
+  return 0;
+}
+
+int CmdLogs(const std::string& db_path, const std::string& job_name, bool follow) {
+  ResultStore store(db_path);
+  auto job = store.FindJob(job_name);
+  if (!job) throw Error("logs: no job '" + job_name + "'");
+  std::map<std::string, size_t> printed;
+  while (true) {
+    const auto dir = std::filesystem::path(job->workdir);
+    std::vector<std::filesystem::path> logs;
+    std::error_code ec;
+    if (std::filesystem::is_directory(dir, ec)) {
+      for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        const auto ext = entry.path().extension();
+        if (ext == ".stdout" || ext == ".stderr") logs.push_back(entry.path());
+      }
+    }
+    std::sort(logs.begin(), logs.end(), [](const auto& a, const auto& b) {
+      std::error_code e;
+      return std::filesystem::last_write_time(a, e) < std::filesystem::last_write_time(b, e);
+    });
+    for (const auto& log : logs) {
+      std::string text;
+      try {
+        text = ReadFile(log.string());
+      } catch (const Error&) {
+        continue;
+      }
+      size_t& done = printed[log.string()];
+      if (text.size() <= done) continue;
+      if (done == 0) std::cout << "==> " << log.filename().string() << " <==\n";
+      std::cout << text.substr(done);
+      std::cout.flush();
+      done = text.size();
+    }
+    if (!follow) break;
+    job = store.Job(job->id);
+    if (!job || (job->state != "running" && job->state != "queued")) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // tail -f style refresh
+  }
+  return 0;
 }
 
 int CmdSweeps(const std::string& db_path) {
@@ -225,6 +356,27 @@ int RunLabq(int argc, char** argv) {
   run->add_option("--jobs,-j", jobs, "parallel slots")->check(CLI::Range(1, 256));
   run->add_option("--workdir", workdir, "root of job directories");
   run->add_flag("--quiet,-q", quiet, "no progress lines");
+  bool no_cache = false;
+  run->add_flag("--no-cache", no_cache, "run every job even if an identical one has a result");
+
+  auto* submit = app.add_subcommand("submit", "queue a sweep for labd and return its id at once");
+  submit->add_option("file", file, "sweep YAML")->required();
+  submit->add_flag("--no-cache", no_cache, "run every job even if an identical one has a result");
+  auto* status = app.add_subcommand("status", "labd and every sweep's job counts");
+  std::string target;
+  auto* watch = app.add_subcommand("watch", "follow a sweep's progress until it ends");
+  watch->add_option("sweep", target, "sweep name or id")->required();
+  auto* cancel =
+      app.add_subcommand("cancel", "cancel a sweep's or a job's queued and running jobs");
+  cancel->add_option("target", target, "sweep or job, name or id")->required();
+  std::string failed_sweep;
+  auto* retry = app.add_subcommand("retry", "queue failed/cancelled/skipped jobs again");
+  retry->add_option("job", target, "job name or id");
+  retry->add_option("--failed", failed_sweep, "every failed job of this sweep");
+  bool follow = false;
+  auto* logs = app.add_subcommand("logs", "print a job's step logs");
+  logs->add_option("job", target, "job name or id")->required();
+  logs->add_flag("--follow,-f", follow, "keep printing until the job ends");
 
   auto* sweeps = app.add_subcommand("sweeps", "list sweeps");
   std::string sweep, state;
@@ -277,7 +429,17 @@ int RunLabq(int argc, char** argv) {
     return app.exit(e);
   }
   try {
-    if (*run) return CmdRun(db, file, jobs, workdir, quiet);
+    if (*run) return CmdRun(db, file, jobs, workdir, quiet, no_cache);
+    if (*submit) return CmdSubmit(db, file, no_cache);
+    if (*status) return CmdStatus(db);
+    if (*watch) return CmdWatch(db, target);
+    if (*cancel) return CmdCancel(db, target);
+    if (*retry) {
+      if (target.empty() == failed_sweep.empty())
+        throw Error("retry: give a JOB or --failed SWEEP");
+      return CmdRetry(db, target, failed_sweep);
+    }
+    if (*logs) return CmdLogs(db, target, follow);
     if (*sweeps) return CmdSweeps(db);
     if (*jobs_cmd) return CmdJobs(db, sweep, state);
     if (*show) return CmdShow(db, job_name, sweep);

@@ -1,6 +1,7 @@
 #include "jobs/job_kind.h"
 
 #include "common/text.h"
+#include "jobs/command_job.h"
 #include "jobs/sim_job.h"
 #include "jobs/synth_job.h"
 
@@ -9,7 +10,8 @@ namespace labq {
 const JobKind* FindJobKind(const std::string& name) {
   static const SimJob sim;
   static const SynthJob synth;
-  static const std::vector<const JobKind*> kinds = {&sim, &synth};
+  static const CommandJob command;
+  static const std::vector<const JobKind*> kinds = {&sim, &synth, &command};
   for (const JobKind* kind : kinds) {
     if (kind->Name() == name) return kind;
   }

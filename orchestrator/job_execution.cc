@@ -12,8 +12,9 @@ namespace {
 /// always says how to rerun what ran so far by hand.
 class LocalStepRunner : public StepRunner {
  public:
-  LocalStepRunner(std::filesystem::path dir, const std::atomic<bool>* cancel)
-      : dir_(std::move(dir)), cancel_(cancel) {}
+  LocalStepRunner(std::filesystem::path dir, const std::atomic<bool>* cancel,
+                  std::function<void(int)> on_start)
+      : dir_(std::move(dir)), cancel_(cancel), on_start_(std::move(on_start)) {}
 
   SubprocessResult Run(const std::string& step, const std::vector<std::string>& argv,
                        const StepOptions& options) override {
@@ -30,7 +31,7 @@ class LocalStepRunner : public StepRunner {
     spec.stderr_path = dir_ / (step + ".stderr");
     spec.timeout = options.timeout;
     spec.extra_env = options.env;
-    last_ = RunSubprocess(spec, cancel_);
+    last_ = RunSubprocess(spec, cancel_, on_start_);
     return last_;
   }
 
@@ -40,6 +41,7 @@ class LocalStepRunner : public StepRunner {
  private:
   std::filesystem::path dir_;
   const std::atomic<bool>* cancel_;
+  std::function<void(int)> on_start_;
   nlohmann::json argv_ = nlohmann::json::array();
   std::string script_;
   SubprocessResult last_;
@@ -80,7 +82,7 @@ JobCompletion ExecuteJob(const JobRecord& job, const ExecutionEnvironment& env) 
     return completion;
   }
 
-  LocalStepRunner runner(dir, env.cancel);
+  LocalStepRunner runner(dir, env.cancel, env.on_step_start);
   const JobKind* kind = FindJobKind(job.kind);
   JobOutput output;
   try {
@@ -88,6 +90,10 @@ JobCompletion ExecuteJob(const JobRecord& job, const ExecutionEnvironment& env) 
     JobContext context{job.name, job.params, dir, env.dependency_dirs, env.stage_dir};
     output = kind->Run(context, runner);
     completion.state = "done";
+  } catch (const JobFailed& e) {
+    completion.state = "failed";
+    completion.error = e.what();
+    completion.transient = e.transient();
   } catch (const std::exception& e) {
     completion.state = "failed";
     completion.error = e.what();

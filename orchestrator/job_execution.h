@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 
 #include "results/result_store.h"
 
@@ -14,6 +15,8 @@ struct ExecutionEnvironment {
   std::filesystem::path stage_dir;  ///< shared staged inputs (liberties)
   std::map<std::string, std::filesystem::path> dependency_dirs;
   const std::atomic<bool>* cancel = nullptr;
+  /// Told the process group of each step as it starts (crash recovery).
+  std::function<void(int pid)> on_step_start;
 };
 
 JobCompletion ExecuteJob(const JobRecord& job, const ExecutionEnvironment& env);

@@ -1,90 +1,220 @@
 #include "orchestrator/scheduler.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 
+#include "jobs/cache_key.h"
 #include "orchestrator/job_execution.h"
+#include "orchestrator/process_identity.h"
 
 namespace labq {
+namespace {
+
+/// One job in flight: its worker thread and its own cancel flag.
+struct RunningJob {
+  JobRecord job;
+  std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
+};
+
+}  // namespace
 
 Scheduler::Scheduler(ResultStore& store, SchedulerOptions options)
-    : store_(store), options_(std::move(options)) {
+    : store_(store), options_(std::move(options)), owner_(SelfOwner()) {
   if (options_.slots < 1) options_.slots = 1;
+}
+
+void Scheduler::Reconfigure(int slots, const nlohmann::json& limits) {
+  std::lock_guard lock(options_mutex_);
+  options_.slots = std::max(1, slots);
+  options_.limits = limits;
+}
+
+std::vector<std::string> Scheduler::RecoverOrphans() {
+  std::vector<std::string> report;
+  for (const auto& job : store_.RunningJobs()) {
+    if (job.owner == owner_ || OwnerAlive(job.owner)) continue;
+    if (job.pid && ProcessGroupAlive(*job.pid)) {
+      // Its step still runs without an owner to collect it: wait for it.
+      report.push_back("waiting for " + job.name + " (process group " + std::to_string(*job.pid) +
+                       " still running)");
+      continue;
+    }
+    store_.Requeue(job.id, "interrupted: its runner " + job.owner + " died (attempt " +
+                               std::to_string(job.attempts) + ")");
+    report.push_back("requeued " + job.name);
+  }
+  return report;
 }
 
 SweepCounts Scheduler::RunSweep(int64_t sweep_id,
                                 const std::function<void(const Progress&)>& on_progress) {
+  Loop(sweep_id, on_progress);
+  return store_.Counts(sweep_id);
+}
+
+void Scheduler::Serve(const std::function<void(const Progress&)>& on_progress) {
+  Loop(std::nullopt, on_progress);
+}
+
+void Scheduler::Loop(std::optional<int64_t> sweep_id,
+                     const std::function<void(const Progress&)>& on_progress) {
   const auto root = std::filesystem::absolute(options_.workdir_root);
   std::filesystem::create_directories(root);
   std::mutex mutex;
   std::condition_variable changed;
-  std::map<int64_t, std::string> running;  // job id -> name
+  std::map<int64_t, RunningJob> running;
   std::vector<std::jthread> workers;
   std::map<std::string, std::pair<double, int>> seconds_by_kind;  // sum, count
-  std::map<int64_t, std::string> kind_of;
+  std::map<std::string, double> in_use;                           // resource -> amount held
   std::string last_event;
+  int finished_since_report = 0;
 
   auto report = [&](std::unique_lock<std::mutex>&) {
     if (!on_progress) return;
     Progress p;
-    p.counts = store_.Counts(sweep_id);
-    for (const auto& [id, name] : running) p.running.push_back(name);
+    if (sweep_id) p.counts = store_.Counts(*sweep_id);
+    for (const auto& [id, r] : running) p.running.push_back(r.job.name);
     p.event = last_event;
-    // ETA: mean wall time of finished jobs of each kind times what is left, over the slots.
-    double work = 0;
-    bool known = true;
-    for (const auto& job : store_.Jobs(sweep_id, "queued")) {
-      auto it = seconds_by_kind.find(job.kind);
-      if (it == seconds_by_kind.end()) {
-        known = false;
-        break;
+    if (sweep_id) {
+      // ETA: mean wall time of finished jobs of each kind times what is left, over the slots.
+      double work = 0;
+      bool known = true;
+      for (const auto& job : store_.Jobs(*sweep_id, "queued")) {
+        auto it = seconds_by_kind.find(job.kind);
+        if (it == seconds_by_kind.end()) {
+          known = false;
+          break;
+        }
+        work += it->second.first / it->second.second;
       }
-      work += it->second.first / it->second.second;
+      if (known) p.eta_seconds = work / options_.slots;
     }
-    if (known) p.eta_seconds = work / options_.slots;
     on_progress(p);
   };
 
-  std::unique_lock lock(mutex);
-  while (true) {
-    while (!cancel_ && static_cast<int>(running.size()) < options_.slots) {
-      auto job = store_.ClaimRunnable(sweep_id, root.string());
-      if (!job) break;
-      running[job->id] = job->name;
-      kind_of[job->id] = job->kind;
-      last_event = "started " + job->name;
-      report(lock);
-      ExecutionEnvironment env;
-      env.stage_dir = root / ".stage";
-      env.cancel = &cancel_;
-      for (int64_t dep : job->depends_on) {
-        if (auto d = store_.Job(dep)) env.dependency_dirs[d->name] = d->workdir;
+  // May `job` start now, given what runs and the daemon's and its sweep's limits?
+  auto admit = [&](const JobRecord& job) {
+    std::lock_guard options_lock(options_mutex_);
+    for (const auto& [name, amount] : job.resources.items()) {
+      double limit = -1;
+      if (options_.limits.contains(name)) limit = options_.limits[name].get<double>();
+      if (job.sweep_limits.contains(name)) {
+        const double sweep_limit = job.sweep_limits[name].get<double>();
+        limit = limit < 0 ? sweep_limit : std::min(limit, sweep_limit);
       }
-      workers.emplace_back([this, job = *job, env, &mutex, &changed, &running, &seconds_by_kind,
-                            &kind_of, &last_event] {
-        JobCompletion completion = ExecuteJob(job, env);
-        store_.FinishJob(job.id, completion);
-        std::lock_guard guard(mutex);
-        running.erase(job.id);
-        auto& [sum, count] = seconds_by_kind[kind_of[job.id]];
-        sum += completion.wall_seconds;
-        ++count;
-        last_event = completion.state + " " + job.name +
-                     (completion.error.empty() ? "" : ": " + completion.error);
-        changed.notify_all();
-      });
+      if (limit >= 0 && in_use[name] + amount.get<double>() > limit) return false;
     }
-    if (running.empty()) break;
-    // Wait for any worker to finish, then look for newly runnable jobs.
-    const size_t before = running.size();
-    changed.wait(lock, [&] { return running.size() < before; });
-    report(lock);
+    return true;
+  };
+
+  auto launch = [&](JobRecord job) {
+    for (const auto& [name, amount] : job.resources.items()) in_use[name] += amount.get<double>();
+    RunningJob& slot = running[job.id];
+    slot.job = job;
+    ExecutionEnvironment env;
+    env.stage_dir = root / ".stage";
+    env.cancel = slot.cancel.get();
+    const int64_t job_id = job.id;
+    env.on_step_start = [this, job_id](int pid) { store_.SetPid(job_id, pid); };
+    for (int64_t dep : job.depends_on) {
+      if (auto d = store_.Job(dep)) env.dependency_dirs[d->name] = d->workdir;
+    }
+    const bool cacheable = options_.use_cache && !store_.SweepNoCache(job.sweep_id);
+    workers.emplace_back([this, job, env, cacheable, cancel = slot.cancel, &mutex, &changed,
+                          &running, &seconds_by_kind, &in_use, &last_event,
+                          &finished_since_report] {
+      JobCompletion completion = ExecuteJob(job, env);
+      if (cacheable && completion.state == "done")
+        completion.cache_key = CacheKeyFor(job.kind, job.params);
+      const int retries = job.params.value("retries", 0);
+      std::string event;
+      if (completion.state == "failed" && completion.transient && job.attempts <= retries &&
+          !cancel->load()) {
+        const double backoff = 2.0 * (1 << std::min(job.attempts - 1, 6));
+        store_.Requeue(job.id, "retrying after: " + completion.error, backoff);
+        event = "retry " + job.name + " in " + std::to_string(static_cast<int>(backoff)) + " s";
+      } else if (cancel->load() && interrupt_) {
+        store_.Requeue(job.id, "interrupted by labd shutdown");
+        event = "interrupted " + job.name;
+      } else {
+        if (cancel->load() && completion.state != "done") completion.state = "cancelled";
+        store_.FinishJob(job.id, completion);
+        event = completion.state + " " + job.name +
+                (completion.error.empty() ? "" : ": " + completion.error);
+      }
+      std::lock_guard guard(mutex);
+      for (const auto& [name, amount] : job.resources.items()) in_use[name] -= amount.get<double>();
+      running.erase(job.id);
+      auto& [sum, count] = seconds_by_kind[job.kind];
+      sum += completion.wall_seconds;
+      ++count;
+      last_event = event;
+      ++finished_since_report;
+      changed.notify_all();
+    });
+  };
+
+  std::unique_lock lock(mutex);
+  long loops = 0;
+  while (true) {
+    // Cancel requests from other processes, and our own cancel/interrupt.
+    const auto requests = store_.CancelRequests();
+    for (auto& [id, r] : running) {
+      if (cancel_ || interrupt_ ||
+          std::find(requests.begin(), requests.end(), id) != requests.end()) {
+        r.cancel->store(true);
+      }
+    }
+    // The daemon also watches for jobs orphaned by a dead runner.
+    if (!sweep_id && ++loops % 10 == 0) {
+      for (const auto& line : RecoverOrphans()) {
+        last_event = line;
+        report(lock);
+      }
+    }
+    int slots = 0;
+    {
+      std::lock_guard options_lock(options_mutex_);
+      slots = options_.slots;
+    }
+    bool claimed_any = false;
+    while (!draining_ && static_cast<int>(running.size()) < slots) {
+      auto job = store_.Claim({sweep_id, root.string(), owner_, admit});
+      if (!job) break;
+      claimed_any = true;
+      if (options_.use_cache && !store_.SweepNoCache(job->sweep_id)) {
+        const std::string key = CacheKeyFor(job->kind, job->params);
+        if (!key.empty()) {
+          if (auto hit = store_.FindCacheHit(key)) {
+            store_.MarkCached(job->id, *hit, key);
+            last_event = "cached " + job->name;
+            report(lock);
+            continue;
+          }
+        }
+      }
+      last_event = "started " + job->name;
+      launch(*job);
+      report(lock);
+    }
+    if (running.empty()) {
+      if (draining_) break;
+      if (sweep_id && !claimed_any && !store_.HasDelayedJobs(*sweep_id)) break;
+    }
+    if (finished_since_report == 0) {
+      changed.wait_for(lock, options_.poll, [&] { return finished_since_report > 0; });
+    }
+    if (finished_since_report > 0) {
+      finished_since_report = 0;
+      report(lock);
+    }
   }
   lock.unlock();
   workers.clear();  // joins
-  return store_.Counts(sweep_id);
 }
 
 }  // namespace labq

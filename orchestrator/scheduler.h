@@ -1,12 +1,16 @@
 #pragma once
-/// Runs a sweep's queued jobs in parallel slots, in dependency order, until
-/// none is left runnable. The store is the queue: a job is claimed atomically
-/// and its result committed with its final state, so `labq run` and `labd`
-/// share this code and a crash loses at most the attempts in flight.
+/// Runs queued jobs in parallel slots, in dependency and priority order,
+/// within named resource limits. The store is the queue: a job is claimed
+/// atomically and its result committed with its final state, so `labq run`
+/// (one sweep, in the foreground) and `labd` (every sweep, until stopped)
+/// share this code, and a crash loses at most the attempts in flight.
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <functional>
+#include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -17,6 +21,12 @@ namespace labq {
 struct SchedulerOptions {
   int slots = 2;
   std::filesystem::path workdir_root = "labq-work";
+  /// Resource limits of this scheduler (labd --limit), on top of each sweep's.
+  nlohmann::json limits = nlohmann::json::object();
+  bool use_cache = true;
+  /// How often the store is looked at for new work and cancel requests from
+  /// other processes (labq submit/cancel) when nothing finished meanwhile.
+  std::chrono::milliseconds poll{200};
 };
 
 struct Progress {
@@ -32,14 +42,39 @@ class Scheduler {
 
   /// Blocks until the sweep has nothing runnable left; returns its counts.
   SweepCounts RunSweep(int64_t sweep_id, const std::function<void(const Progress&)>& on_progress);
-  /// Safe from any thread: running jobs are killed and marked cancelled,
-  /// queued ones stay queued.
-  void Cancel() { cancel_ = true; }
+  /// The daemon loop: runs jobs of every sweep until Drain() or Interrupt()
+  /// was called and the running jobs have ended.
+  void Serve(const std::function<void(const Progress&)>& on_progress);
+
+  /// Stop claiming; running jobs finish normally. Safe from any thread.
+  void Drain() { draining_ = true; }
+  /// Kill running jobs and mark them cancelled (labq run's Ctrl-C).
+  void Cancel() {
+    draining_ = true;
+    cancel_ = true;
+  }
+  /// Kill running jobs and put them back in the queue (labd's second signal).
+  void Interrupt() {
+    draining_ = true;
+    interrupt_ = true;
+  }
+  /// New resource limits and slot count (labd's SIGHUP); safe from any thread.
+  void Reconfigure(int slots, const nlohmann::json& limits);
+  /// Puts jobs whose owner process died back in the queue once their
+  /// processes are gone; returns a line per job it looked at.
+  std::vector<std::string> RecoverOrphans();
 
  private:
+  void Loop(std::optional<int64_t> sweep_id,
+            const std::function<void(const Progress&)>& on_progress);
+
   ResultStore& store_;
   SchedulerOptions options_;
+  std::string owner_;
+  std::atomic<bool> draining_{false};
   std::atomic<bool> cancel_{false};
+  std::atomic<bool> interrupt_{false};
+  std::mutex options_mutex_;
 };
 
 }  // namespace labq

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <functional>
 
 #include "common/error.h"
@@ -58,13 +59,31 @@ CREATE TABLE job_texts(
 )sql",
     // 2: critical-path-first scheduling.
     "ALTER TABLE jobs ADD COLUMN priority REAL NOT NULL DEFAULT 0;",
+    // 3: the daemon: owners, cancel requests, retry backoff, cache, resources.
+    R"sql(
+ALTER TABLE jobs ADD COLUMN resources TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE jobs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN pid INTEGER;
+ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN not_before REAL NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN cache_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN cached_from INTEGER;
+ALTER TABLE sweeps ADD COLUMN limits TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE sweeps ADD COLUMN no_cache INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX jobs_by_cache_key ON jobs(cache_key) WHERE cache_key != '';
+)sql",
 };
 
 constexpr const char* kJobColumns =
     "j.id, j.sweep_id, s.name, j.name, j.kind, j.grp, j.params, j.state, j.attempts, j.workdir, "
-    "j.argv, j.exit_status, j.signal, j.error, j.started_at, j.finished_at, j.wall_seconds";
+    "j.argv, j.exit_status, j.signal, j.error, j.started_at, j.finished_at, j.wall_seconds, "
+    "j.resources, j.owner, j.pid, j.cancel_requested, j.cache_key, j.cached_from, s.limits";
 
 std::string Now() { return "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"; }
+
+double UnixNow() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
 
 }  // namespace
 
@@ -88,11 +107,17 @@ void ResultStore::Migrate() {
   tx.Commit();
 }
 
-int64_t ResultStore::AddSweep(const Sweep& sweep) {
+int64_t ResultStore::AddSweep(const Sweep& sweep, bool no_cache) {
   std::lock_guard lock(mutex_);
   sql::Transaction tx(db_);
-  sql::Statement insert_sweep(db_, "INSERT INTO sweeps(name, file, source) VALUES (?, ?, ?)");
-  insert_sweep.Bind(1, sweep.name).Bind(2, sweep.file).Bind(3, sweep.source_text).Run();
+  sql::Statement insert_sweep(
+      db_, "INSERT INTO sweeps(name, file, source, limits, no_cache) VALUES (?, ?, ?, ?, ?)");
+  insert_sweep.Bind(1, sweep.name)
+      .Bind(2, sweep.file)
+      .Bind(3, sweep.source_text)
+      .Bind(4, sweep.limits.dump())
+      .Bind(5, no_cache ? 1 : 0)
+      .Run();
   const int64_t sweep_id = db_.LastInsertId();
   std::map<std::string, int64_t> ids;
   // Priority = own cost + the most expensive chain of dependents after it.
@@ -110,15 +135,16 @@ int64_t ResultStore::AddSweep(const Sweep& sweep) {
     return priority[job.name] = job.cost_estimate + after;
   };
   sql::Statement insert_job(db_,
-                            "INSERT INTO jobs(sweep_id, name, kind, grp, params, state, priority) "
-                            "VALUES (?, ?, ?, ?, ?, 'queued', ?)");
+                            "INSERT INTO jobs(sweep_id, name, kind, grp, params, state, priority, "
+                            "resources) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)");
   for (const auto& job : sweep.jobs) {
     insert_job.Bind(1, sweep_id)
         .Bind(2, job.name)
         .Bind(3, job.kind)
         .Bind(4, job.group)
         .Bind(5, job.params.dump())
-        .Bind(6, chain(job, 0));
+        .Bind(6, chain(job, 0))
+        .Bind(7, job.resources.dump());
     insert_job.Run();
     ids[job.name] = db_.LastInsertId();
   }
@@ -134,7 +160,7 @@ int64_t ResultStore::AddSweep(const Sweep& sweep) {
   return sweep_id;
 }
 
-int ResultStore::SkipBlocked(int64_t sweep_id) {
+int ResultStore::SkipBlocked(std::optional<int64_t> sweep_id) {
   // Repeated until nothing changes, so a skip propagates down a chain.
   int total = 0;
   sql::Statement skip(
@@ -142,7 +168,8 @@ int ResultStore::SkipBlocked(int64_t sweep_id) {
                ", error = 'dependency ' || (SELECT d.name FROM job_deps jd JOIN jobs d ON d.id = "
                "jd.depends_on WHERE jd.job_id = jobs.id AND d.state IN ('failed', 'skipped', "
                "'cancelled') LIMIT 1) || ' did not finish' "
-               "WHERE sweep_id = ? AND state = 'queued' AND EXISTS (SELECT 1 FROM job_deps jd "
+               "WHERE (?1 IS NULL OR sweep_id = ?1) AND state = 'queued' AND EXISTS (SELECT 1 FROM "
+               "job_deps jd "
                "JOIN jobs d ON d.id = jd.depends_on WHERE jd.job_id = jobs.id AND d.state IN "
                "('failed', 'skipped', 'cancelled'))");
   while (true) {
@@ -155,30 +182,45 @@ int ResultStore::SkipBlocked(int64_t sweep_id) {
 
 std::optional<JobRecord> ResultStore::ClaimRunnable(int64_t sweep_id,
                                                     const std::string& workdir_root) {
+  return Claim({sweep_id, workdir_root, "", {}});
+}
+
+std::optional<JobRecord> ResultStore::Claim(const ClaimRequest& request) {
   std::lock_guard lock(mutex_);
   sql::Transaction tx(db_);
-  SkipBlocked(sweep_id);
+  SkipBlocked(request.sweep_id);
   sql::Statement pick(db_,
-                      "SELECT j.id FROM jobs j WHERE j.sweep_id = ? AND j.state = 'queued' AND "
-                      "NOT EXISTS (SELECT 1 FROM job_deps jd JOIN jobs d ON d.id = jd.depends_on "
-                      "WHERE jd.job_id = j.id AND d.state NOT IN ('done', 'cached')) "
-                      "ORDER BY j.priority DESC, j.id LIMIT 1");
-  pick.Bind(1, sweep_id);
-  if (!pick.Step()) {
-    pick.Reset();
+                      "SELECT j.id FROM jobs j WHERE (?1 IS NULL OR j.sweep_id = ?1) AND j.state = "
+                      "'queued' AND j.not_before <= ?2 AND NOT EXISTS (SELECT 1 FROM job_deps jd "
+                      "JOIN jobs d ON d.id = jd.depends_on WHERE jd.job_id = j.id AND d.state NOT "
+                      "IN ('done', 'cached')) ORDER BY j.priority DESC, j.id");
+  pick.Bind(1, request.sweep_id).Bind(2, UnixNow());
+  std::optional<int64_t> chosen;
+  while (pick.Step()) {
+    const int64_t id = pick.Int(0);
+    if (!request.admit) {
+      chosen = id;
+      break;
+    }
+    auto candidate = JobLocked(id);
+    if (candidate && request.admit(*candidate)) {
+      chosen = id;
+      break;
+    }
+  }
+  pick.Reset();
+  if (!chosen) {
     tx.Commit();
     return std::nullopt;
   }
-  const int64_t id = pick.Int(0);
-  pick.Reset();
   sql::Statement claim(
       db_, "UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = " + Now() +
-               ", workdir = ? || '/' || (SELECT name FROM sweeps WHERE id = "
-               "sweep_id) || '-' || sweep_id || '/' || name WHERE id = ? AND state = "
-               "'queued'");
-  claim.Bind(1, workdir_root).Bind(2, id).Run();
+               ", owner = ?, pid = NULL, workdir = ? || '/' || (SELECT name FROM "
+               "sweeps WHERE id = sweep_id) || '-' || sweep_id || '/' || name WHERE id "
+               "= ? AND state = 'queued'");
+  claim.Bind(1, request.owner).Bind(2, request.workdir_root).Bind(3, *chosen).Run();
   tx.Commit();
-  return JobLocked(id);
+  return JobLocked(*chosen);
 }
 
 void ResultStore::FinishJob(int64_t job_id, const JobCompletion& c) {
@@ -186,8 +228,9 @@ void ResultStore::FinishJob(int64_t job_id, const JobCompletion& c) {
   sql::Transaction tx(db_);
   sql::Statement update(db_,
                         "UPDATE jobs SET state = ?, argv = ?, exit_status = ?, signal = ?, "
-                        "error = ?, wall_seconds = ?, finished_at = " +
-                            Now() + " WHERE id = ?");
+                        "error = ?, wall_seconds = ?, owner = '', pid = NULL, cache_key = ?8, "
+                        "finished_at = " +
+                            Now() + " WHERE id = ?7");
   update.Bind(1, c.state)
       .Bind(2, c.argv.dump())
       .Bind(3, c.exit_status)
@@ -195,6 +238,7 @@ void ResultStore::FinishJob(int64_t job_id, const JobCompletion& c) {
       .Bind(5, c.error)
       .Bind(6, c.wall_seconds)
       .Bind(7, job_id)
+      .Bind(8, c.cache_key)
       .Run();
   // A retried job replaces what an earlier attempt stored.
   sql::Statement clear_metrics(db_, "DELETE FROM metrics WHERE job_id = ?");
@@ -210,10 +254,130 @@ void ResultStore::FinishJob(int64_t job_id, const JobCompletion& c) {
   tx.Commit();
 }
 
-void ResultStore::Requeue(int64_t job_id, const std::string& reason) {
+void ResultStore::Requeue(int64_t job_id, const std::string& reason, double delay_seconds) {
   std::lock_guard lock(mutex_);
-  sql::Statement update(db_, "UPDATE jobs SET state = 'queued', error = ? WHERE id = ?");
-  update.Bind(1, reason).Bind(2, job_id).Run();
+  sql::Statement update(db_,
+                        "UPDATE jobs SET state = 'queued', error = ?, owner = '', pid = NULL, "
+                        "cancel_requested = 0, not_before = ? WHERE id = ?");
+  update.Bind(1, reason).Bind(2, UnixNow() + delay_seconds).Bind(3, job_id).Run();
+}
+
+void ResultStore::SetPid(int64_t job_id, int64_t pid) {
+  std::lock_guard lock(mutex_);
+  sql::Statement update(db_, "UPDATE jobs SET pid = ? WHERE id = ? AND state = 'running'");
+  update.Bind(1, pid).Bind(2, job_id).Run();
+}
+
+int ResultStore::RequestCancel(std::optional<int64_t> sweep_id, std::optional<int64_t> job_id) {
+  std::lock_guard lock(mutex_);
+  sql::Transaction tx(db_);
+  const std::string where = "(?1 IS NULL OR sweep_id = ?1) AND (?2 IS NULL OR id = ?2)";
+  sql::Statement queued(db_, "UPDATE jobs SET state = 'cancelled', finished_at = " + Now() +
+                                 ", error = 'cancelled by the user' WHERE state = 'queued' AND " +
+                                 where);
+  queued.Bind(1, sweep_id).Bind(2, job_id).Run();
+  int changed = db_.Changes();
+  sql::Statement running(
+      db_, "UPDATE jobs SET cancel_requested = 1 WHERE state = 'running' AND " + where);
+  running.Bind(1, sweep_id).Bind(2, job_id).Run();
+  changed += db_.Changes();
+  tx.Commit();
+  return changed;
+}
+
+std::vector<int64_t> ResultStore::CancelRequests() {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(db_, "SELECT id FROM jobs WHERE state = 'running' AND cancel_requested = 1");
+  std::vector<int64_t> out;
+  while (q.Step()) out.push_back(q.Int(0));
+  return out;
+}
+
+int ResultStore::Retry(std::optional<int64_t> sweep_id, std::optional<int64_t> job_id) {
+  std::lock_guard lock(mutex_);
+  sql::Transaction tx(db_);
+  sql::Statement retry(db_,
+                       "UPDATE jobs SET state = 'queued', error = '', cancel_requested = 0, "
+                       "not_before = 0, owner = '', pid = NULL WHERE state IN ('failed', "
+                       "'cancelled', 'skipped') AND (?1 IS NULL OR sweep_id = ?1) AND (?2 IS NULL "
+                       "OR id = ?2)");
+  retry.Bind(1, sweep_id).Bind(2, job_id).Run();
+  int changed = db_.Changes();
+  // Dependents that were skipped because of these jobs get another chance too.
+  sql::Statement revive(db_,
+                        "UPDATE jobs SET state = 'queued', error = '' WHERE state = 'skipped' AND "
+                        "EXISTS (SELECT 1 FROM job_deps jd JOIN jobs d ON d.id = jd.depends_on "
+                        "WHERE jd.job_id = jobs.id AND d.state IN ('queued', 'done', 'cached'))");
+  while (true) {
+    revive.Run();
+    if (db_.Changes() == 0) break;
+    changed += db_.Changes();
+  }
+  tx.Commit();
+  return changed;
+}
+
+std::vector<JobRecord> ResultStore::RunningJobs() {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(db_, std::string("SELECT ") + kJobColumns +
+                            " FROM jobs j JOIN sweeps s ON s.id = j.sweep_id WHERE j.state = "
+                            "'running' ORDER BY j.id");
+  std::vector<JobRecord> out;
+  while (q.Step()) out.push_back(ReadJob(q));
+  return out;
+}
+
+std::optional<int64_t> ResultStore::FindCacheHit(const std::string& cache_key) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(db_,
+                   "SELECT id FROM jobs WHERE cache_key = ? AND state = 'done' ORDER BY id DESC "
+                   "LIMIT 1");
+  q.Bind(1, cache_key);
+  if (!q.Step()) return std::nullopt;
+  return q.Int(0);
+}
+
+void ResultStore::MarkCached(int64_t job_id, int64_t from_job_id, const std::string& cache_key) {
+  std::lock_guard lock(mutex_);
+  sql::Transaction tx(db_);
+  sql::Statement update(
+      db_,
+      "UPDATE jobs SET state = 'cached', cached_from = ?1, cache_key = ?2, owner = '', pid = "
+      "NULL, finished_at = " +
+          Now() +
+          ", workdir = (SELECT workdir FROM jobs WHERE id = ?1), argv = (SELECT argv FROM "
+          "jobs WHERE id = ?1), exit_status = (SELECT exit_status FROM jobs WHERE id = ?1) "
+          "WHERE id = ?3");
+  update.Bind(1, from_job_id).Bind(2, cache_key).Bind(3, job_id).Run();
+  for (const char* table : {"metrics", "job_texts"}) {
+    sql::Statement clear(db_, std::string("DELETE FROM ") + table + " WHERE job_id = ?");
+    clear.Bind(1, job_id).Run();
+  }
+  sql::Statement metrics(db_,
+                         "INSERT INTO metrics(job_id, name, value, unit) SELECT ?, name, value, "
+                         "unit FROM metrics WHERE job_id = ?");
+  metrics.Bind(1, job_id).Bind(2, from_job_id).Run();
+  sql::Statement texts(db_,
+                       "INSERT INTO job_texts(job_id, name, value) SELECT ?, name, value FROM "
+                       "job_texts WHERE job_id = ?");
+  texts.Bind(1, job_id).Bind(2, from_job_id).Run();
+  tx.Commit();
+}
+
+bool ResultStore::SweepNoCache(int64_t sweep_id) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(db_, "SELECT no_cache FROM sweeps WHERE id = ?");
+  q.Bind(1, sweep_id);
+  return q.Step() && q.Int(0) != 0;
+}
+
+bool ResultStore::HasDelayedJobs(int64_t sweep_id) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(db_,
+                   "SELECT 1 FROM jobs WHERE sweep_id = ? AND state = 'queued' AND not_before > ? "
+                   "LIMIT 1");
+  q.Bind(1, sweep_id).Bind(2, UnixNow());
+  return q.Step();
 }
 
 std::vector<SweepRecord> ResultStore::Sweeps() {
@@ -253,6 +417,13 @@ JobRecord ResultStore::ReadJob(sql::Statement& q) {
   r.started_at = q.Text(14);
   r.finished_at = q.Text(15);
   r.wall_seconds = q.Double(16);
+  r.resources = nlohmann::json::parse(q.Text(17));
+  r.owner = q.Text(18);
+  if (!q.IsNull(19)) r.pid = q.Int(19);
+  r.cancel_requested = q.Int(20) != 0;
+  r.cache_key = q.Text(21);
+  if (!q.IsNull(22)) r.cached_from = q.Int(22);
+  r.sweep_limits = nlohmann::json::parse(q.Text(23));
   sql::Statement deps(db_, "SELECT depends_on FROM job_deps WHERE job_id = ? ORDER BY depends_on");
   deps.Bind(1, r.id);
   while (deps.Step()) r.depends_on.push_back(deps.Int(0));

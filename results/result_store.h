@@ -5,6 +5,7 @@
 /// `done` job without results or results under a job that is not done.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -53,6 +54,22 @@ struct JobRecord {
   std::string finished_at;
   double wall_seconds = 0;
   std::vector<int64_t> depends_on;
+  nlohmann::json resources = nlohmann::json::object();
+  std::string owner;           ///< "pid:start-time" of the labq/labd process running it
+  std::optional<int64_t> pid;  ///< process group of the step running now
+  bool cancel_requested = false;
+  std::string cache_key;
+  std::optional<int64_t> cached_from;
+  nlohmann::json sweep_limits = nlohmann::json::object();
+};
+
+/// What a scheduler asks for when it has a free slot.
+struct ClaimRequest {
+  std::optional<int64_t> sweep_id;  ///< nullopt: any sweep (the daemon)
+  std::string workdir_root;
+  std::string owner;
+  /// Resource check: may this job start now? (null = yes)
+  std::function<bool(const JobRecord&)> admit;
 };
 
 /// What a finished attempt leaves behind.
@@ -65,6 +82,8 @@ struct JobCompletion {
   double wall_seconds = 0;
   std::vector<MetricRecord> metrics;
   std::map<std::string, std::string> texts;
+  std::string cache_key;   ///< stored so identical later jobs can reuse this result
+  bool transient = false;  ///< a failure worth retrying (not stored)
 };
 
 struct SweepCounts {
@@ -87,15 +106,33 @@ class ResultStore {
   const std::string& path() const { return db_.path(); }
 
   /// Stores a sweep and queues its jobs; returns the sweep id.
-  int64_t AddSweep(const Sweep& sweep);
+  int64_t AddSweep(const Sweep& sweep, bool no_cache = false);
 
   /// Atomically takes one queued job of `sweep_id` whose dependencies are all
   /// done, marks it running (attempt + 1) and returns it. First marks jobs
   /// whose dependency failed as skipped, with the reason.
   std::optional<JobRecord> ClaimRunnable(int64_t sweep_id, const std::string& workdir_root);
+  /// The general form: highest priority first, skipping jobs `admit` refuses.
+  std::optional<JobRecord> Claim(const ClaimRequest& request);
   void FinishJob(int64_t job_id, const JobCompletion& completion);
-  /// Puts a running job back in the queue (interrupted before it finished).
-  void Requeue(int64_t job_id, const std::string& reason);
+  /// Puts a job back in the queue (interrupted, or a transient failure to
+  /// retry after `delay_seconds`). The next claim counts a new attempt.
+  void Requeue(int64_t job_id, const std::string& reason, double delay_seconds = 0);
+  /// Records the process group of the running step (for crash recovery).
+  void SetPid(int64_t job_id, int64_t pid);
+  /// Queued jobs become cancelled at once; running ones get a request the
+  /// scheduler that owns them acts on. Returns how many jobs were touched.
+  int RequestCancel(std::optional<int64_t> sweep_id, std::optional<int64_t> job_id);
+  std::vector<int64_t> CancelRequests();
+  /// Failed/cancelled/skipped jobs (one, or all of a sweep) go back to the queue.
+  int Retry(std::optional<int64_t> sweep_id, std::optional<int64_t> job_id);
+  std::vector<JobRecord> RunningJobs();
+  std::optional<int64_t> FindCacheHit(const std::string& cache_key);
+  /// Records `job_id` as answered by the stored result of `from_job_id`.
+  void MarkCached(int64_t job_id, int64_t from_job_id, const std::string& cache_key);
+  bool SweepNoCache(int64_t sweep_id);
+  /// Queued jobs waiting out a retry backoff.
+  bool HasDelayedJobs(int64_t sweep_id);
 
   std::vector<SweepRecord> Sweeps();
   /// By id ("12") or name (the latest sweep of that name). nullopt if none.
@@ -114,7 +151,7 @@ class ResultStore {
   void Migrate();
   JobRecord ReadJob(sql::Statement& row);
   std::optional<JobRecord> JobLocked(int64_t id);
-  int SkipBlocked(int64_t sweep_id);
+  int SkipBlocked(std::optional<int64_t> sweep_id);
 
   std::mutex mutex_;
   sql::Database db_;

@@ -38,7 +38,9 @@ TEST(ResultStore, ClaimsOnlyJobsWhoseDependenciesAreDone) {
                               "",
                               1.0,
                               {{"area", 12.5, "um^2"}},
-                              {{"liberty", "osu018"}}});
+                              {{"liberty", "osu018"}},
+                              "",
+                              false});
   auto third = store.ClaimRunnable(id, "/w");
   ASSERT_TRUE(third);
   EXPECT_EQ(third->name, "b");
@@ -80,7 +82,9 @@ TEST(ResultStore, MetricsAndStateSurviveReopening) {
                              "",
                              2.5,
                              {{"power_total", 1e-3, "W"}},
-                             {}});
+                             {},
+                             "",
+                             false});
   }
   ResultStore reopened(path);
   auto job = reopened.Job(job_id);
@@ -99,8 +103,9 @@ TEST(ResultStore, RetryReplacesEarlierMetrics) {
   ResultStore store((tmp.path() / "r.db").string());
   const int64_t id = store.AddSweep(Chain());
   auto a = store.ClaimRunnable(id, "/w");
-  store.FinishJob(a->id, {"failed", {}, 1, std::nullopt, "x", 1, {{"m", 1, "count"}}, {}});
-  store.FinishJob(a->id, {"done", {}, 0, std::nullopt, "", 1, {{"m", 2, "count"}}, {}});
+  store.FinishJob(a->id,
+                  {"failed", {}, 1, std::nullopt, "x", 1, {{"m", 1, "count"}}, {}, "", false});
+  store.FinishJob(a->id, {"done", {}, 0, std::nullopt, "", 1, {{"m", 2, "count"}}, {}, "", false});
   auto metrics = store.Metrics(a->id);
   ASSERT_EQ(metrics.size(), 1u);
   EXPECT_EQ(metrics[0].value, 2);

@@ -97,6 +97,8 @@ void AppendJobs(const std::vector<ExpandedConfig>& configs, Sweep& sweep) {
         if (!verify_name.empty()) synth.depends_on.push_back(verify_name);
         sweep.jobs.push_back(std::move(synth));
       }
+    } else if (config.kind == "command") {
+      sweep.jobs.push_back({unique(label, ""), "command", config.group, config.params, {}});
     } else if (config.kind == "qat") {
       json pretrain_params = json::object();
       for (const char* key : kPretrainKeys) pretrain_params[key] = config.params[key];

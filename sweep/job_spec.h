@@ -17,6 +17,8 @@ struct JobSpec {
   /// Rough relative run time, for critical-path-first scheduling: slots start
   /// the longest chains early so a sweep does not end on one long job.
   double cost_estimate = 1;
+  /// Named resources one run holds, e.g. {"genus_licenses": 1}.
+  nlohmann::json resources = nlohmann::json::object();
 };
 
 struct Sweep {
@@ -24,6 +26,8 @@ struct Sweep {
   std::string file;         ///< Where it was read from ("" for in-memory text).
   std::string source_text;  ///< The YAML as written, stored for provenance.
   std::vector<JobSpec> jobs;
+  /// Resource limits declared by the sweep: name -> capacity.
+  nlohmann::json limits = nlohmann::json::object();
 };
 
 }  // namespace labq

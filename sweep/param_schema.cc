@@ -61,6 +61,7 @@ std::vector<ParamSpec> DpuParams() {
       Choice("genus_effort", "medium", {"low", "medium", "high"}, "Genus syn effort"),
       Path("genus_hook", "none", {"none"}, "extra TCL sourced after elaborate (flow: genus)"),
       Choice("genus_fallback", "none", {"none", "yosys-sta"}, "flow to use when genus is absent"),
+      Int("retries", 0, 0, 10, "retries after a transient failure (licence, signal)"),
   };
 }
 
@@ -88,15 +89,29 @@ std::vector<ParamSpec> QatParams() {
       Path("data", "default", {"default"}, "data folder (default: Debian's fashion-mnist)"),
       Choice("model", "cnn", {"cnn", "resnet20"}, "network"),
       Number("timeout_s", 7200, 1, 1e7, "per-step timeout"),
+      Int("retries", 0, 0, 10, "retries after a transient failure (signal)"),
+  };
+}
+
+/// A user's own program; any other key is a user parameter for {name} substitution.
+std::vector<ParamSpec> CommandParams() {
+  return {
+      {"argv",
+       ParamType::kArgv,
+       nlohmann::json(),
+       0,
+       0,
+       {},
+       "program and arguments, {param} substituted"},
+      Number("timeout_s", 3600, 0.001, 1e7, "timeout"),
+      Int("retries", 0, 0, 10, "retries after a transient failure (signal)"),
   };
 }
 
 const std::map<std::string, std::vector<ParamSpec>>& AllKinds() {
   static const std::map<std::string, std::vector<ParamSpec>> kinds = {
-      {"dpu", DpuParams()},
-      {"sim", DpuParams()},
-      {"synth", DpuParams()},
-      {"qat", QatParams()},
+      {"dpu", DpuParams()}, {"sim", DpuParams()},         {"synth", DpuParams()},
+      {"qat", QatParams()}, {"command", CommandParams()},
   };
   return kinds;
 }
@@ -143,9 +158,21 @@ const std::vector<ParamSpec>* ParamsForGroupKind(const std::string& kind) {
 std::vector<std::string> GroupKinds() {
   std::vector<std::string> out;
   for (const auto& [name, specs] : AllKinds()) out.push_back(name);
-  out.push_back("command");
-  std::sort(out.begin(), out.end());
   return out;
+}
+
+bool AcceptsUserParams(const std::string& kind) { return kind == "command"; }
+
+CheckedValue CheckUserParam(const json& value) {
+  static const std::regex safe("[A-Za-z0-9_.,:=+/@%-]*");
+  if (value.is_number() || value.is_boolean()) return {value, ""};
+  if (value.is_string() && value.get<std::string>().size() <= 1024 &&
+      std::regex_match(value.get<std::string>(), safe)) {
+    return {value, ""};
+  }
+  return {{},
+          Describe(value) +
+              " is not a number or a plain word (letters, digits and _ . , : = + / @ % -)"};
 }
 
 const ParamSpec* FindParam(const std::vector<ParamSpec>& specs, const std::string& name) {

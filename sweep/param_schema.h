@@ -34,6 +34,8 @@ struct ParamSpec {
 const std::vector<ParamSpec>* ParamsForGroupKind(const std::string& kind);
 /// Every group kind, for error messages.
 std::vector<std::string> GroupKinds();
+/// Kinds whose groups may define their own parameters (command: {name} in argv).
+bool AcceptsUserParams(const std::string& kind);
 const ParamSpec* FindParam(const std::vector<ParamSpec>& specs, const std::string& name);
 
 /// Checks one value against its spec; returns the normalized value or an error
@@ -43,5 +45,7 @@ struct CheckedValue {
   std::string error;  ///< empty when valid
 };
 CheckedValue CheckParam(const ParamSpec& spec, const nlohmann::json& value);
+/// A user parameter of a command group: a number, bool or plain word.
+CheckedValue CheckUserParam(const nlohmann::json& value);
 
 }  // namespace labq

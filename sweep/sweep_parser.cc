@@ -116,6 +116,15 @@ using LocatedParams = std::map<std::string, Located>;
 json CheckValue(const Parser& p, const std::vector<ParamSpec>& specs, const std::string& kind,
                 const std::string& key_path, const std::string& name, const YAML::Node& node) {
   const ParamSpec* spec = FindParam(specs, name);
+  if (!spec && AcceptsUserParams(kind)) {
+    json value = p.ToJson(node, key_path);
+    if (value.is_array()) {
+      p.Fail(node, key_path, "must be a single value here (lists belong under grid: or zip:)");
+    }
+    auto checked = CheckUserParam(value);
+    if (!checked.error.empty()) p.Fail(node, key_path, checked.error);
+    return checked.value;
+  }
   if (!spec) {
     std::string list;
     for (const auto& s : specs) list += (list.empty() ? "" : ", ") + s.name;
@@ -128,6 +137,13 @@ json CheckValue(const Parser& p, const std::vector<ParamSpec>& specs, const std:
   auto checked = CheckParam(*spec, value);
   if (!checked.error.empty()) p.Fail(node, key_path, checked.error);
   return checked.value;
+}
+
+void RequireResourceName(const Parser& p, const YAML::Node& node, const std::string& key) {
+  static const std::regex re("[a-z][a-z0-9_]{0,63}");
+  if (!std::regex_match(node.Scalar(), re)) {
+    p.Fail(node, key, "resource names are lower-case words (a-z, 0-9, _)");
+  }
 }
 
 struct GroupAxes {
@@ -222,7 +238,7 @@ Sweep ParseSweep(const std::string& text, const std::string& file) {
   }
   if (!root || root.IsNull()) throw InputError({file, 1, 1}, "", "the sweep file is empty");
   p.RequireMap(root, "");
-  p.RejectUnknownKeys(root, "", {"name", "description", "defaults", "groups"});
+  p.RejectUnknownKeys(root, "", {"name", "description", "defaults", "limits", "groups"});
 
   Sweep sweep;
   sweep.file = file;
@@ -231,6 +247,21 @@ Sweep ParseSweep(const std::string& text, const std::string& file) {
   sweep.name = p.RequireName(root["name"], "name");
   if (root["description"] && !root["description"].IsScalar()) {
     p.Fail(root["description"], "description", "must be text");
+  }
+
+  // Named resource limits, e.g. genus_licenses: 2 — no more jobs needing a
+  // resource run at once than its limit allows.
+  if (const auto node = root["limits"]) {
+    p.RequireMap(node, "limits");
+    for (const auto& entry : node) {
+      const std::string key = "limits." + entry.first.Scalar();
+      RequireResourceName(p, entry.first, key);
+      json value = p.ToJson(entry.second, key);
+      if (!value.is_number() || value.get<double>() < 1 || value.get<double>() > 1e6) {
+        p.Fail(entry.second, key, "must be a number from 1 to 1000000");
+      }
+      sweep.limits[entry.first.Scalar()] = value;
+    }
   }
 
   // Defaults apply to every group whose kind knows the key.
@@ -265,7 +296,7 @@ Sweep ParseSweep(const std::string& text, const std::string& file) {
     const auto group = groups[gi];
     const std::string gpath = "groups[" + std::to_string(gi) + "]";
     p.RequireMap(group, gpath);
-    p.RejectUnknownKeys(group, gpath, {"name", "kind", "params", "grid", "zip"});
+    p.RejectUnknownKeys(group, gpath, {"name", "kind", "params", "grid", "zip", "resources"});
     if (!group["name"]) p.Fail(group, gpath + ".name", "missing");
     const std::string gname = p.RequireName(group["name"], gpath + ".name");
     if (!group_names.insert(gname).second) {
@@ -304,6 +335,19 @@ Sweep ParseSweep(const std::string& text, const std::string& file) {
       }
     }
     GroupAxes axes = ExpandAxes(p, group, gpath, *specs, kind, fixed);
+    json resources = json::object();
+    if (const auto node = group["resources"]) {
+      p.RequireMap(node, gpath + ".resources");
+      for (const auto& entry : node) {
+        const std::string key = gpath + ".resources." + entry.first.Scalar();
+        RequireResourceName(p, entry.first, key);
+        json value = p.ToJson(entry.second, key);
+        if (!value.is_number() || value.get<double>() <= 0 || value.get<double>() > 1e6) {
+          p.Fail(entry.second, key, "must be a positive number");
+        }
+        resources[entry.first.Scalar()] = value;
+      }
+    }
 
     std::vector<ExpandedConfig> configs;
     for (const auto& row : axes.rows) {
@@ -331,7 +375,9 @@ Sweep ParseSweep(const std::string& text, const std::string& file) {
       }
       configs.push_back(std::move(config));
     }
+    const size_t first_new = sweep.jobs.size();
     AppendJobs(configs, sweep);
+    for (size_t i = first_new; i < sweep.jobs.size(); ++i) sweep.jobs[i].resources = resources;
   }
   return sweep;
 }

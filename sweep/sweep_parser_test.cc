@@ -126,7 +126,7 @@ groups:
      "m02.yaml:5:40: groups[0].params.colour: unknown parameter for kind dpu (known: n, "
      "input_bits, mode, out_bits, clock_period_ns, liberty, flow, simulator, random_vectors, seed, "
      "verify, toggle_rate, input_delay_ns, output_delay_ns, rtl, timeout_s, genus_path, "
-     "genus_effort, genus_hook, genus_fallback)"},
+     "genus_effort, genus_hook, genus_fallback, retries)"},
     {"m03.yaml",
      R"yaml(name: x
 groups:
@@ -164,7 +164,7 @@ groups:
   - name: dpu
     kind: fpga
 )yaml",
-     "m07.yaml:4:11: groups[0].kind: 'fpga' is not one of dpu, qat, sim, synth"},
+     "m07.yaml:4:11: groups[0].kind: 'fpga' is not one of command, dpu, qat, sim, synth"},
     {"m08.yaml",
      R"yaml(name: x
 groups:
@@ -229,7 +229,8 @@ groups:
     kind: dpu
     params: {n: 8, mode: full}
 )yaml",
-     "m14.yaml:2:1: nmae: unknown key (expected one of name, description, defaults, groups)"},
+     "m14.yaml:2:1: nmae: unknown key (expected one of name, description, defaults, limits, "
+     "groups)"},
     {"m15.yaml",
      R"yaml(name: x
 groups:

@@ -1,0 +1,21 @@
+#pragma once
+/// A user's own program as a job: `argv` with {param} substituted from the
+/// job's parameters (values validated at parse time, never passed through a
+/// shell). Lines `labq-metric NAME VALUE [UNIT]` on stdout become metrics.
+
+#include "jobs/job_kind.h"
+
+namespace labq {
+
+class CommandJob : public JobKind {
+ public:
+  std::string Name() const override { return "command"; }
+  JobOutput Run(const JobContext& context, StepRunner& runner) const override;
+};
+
+/// Replaces each {name} in `arg` by the parameter's value ({job_dir} is the
+/// job directory). Throws JobFailed for an unknown name.
+std::string SubstituteParams(const std::string& arg, const nlohmann::json& params,
+                             const std::filesystem::path& job_dir);
+
+}  // namespace labq
