@@ -38,7 +38,8 @@ class FileDescriptor {
 
 }  // namespace
 
-void WriteFileAtomically(const std::filesystem::path& path, std::string_view content) {
+void WriteFileAtomically(const std::filesystem::path& path, std::string_view content,
+                         Durability durability) {
   std::random_device rd;
   std::filesystem::path tmp = path;
   tmp += ".tmp" + std::to_string(rd());
@@ -56,7 +57,8 @@ void WriteFileAtomically(const std::filesystem::path& path, std::string_view con
     }
     written += static_cast<size_t>(n);
   }
-  if (::fsync(fd.get()) != 0 || ::close(fd.release()) != 0) {
+  if ((durability == Durability::kFlushed && ::fsync(fd.get()) != 0) ||
+      ::close(fd.release()) != 0) {
     const int saved = errno;
     ::unlink(tmp.c_str());
     errno = saved;

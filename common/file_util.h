@@ -10,9 +10,16 @@
 
 namespace labq {
 
-/// Writes `content` to a temporary file beside `path`, fsyncs it and renames
-/// it over `path`. Throws labq::Error naming the path (e.g. on ENOSPC).
-void WriteFileAtomically(const std::filesystem::path& path, std::string_view content);
+enum class Durability {
+  kFlushed,   ///< fsync before the rename: survives a power cut
+  kCrashSafe  ///< no fsync: a killed process never leaves a torn file, a power cut may
+};
+
+/// Writes `content` to a temporary file beside `path` and renames it over
+/// `path`, so readers see the old or the new file, never a torn one. Throws
+/// labq::Error naming the path (e.g. on ENOSPC), leaving the old file.
+void WriteFileAtomically(const std::filesystem::path& path, std::string_view content,
+                         Durability durability = Durability::kFlushed);
 
 /// Quotes one argument for a POSIX shell, for the human-readable command.sh.
 /// labq itself never runs commands through a shell.

@@ -23,7 +23,8 @@ class LocalStepRunner : public StepRunner {
         "# step " + step + "\n" + ShellJoin(argv) + " >" + step + ".stdout 2>" + step + ".stderr\n";
     WriteFileAtomically(dir_ / "command.sh",
                         "#!/bin/sh\n# Rerun this job by hand; written by labq.\nset -e\ncd " +
-                            ShellQuote(dir_.string()) + "\n" + script_);
+                            ShellQuote(dir_.string()) + "\n" + script_,
+                        Durability::kCrashSafe);
     SubprocessSpec spec;
     spec.argv = argv;
     spec.working_dir = dir_;
@@ -75,7 +76,7 @@ JobCompletion ExecuteJob(const JobRecord& job, const ExecutionEnvironment& env) 
                            {"kind", job.kind},
                            {"params", job.params},
                            {"attempt", job.attempts}};
-    WriteFileAtomically(dir / "job.json", spec.dump(2) + "\n");
+    WriteFileAtomically(dir / "job.json", spec.dump(2) + "\n", Durability::kCrashSafe);
   } catch (const std::exception& e) {
     completion.state = "failed";
     completion.error = std::string("cannot prepare job directory: ") + e.what();
@@ -125,7 +126,8 @@ JobCompletion ExecuteJob(const JobRecord& job, const ExecutionEnvironment& env) 
   }
   result["metrics"] = metrics;
   try {
-    WriteFileAtomically(dir / "result.json", result.dump(2) + "\n");
+    // The store is the record of results; this file is for people reading the folder.
+    WriteFileAtomically(dir / "result.json", result.dump(2) + "\n", Durability::kCrashSafe);
   } catch (const std::exception& e) {
     // A full disk must not lose the outcome: the store still records it.
     completion.state = "failed";

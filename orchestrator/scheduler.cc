@@ -67,7 +67,8 @@ void Scheduler::Loop(std::optional<int64_t> sweep_id,
   std::mutex mutex;
   std::condition_variable changed;
   std::map<int64_t, RunningJob> running;
-  std::vector<std::jthread> workers;
+  std::map<int64_t, std::jthread> workers;
+  std::vector<int64_t> finished_workers;  // joined by the loop, so threads do not pile up
   std::map<std::string, std::pair<double, int>> seconds_by_kind;  // sum, count
   std::map<std::string, double> in_use;                           // resource -> amount held
   std::string last_event;
@@ -83,13 +84,13 @@ void Scheduler::Loop(std::optional<int64_t> sweep_id,
       // ETA: mean wall time of finished jobs of each kind times what is left, over the slots.
       double work = 0;
       bool known = true;
-      for (const auto& job : store_.Jobs(*sweep_id, "queued")) {
-        auto it = seconds_by_kind.find(job.kind);
+      for (const auto& [kind, count] : store_.CountsByKind(*sweep_id, "queued")) {
+        auto it = seconds_by_kind.find(kind);
         if (it == seconds_by_kind.end()) {
           known = false;
           break;
         }
-        work += it->second.first / it->second.second;
+        work += count * it->second.first / it->second.second;
       }
       if (known) p.eta_seconds = work / options_.slots;
     }
@@ -124,9 +125,9 @@ void Scheduler::Loop(std::optional<int64_t> sweep_id,
       if (auto d = store_.Job(dep)) env.dependency_dirs[d->name] = d->workdir;
     }
     const bool cacheable = options_.use_cache && !store_.SweepNoCache(job.sweep_id);
-    workers.emplace_back([this, job, env, cacheable, cancel = slot.cancel, &mutex, &changed,
-                          &running, &seconds_by_kind, &in_use, &last_event,
-                          &finished_since_report] {
+    workers[job.id] = std::jthread([this, job, env, cacheable, cancel = slot.cancel, &mutex,
+                                    &changed, &running, &seconds_by_kind, &in_use, &last_event,
+                                    &finished_since_report, &finished_workers] {
       JobCompletion completion = ExecuteJob(job, env);
       if (cacheable && completion.state == "done")
         completion.cache_key = CacheKeyFor(job.kind, job.params);
@@ -149,6 +150,7 @@ void Scheduler::Loop(std::optional<int64_t> sweep_id,
       std::lock_guard guard(mutex);
       for (const auto& [name, amount] : job.resources.items()) in_use[name] -= amount.get<double>();
       running.erase(job.id);
+      finished_workers.push_back(job.id);
       auto& [sum, count] = seconds_by_kind[job.kind];
       sum += completion.wall_seconds;
       ++count;
@@ -161,6 +163,17 @@ void Scheduler::Loop(std::optional<int64_t> sweep_id,
   std::unique_lock lock(mutex);
   long loops = 0;
   while (true) {
+    const std::vector<int64_t> to_join = std::move(finished_workers);
+    finished_workers.clear();
+    for (int64_t id : to_join) {
+      auto it = workers.find(id);
+      if (it == workers.end()) continue;
+      std::jthread done = std::move(it->second);
+      workers.erase(it);
+      lock.unlock();
+      done.join();  // its last act was to notify us; this returns at once
+      lock.lock();
+    }
     // Cancel requests from other processes, and our own cancel/interrupt.
     const auto requests = store_.CancelRequests();
     for (auto& [id, r] : running) {

@@ -360,8 +360,14 @@ std::string SlurmMissing() {
           "SLURM_CONF is unset: start scripts/local-slurm first "
           "(eval \"$(scripts/local-slurm start)\")");
     }
+    std::error_code ec;
+    if (!std::filesystem::exists(conf, ec)) {
+      return "SLURM_CONF=" + std::string(conf) + " does not exist: start scripts/local-slurm first";
+    }
+    // sinfo takes about 9 s to give up on a stopped slurmctld; a live one
+    // answers in well under a second.
     SlurmClient client(SlurmEnv());
-    client.set_command_timeout(20s);
+    client.set_command_timeout(5s);
     if (!client.Available()) {
       return "sinfo does not answer with SLURM_CONF=" + std::string(conf) +
              ": start scripts/local-slurm first";

@@ -2,6 +2,8 @@
 /// whose codes also work cut to 4 bits. CLI only; the work is in trainer.cc.
 /// No torch include here, so this file compiles in a couple of seconds.
 
+#include <malloc.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <string>
@@ -92,7 +94,19 @@ std::string FirstLine(const std::string& s) { return s.substr(0, s.find('\n')); 
 
 }  // namespace
 
+/// Every training step frees and reallocates the same activation buffers
+/// (several MB each). glibc hands blocks above its mmap threshold back to the
+/// kernel on free (munmap, heap trim), so each step page-faults them in again,
+/// which is slow on this VM. Keeping them in the heap removes those faults
+/// (~3x fewer minor faults, a few % faster). Blocks up to 32 MiB qualify;
+/// eval batches are sized to stay below that.
+void KeepFreedMemory() {
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+}
+
 int main(int argc, char** argv) {
+  KeepFreedMemory();
   CLI::App app{"labqat: quantization-aware training with nested 8/4-bit sign-magnitude codes"};
   app.footer(kFooter);
   app.require_subcommand(1);

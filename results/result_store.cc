@@ -72,6 +72,11 @@ ALTER TABLE sweeps ADD COLUMN limits TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE sweeps ADD COLUMN no_cache INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX jobs_by_cache_key ON jobs(cache_key) WHERE cache_key != '';
 )sql",
+    // 4: a claim walks the queue in priority order; skips follow dependents.
+    R"sql(
+CREATE INDEX jobs_queue ON jobs(state, priority DESC, id);
+CREATE INDEX job_deps_by_dependency ON job_deps(depends_on);
+)sql",
 };
 
 constexpr const char* kJobColumns =
@@ -161,17 +166,18 @@ int64_t ResultStore::AddSweep(const Sweep& sweep, bool no_cache) {
 }
 
 int ResultStore::SkipBlocked(std::optional<int64_t> sweep_id) {
-  // Repeated until nothing changes, so a skip propagates down a chain.
-  int total = 0;
+  // Driven from the few unfinished-for-good jobs through the job_deps index,
+  // never a scan of the queue; repeated so a skip propagates down a chain.
+  static const std::string blocked =
+      "SELECT jd.job_id FROM jobs d JOIN job_deps jd ON jd.depends_on = d.id WHERE d.state IN "
+      "('failed', 'skipped', 'cancelled') AND (?1 IS NULL OR d.sweep_id = ?1)";
   sql::Statement skip(
       db_, "UPDATE jobs SET state = 'skipped', finished_at = " + Now() +
                ", error = 'dependency ' || (SELECT d.name FROM job_deps jd JOIN jobs d ON d.id = "
                "jd.depends_on WHERE jd.job_id = jobs.id AND d.state IN ('failed', 'skipped', "
-               "'cancelled') LIMIT 1) || ' did not finish' "
-               "WHERE (?1 IS NULL OR sweep_id = ?1) AND state = 'queued' AND EXISTS (SELECT 1 FROM "
-               "job_deps jd "
-               "JOIN jobs d ON d.id = jd.depends_on WHERE jd.job_id = jobs.id AND d.state IN "
-               "('failed', 'skipped', 'cancelled'))");
+               "'cancelled') LIMIT 1) || ' did not finish' WHERE state = 'queued' AND id IN (" +
+               blocked + ")");
+  int total = 0;
   while (true) {
     skip.Bind(1, sweep_id).Run();
     const int changed = db_.Changes();
@@ -483,6 +489,16 @@ std::map<std::string, std::string> ResultStore::Texts(int64_t job_id) {
   q.Bind(1, job_id);
   std::map<std::string, std::string> out;
   while (q.Step()) out[q.Text(0)] = q.Text(1);
+  return out;
+}
+
+std::map<std::string, int> ResultStore::CountsByKind(int64_t sweep_id, const std::string& state) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(
+      db_, "SELECT kind, COUNT(*) FROM jobs WHERE sweep_id = ? AND state = ? GROUP BY kind");
+  q.Bind(1, sweep_id).Bind(2, state);
+  std::map<std::string, int> out;
+  while (q.Step()) out[q.Text(0)] = static_cast<int>(q.Int(1));
   return out;
 }
 

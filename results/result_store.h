@@ -146,6 +146,8 @@ class ResultStore {
   std::vector<MetricRecord> Metrics(int64_t job_id);
   std::map<std::string, std::string> Texts(int64_t job_id);
   SweepCounts Counts(int64_t sweep_id);
+  /// Jobs of a sweep in `state`, counted per kind (for ETAs).
+  std::map<std::string, int> CountsByKind(int64_t sweep_id, const std::string& state);
 
  private:
   void Migrate();
