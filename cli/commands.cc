@@ -16,6 +16,7 @@
 #include "orchestrator/daemon.h"
 #include "orchestrator/scheduler.h"
 #include "results/dpu_table.h"
+#include "results/qat_table.h"
 #include "results/result_store.h"
 #include "sweep/sweep_parser.h"
 #include "yosys_sta/report_kind.h"
@@ -44,6 +45,8 @@ std::optional<int64_t> SweepIdOrAll(ResultStore& store, const std::string& sweep
   if (!found) throw Error("no sweep named '" + sweep + "' in " + store.path());
   return found->id;
 }
+
+Table BuildNamedTable(ResultStore& store, const std::string& which, std::optional<int64_t> sweep);
 
 int CmdRun(const std::string& db_path, const std::string& file, int jobs,
            const std::string& workdir, bool quiet, bool no_cache) {
@@ -80,8 +83,10 @@ int CmdRun(const std::string& db_path, const std::string& file, int jobs,
   printer.Finish();
   g_cancel_flag = nullptr;
 
-  Table table = BuildDpuTable(store, sweep_id);
-  if (!table.rows.empty()) std::cout << RenderText(table);
+  for (const char* which : {"dpu", "qat"}) {
+    Table table = BuildNamedTable(store, which, sweep_id);
+    if (!table.rows.empty()) std::cout << "\n" << RenderText(table);
+  }
   for (const auto& job : store.Jobs(sweep_id)) {
     if (job.state == "failed" || job.state == "skipped") {
       std::fprintf(stderr, "%s %s: %s\n", job.state.c_str(), job.name.c_str(), job.error.c_str());
@@ -284,7 +289,8 @@ int CmdShow(const std::string& db_path, const std::string& job_name, const std::
 
 Table BuildNamedTable(ResultStore& store, const std::string& which, std::optional<int64_t> sweep) {
   if (which == "dpu") return BuildDpuTable(store, sweep);
-  throw Error("table: '" + which + "' is not one of dpu");
+  if (which == "qat") return BuildQatTable(store, sweep);
+  throw Error("table: '" + which + "' is not one of dpu, qat");
 }
 
 int CmdTable(const std::string& db_path, const std::string& which, const std::string& sweep,
@@ -391,7 +397,7 @@ int RunLabq(int argc, char** argv) {
 
   std::string which, format = "table";
   auto* table = app.add_subcommand("table", "print a result table");
-  table->add_option("which", which, "dpu")->required();
+  table->add_option("which", which, "dpu|qat")->required();
   table->add_option("--sweep", sweep, "sweep name or id (default: all)");
   table->add_option("--format", format, "table|csv|json");
 
@@ -401,7 +407,7 @@ int RunLabq(int argc, char** argv) {
   auto* export_csv = export_cmd->add_subcommand("csv", "RFC 4180 CSV of a table");
   export_csv->add_option("--sweep", sweep, "sweep name or id")->required();
   export_csv->add_option("--out", out, "output file")->required();
-  export_csv->add_option("--table", csv_table, "dpu");
+  export_csv->add_option("--table", csv_table, "dpu|qat");
 
   Lab2Student student;
   std::string out_dir;

@@ -2,6 +2,7 @@
 
 #include "common/text.h"
 #include "jobs/command_job.h"
+#include "jobs/qat_job.h"
 #include "jobs/sim_job.h"
 #include "jobs/synth_job.h"
 
@@ -11,7 +12,9 @@ const JobKind* FindJobKind(const std::string& name) {
   static const SimJob sim;
   static const SynthJob synth;
   static const CommandJob command;
-  static const std::vector<const JobKind*> kinds = {&sim, &synth, &command};
+  static const PretrainJob pretrain;
+  static const QatJob qat;
+  static const std::vector<const JobKind*> kinds = {&sim, &synth, &command, &pretrain, &qat};
   for (const JobKind* kind : kinds) {
     if (kind->Name() == name) return kind;
   }

@@ -78,12 +78,16 @@ void AddTraining(CLI::App* app, Options& o, double& lr) {
 }
 
 /// Options that select the 4-bit code and BN handling.
-void AddQuant(CLI::App* app, Options& o, std::string& rule, std::string& bn) {
+void AddQuant(CLI::App* app, Options& o, std::string& rule) {
   app->add_option("--k", o.k, "4-bit window start bit 0..4 for every conv, or search")
       ->check(CLI::IsMember({"0", "1", "2", "3", "4", "search"}));
   app->add_option("--rule", rule, "how 4 bits are cut from the 8-bit code: truncate or round")
       ->check(CLI::IsMember({"truncate", "round"}));
   app->add_flag("--per-channel", o.per_channel, "one scale per output channel");
+}
+
+/// BN handling across precisions (training only: eval reads the file's).
+void AddBn(CLI::App* app, std::string& bn) {
   app->add_option("--bn", bn,
                   "switchable (BN per precision), recalibrate (shared affine, stats "
                   "recomputed per precision) or shared")
@@ -117,12 +121,14 @@ int main(int argc, char** argv) {
   CLI::App* pretrain = app.add_subcommand("pretrain", "train the FP network from scratch");
   AddCommon(pretrain, o);
   AddTraining(pretrain, o, lr);
-  AddQuant(pretrain, o, rule, bn);
+  AddQuant(pretrain, o, rule);
+  AddBn(pretrain, bn);
 
   CLI::App* train = app.add_subcommand("train", "quantization-aware training from FP weights");
   AddCommon(train, o);
   AddTraining(train, o, lr);
-  AddQuant(train, o, rule, bn);
+  AddQuant(train, o, rule);
+  AddBn(train, bn);
   train
       ->add_option("--mode", mode,
                    "fp (evaluate --init, no training), q8, q4 or nested (8- and 4-bit loss)")
@@ -138,7 +144,7 @@ int main(int argc, char** argv) {
 
   CLI::App* eval = app.add_subcommand("eval", "accuracy of a weights file's 8- and 4-bit nets");
   AddCommon(eval, o);
-  AddQuant(eval, o, rule, bn);
+  AddQuant(eval, o, rule);
   eval->add_option("--weights", o.init, "weights file (with its <weights>.json sidecar)")
       ->required();
 
@@ -168,7 +174,6 @@ int main(int argc, char** argv) {
     o.dataset_set = given("--dataset");
     o.data_dir_set = given("--data");
     o.test_limit_set = given("--test-limit");
-    o.bn_set = given("--bn");
     o.model_set = given("--model");
     o.k_set = given("--k");
     o.rule_set = given("--rule");

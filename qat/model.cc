@@ -73,8 +73,11 @@ class CnnNet : public QatNet {
   Tensor Body(const Tensor& input, Precision p, const std::vector<Tensor>& w) override {
     Tensor x = input;
     for (std::size_t i = 0; i < convs_.size(); ++i) {
-      x = bns_[i]->forward(convs_[i]->forward(x, w[i]), p).relu_();
+      x = bns_[i]->forward(convs_[i]->forward(x, w[i]), p);
+      // ReLU and max-pool commute (both monotone), so pooling first runs the
+      // ReLU and its backward on a quarter of the values; same function.
       if (i % 2 == 1) x = torch::max_pool2d(x, 2);
+      x = x.relu_();
     }
     return fc_->forward(x.flatten(1));
   }

@@ -68,7 +68,6 @@ struct Options {
   bool dataset_set = false;
   bool data_dir_set = false;
   bool test_limit_set = false;
-  bool bn_set = false;
   bool model_set = false;
   bool k_set = false;
   bool rule_set = false;

@@ -31,13 +31,12 @@ class DaemonTest : public ::testing::Test {
 
   /// labd in the background; killed (SIGKILL) when the test ends if still running.
   void StartLabd(int jobs = 2) {
-    labd_ = std::make_unique<bp::child>(
-        bp::exe = Bin("labd"),
-        bp::args = {"--db", Db(), "--jobs", std::to_string(jobs), "--workdir",
-                    (tmp_.path() / "work").string()},
-        bp::start_dir = tmp_.path().string(),
-        bp::std_out > (tmp_.path() / "labd.out").string(),
-        bp::std_err > (tmp_.path() / "labd.err").string());
+    labd_ = std::make_unique<bp::child>(bp::exe = Bin("labd"),
+                                        bp::args = {"--db", Db(), "--jobs", std::to_string(jobs),
+                                                    "--workdir", (tmp_.path() / "work").string()},
+                                        bp::start_dir = tmp_.path().string(),
+                                        bp::std_out > (tmp_.path() / "labd.out").string(),
+                                        bp::std_err > (tmp_.path() / "labd.err").string());
   }
   void KillLabd(int sig = SIGKILL) {
     if (!labd_) return;
@@ -69,7 +68,8 @@ class DaemonTest : public ::testing::Test {
   }
 
   /// Polls the store (bounded) until the sweep has no queued or running job.
-  SweepCounts WaitFinished(int64_t sweep_id, std::chrono::seconds limit = std::chrono::seconds(120)) {
+  SweepCounts WaitFinished(int64_t sweep_id,
+                           std::chrono::seconds limit = std::chrono::seconds(120)) {
     ResultStore store(Db());
     const auto deadline = std::chrono::steady_clock::now() + limit;
     while (std::chrono::steady_clock::now() < deadline) {
@@ -113,9 +113,13 @@ TEST_F(DaemonTest, SurvivesKillNineAtRandomMoments) {
   const std::string runs = (tmp_.path() / "runs.log").string();
   std::string grid;
   for (int i = 0; i < 100; ++i) grid += (i ? ", " : "") + std::to_string(i);
-  Write("s.yaml", "name: crashy\ngroups:\n  - name: c\n    kind: command\n    params: {argv: [sh, "
-                  "-c, \"echo start {i} >> " + runs + "; sleep 0.05; echo labq-metric value {i} "
-                  "count\"]}\n    grid: {i: [" + grid + "]}\n");
+  Write("s.yaml",
+        "name: crashy\ngroups:\n  - name: c\n    kind: command\n    params: {argv: [sh, "
+        "-c, \"echo start {i} >> " +
+            runs +
+            "; sleep 0.05; echo labq-metric value {i} "
+            "count\"]}\n    grid: {i: [" +
+            grid + "]}\n");
   const int64_t id = Submit("s.yaml");
   std::mt19937 rng(20261128);
   std::uniform_int_distribution<int> delay_ms(30, 400);
@@ -248,10 +252,10 @@ TEST(CacheKey, ChangesWithTheLibertyFile) {
 TEST_F(DaemonTest, ResourceLimitHoldsJobsBack) {
   // Two slots, but a limit of one licence: the mkdir lock must never collide.
   const std::string lockdir = (tmp_.path() / "licence").string();
-  Write("s.yaml", "name: licensed\nlimits: {licence: 1}\ngroups:\n  - name: c\n    kind: "
-                  "command\n    resources: {licence: 1}\n    params: {argv: [sh, -c, \"mkdir " +
-                      lockdir + " && sleep 0.2 && rmdir " + lockdir +
-                      "\"]}\n    grid: {i: [1, 2, 3, 4]}\n");
+  Write("s.yaml",
+        "name: licensed\nlimits: {licence: 1}\ngroups:\n  - name: c\n    kind: "
+        "command\n    resources: {licence: 1}\n    params: {argv: [sh, -c, \"mkdir " +
+            lockdir + " && sleep 0.2 && rmdir " + lockdir + "\"]}\n    grid: {i: [1, 2, 3, 4]}\n");
   ASSERT_TRUE(Labq({"run", "s.yaml", "--jobs", "2", "--quiet"}).Succeeded())
       << ReadFile((tmp_.path() / "labq.err").string());
 }
@@ -259,8 +263,10 @@ TEST_F(DaemonTest, ResourceLimitHoldsJobsBack) {
 TEST_F(DaemonTest, ReadersNeverSeeALockedDatabase) {
   std::string grid;
   for (int i = 0; i < 60; ++i) grid += (i ? ", " : "") + std::to_string(i);
-  Write("s.yaml", "name: busy\ngroups:\n  - name: c\n    kind: command\n    params: {argv: "
-                  "[\"true\"]}\n    grid: {i: [" + grid + "]}\n");
+  Write("s.yaml",
+        "name: busy\ngroups:\n  - name: c\n    kind: command\n    params: {argv: "
+        "[\"true\"]}\n    grid: {i: [" +
+            grid + "]}\n");
   const int64_t id = Submit("s.yaml");
   StartLabd();
   std::atomic<bool> stop{false};

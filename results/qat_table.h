@@ -1,0 +1,15 @@
+#pragma once
+/// The Part 2 comparison: FP baseline, pure 8-bit QAT, pure 4-bit QAT, nested
+/// 8-bit and nested 4-bit (plus the q8 network cut naively to 4 bits, to show
+/// what the nested training buys), each against the FP baseline.
+
+#include <optional>
+
+#include "results/result_store.h"
+#include "results/table.h"
+
+namespace labq {
+
+Table BuildQatTable(ResultStore& store, std::optional<int64_t> sweep_id);
+
+}  // namespace labq
