@@ -14,6 +14,7 @@
 #include "common/text.h"
 #include "genus/report_kind.h"
 #include "orchestrator/daemon.h"
+#include "orchestrator/job_execution.h"
 #include "orchestrator/scheduler.h"
 #include "results/dpu_table.h"
 #include "results/qat_table.h"
@@ -116,14 +117,14 @@ int CmdStatus(const std::string& db_path) {
   std::cout << "labd: " << (DaemonRunning(db_path) ? "running" : "not running") << " on " << db_path
             << "\n";
   Table t;
-  t.headers = {"id",   "sweep",  "jobs",   "queued",  "running",
-               "done", "cached", "failed", "skipped", "cancelled"};
+  t.headers = {"id",     "sweep",  "jobs",    "queued",  "running",  "done",
+               "cached", "failed", "timeout", "skipped", "cancelled"};
   for (const auto& s : store.Sweeps()) {
     auto c = store.Counts(s.id);
     std::vector<std::string> row = {std::to_string(s.id), s.name, std::to_string(c.total)};
     std::vector<nlohmann::json> raw = {s.id, s.name, c.total};
     for (const char* state :
-         {"queued", "running", "done", "cached", "failed", "skipped", "cancelled"}) {
+         {"queued", "running", "done", "cached", "failed", "timeout", "skipped", "cancelled"}) {
       row.push_back(std::to_string(c.Count(state)));
       raw.push_back(c.Count(state));
     }
@@ -419,6 +420,11 @@ int RunLabq(int argc, char** argv) {
   export_lab2->add_option("--pin", student.pin, "PIN")->required();
   export_lab2->add_option("--out", out_dir, "output folder")->required();
 
+  std::string exec_dir;
+  auto* exec_job =
+      app.add_subcommand("exec-job", "run one prepared job directory here (SLURM nodes)");
+  exec_job->add_option("dir", exec_dir, "job directory holding job.json")->required();
+
   std::string tool, kind;
   auto* parse = app.add_subcommand("parse", "print what a parser reads from a tool report");
   parse->add_option("tool", tool, "genus|yosys|opensta")->required();
@@ -457,6 +463,7 @@ int RunLabq(int argc, char** argv) {
       return 0;
     }
     if (*parse) return CmdParse(tool, kind, file, format);
+    if (*exec_job) return ExecuteJobInPlace(exec_dir);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "labq: %s\n", e.what());
     return 2;

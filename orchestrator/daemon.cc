@@ -107,7 +107,6 @@ int RunDaemon(const DaemonOptions& options) {
   Scheduler scheduler(store, scheduler_options);
   logger->info("labd {} serving {} with {} slots, limits {}, jobs under {}", getpid(),
                options.db_path, config.slots, config.limits.dump(), options.workdir);
-  for (const auto& line : scheduler.RecoverOrphans()) logger->info("recovery: {}", line);
 
   std::jthread signal_thread([&](std::stop_token stop) {
     int stops = 0;

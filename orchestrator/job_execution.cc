@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "common/file_util.h"
+#include "common/text.h"
 #include "jobs/job_kind.h"
 
 namespace labq {
@@ -65,18 +66,35 @@ void PrepareDirectory(const std::filesystem::path& dir, int attempt) {
 
 }  // namespace
 
+nlohmann::json JobDescription(const JobRecord& job, const ExecutionEnvironment& env) {
+  nlohmann::json deps = nlohmann::json::object();
+  for (const auto& [name, dir] : env.dependency_dirs) deps[name] = dir.string();
+  return {{"sweep", job.sweep_name},
+          {"name", job.name},
+          {"kind", job.kind},
+          {"params", job.params},
+          {"attempt", job.attempts},
+          {"dependency_dirs", deps},
+          {"stage_dir", env.stage_dir.string()}};
+}
+
+void PrepareJobDirectory(const JobRecord& job, const ExecutionEnvironment& env) {
+  const std::filesystem::path dir = job.workdir;
+  PrepareDirectory(dir, job.attempts);
+  WriteFileAtomically(dir / "job.json", JobDescription(job, env).dump(2) + "\n",
+                      Durability::kCrashSafe);
+}
+
 JobCompletion ExecuteJob(const JobRecord& job, const ExecutionEnvironment& env) {
   const auto started = std::chrono::steady_clock::now();
   JobCompletion completion;
   const std::filesystem::path dir = job.workdir;
   try {
-    PrepareDirectory(dir, job.attempts);
-    nlohmann::json spec = {{"sweep", job.sweep_name},
-                           {"name", job.name},
-                           {"kind", job.kind},
-                           {"params", job.params},
-                           {"attempt", job.attempts}};
-    WriteFileAtomically(dir / "job.json", spec.dump(2) + "\n", Durability::kCrashSafe);
+    if (env.keep_directory) {
+      std::filesystem::create_directories(dir);
+    } else {
+      PrepareJobDirectory(job, env);
+    }
   } catch (const std::exception& e) {
     completion.state = "failed";
     completion.error = std::string("cannot prepare job directory: ") + e.what();
@@ -101,6 +119,9 @@ JobCompletion ExecuteJob(const JobRecord& job, const ExecutionEnvironment& env) 
   }
   if (env.cancel && env.cancel->load() && completion.state == "failed") {
     completion.state = "cancelled";
+  } else if (completion.state == "failed" &&
+             runner.last().end == SubprocessResult::End::kTimedOut) {
+    completion.state = "timeout";
   }
   completion.argv = runner.argv();
   const auto& last = runner.last();
@@ -119,7 +140,11 @@ JobCompletion ExecuteJob(const JobRecord& job, const ExecutionEnvironment& env) 
   nlohmann::json result = {{"state", completion.state},
                            {"error", completion.error},
                            {"wall_seconds", completion.wall_seconds},
-                           {"texts", completion.texts}};
+                           {"texts", completion.texts},
+                           {"argv", completion.argv},
+                           {"transient", completion.transient}};
+  if (completion.exit_status) result["exit_status"] = *completion.exit_status;
+  if (completion.signal) result["signal"] = *completion.signal;
   nlohmann::json metrics = nlohmann::json::array();
   for (const auto& m : completion.metrics) {
     metrics.push_back({{"name", m.name}, {"value", m.value}, {"unit", m.unit}});
@@ -135,6 +160,52 @@ JobCompletion ExecuteJob(const JobRecord& job, const ExecutionEnvironment& env) 
         std::string(completion.error.empty() ? "" : "; ") + "cannot write result.json: " + e.what();
   }
   return completion;
+}
+
+}  // namespace labq
+
+namespace labq {
+
+int ExecuteJobInPlace(const std::filesystem::path& dir) {
+  const auto description = nlohmann::json::parse(ReadFile((dir / "job.json").string()));
+  JobRecord job;
+  job.sweep_name = description.value("sweep", "");
+  job.name = description.at("name");
+  job.kind = description.at("kind");
+  job.params = description.at("params");
+  job.attempts = description.value("attempt", 1);
+  job.workdir = dir.string();
+  ExecutionEnvironment env;
+  env.keep_directory = true;
+  env.stage_dir = description.value("stage_dir", (dir / ".stage").string());
+  const nlohmann::json deps = description.value("dependency_dirs", nlohmann::json::object());
+  for (const auto& [name, path] : deps.items()) env.dependency_dirs[name] = path.get<std::string>();
+  const JobCompletion completion = ExecuteJob(job, env);
+  return completion.state == "done" ? 0 : 1;
+}
+
+JobCompletion ReadJobResult(const std::filesystem::path& dir) {
+  nlohmann::json r;
+  try {
+    r = nlohmann::json::parse(ReadFile((dir / "result.json").string()));
+  } catch (const nlohmann::json::exception& e) {
+    throw Error((dir / "result.json").string() + ": " + e.what());
+  }
+  JobCompletion c;
+  c.state = r.value("state", "failed");
+  c.error = r.value("error", "");
+  c.wall_seconds = r.value("wall_seconds", 0.0);
+  c.argv = r.value("argv", nlohmann::json::array());
+  c.transient = r.value("transient", false);
+  if (r.contains("exit_status")) c.exit_status = r["exit_status"].get<int64_t>();
+  if (r.contains("signal")) c.signal = r["signal"].get<int64_t>();
+  const nlohmann::json texts = r.value("texts", nlohmann::json::object());
+  for (const auto& [k, v] : texts.items()) c.texts[k] = v;
+  const nlohmann::json metrics = r.value("metrics", nlohmann::json::array());
+  for (const auto& m : metrics) {
+    c.metrics.push_back({m.at("name"), m.at("value"), m.at("unit")});
+  }
+  return c;
 }
 
 }  // namespace labq

@@ -17,8 +17,20 @@ struct ExecutionEnvironment {
   const std::atomic<bool>* cancel = nullptr;
   /// Told the process group of each step as it starts (crash recovery).
   std::function<void(int pid)> on_step_start;
+  /// Run in the directory as it is (an executor prepared it) instead of
+  /// moving an earlier attempt aside.
+  bool keep_directory = false;
 };
 
 JobCompletion ExecuteJob(const JobRecord& job, const ExecutionEnvironment& env);
+
+/// Writes job.json (everything `labq exec-job` needs) into a fresh job
+/// directory, moving an earlier attempt aside.
+void PrepareJobDirectory(const JobRecord& job, const ExecutionEnvironment& env);
+/// `labq exec-job DIR`: runs the job described by DIR/job.json where it is
+/// (on a SLURM node, say) and leaves DIR/result.json. Returns the exit code.
+int ExecuteJobInPlace(const std::filesystem::path& dir);
+/// Reads what ExecuteJob left in DIR/result.json. Throws labq::Error.
+JobCompletion ReadJobResult(const std::filesystem::path& dir);
 
 }  // namespace labq

@@ -10,6 +10,7 @@
 #include "jobs/cache_key.h"
 #include "orchestrator/job_execution.h"
 #include "orchestrator/process_identity.h"
+#include "orchestrator/slurm_execution.h"
 
 namespace labq {
 namespace {
@@ -33,10 +34,18 @@ void Scheduler::Reconfigure(int slots, const nlohmann::json& limits) {
   options_.limits = limits;
 }
 
-std::vector<std::string> Scheduler::RecoverOrphans() {
+std::vector<std::string> Scheduler::RecoverOrphans(std::vector<JobRecord>* adopted) {
   std::vector<std::string> report;
   for (const auto& job : store_.RunningJobs()) {
     if (job.owner == owner_ || OwnerAlive(job.owner)) continue;
+    if (!job.external_id.empty()) {
+      // Still known to SLURM, which runs it without us: never submit it twice.
+      if (adopted && store_.Adopt(job.id, job.owner, owner_)) {
+        adopted->push_back(job);
+        report.push_back("re-attached to " + job.name + " (SLURM job " + job.external_id + ")");
+      }
+      continue;
+    }
     if (job.pid && ProcessGroupAlive(*job.pid)) {
       // Its step still runs without an owner to collect it: wait for it.
       report.push_back("waiting for " + job.name + " (process group " + std::to_string(*job.pid) +
@@ -112,7 +121,7 @@ void Scheduler::Loop(std::optional<int64_t> sweep_id,
     return true;
   };
 
-  auto launch = [&](JobRecord job) {
+  auto launch = [&](JobRecord job, bool attach) {
     for (const auto& [name, amount] : job.resources.items()) in_use[name] += amount.get<double>();
     RunningJob& slot = running[job.id];
     slot.job = job;
@@ -125,10 +134,15 @@ void Scheduler::Loop(std::optional<int64_t> sweep_id,
       if (auto d = store_.Job(dep)) env.dependency_dirs[d->name] = d->workdir;
     }
     const bool cacheable = options_.use_cache && !store_.SweepNoCache(job.sweep_id);
-    workers[job.id] = std::jthread([this, job, env, cacheable, cancel = slot.cancel, &mutex,
+    workers[job.id] = std::jthread([this, job, env, cacheable, attach, cancel = slot.cancel, &mutex,
                                     &changed, &running, &seconds_by_kind, &in_use, &last_event,
                                     &finished_since_report, &finished_workers] {
-      JobCompletion completion = ExecuteJob(job, env);
+      JobCompletion completion =
+          job.executor.value("type", "") == "slurm"
+              ? RunJobOnSlurm(
+                    job, env, [&](const std::string& id) { store_.SetExternalId(job.id, id); },
+                    attach ? job.external_id : "")
+              : ExecuteJob(job, env);
       if (cacheable && completion.state == "done")
         completion.cache_key = CacheKeyFor(job.kind, job.params);
       const int retries = job.params.value("retries", 0);
@@ -183,11 +197,13 @@ void Scheduler::Loop(std::optional<int64_t> sweep_id,
       }
     }
     // The daemon also watches for jobs orphaned by a dead runner.
-    if (!sweep_id && ++loops % 10 == 0) {
-      for (const auto& line : RecoverOrphans()) {
+    if (!sweep_id && loops++ % 10 == 0) {
+      std::vector<JobRecord> adopted;
+      for (const auto& line : RecoverOrphans(&adopted)) {
         last_event = line;
         report(lock);
       }
+      for (auto& job : adopted) launch(job, true);
     }
     int slots = 0;
     {
@@ -211,7 +227,7 @@ void Scheduler::Loop(std::optional<int64_t> sweep_id,
         }
       }
       last_event = "started " + job->name;
-      launch(*job);
+      launch(*job, false);
       report(lock);
     }
     if (running.empty()) {

@@ -62,7 +62,9 @@ class Scheduler {
   void Reconfigure(int slots, const nlohmann::json& limits);
   /// Puts jobs whose owner process died back in the queue once their
   /// processes are gone; returns a line per job it looked at.
-  std::vector<std::string> RecoverOrphans();
+  /// Jobs on SLURM whose runner died are adopted instead (their SLURM job
+  /// runs on): they are appended to `adopted` for the caller to re-attach.
+  std::vector<std::string> RecoverOrphans(std::vector<JobRecord>* adopted = nullptr);
 
  private:
   void Loop(std::optional<int64_t> sweep_id,

@@ -432,4 +432,28 @@ bool SlurmClient::Available() {
   return o.ran && o.exit_code == 0 && !Trim(o.out).empty();
 }
 
+nlohmann::json SlurmOptionsToJson(const SlurmOptions& o) {
+  return {{"partition", o.partition},
+          {"account", o.account},
+          {"time", o.time},
+          {"mem", o.mem},
+          {"qos", o.qos},
+          {"gres", o.gres},
+          {"cpus", o.cpus},
+          {"extra_args", o.extra_args}};
+}
+
+SlurmOptions SlurmOptionsFromJson(const nlohmann::json& j) {
+  SlurmOptions o;
+  o.partition = j.value("partition", "");
+  o.account = j.value("account", "");
+  o.time = j.value("time", "");
+  o.mem = j.value("mem", "");
+  o.qos = j.value("qos", "");
+  o.gres = j.value("gres", "");
+  o.cpus = j.value("cpus", 0);
+  o.extra_args = j.value("extra_args", std::vector<std::string>{});
+  return o;
+}
+
 }  // namespace labq

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,9 @@ void ValidateSlurmOptions(const SlurmOptions& options);
 
 /// The sbatch arguments for `options` (after validation), in a fixed order.
 std::vector<std::string> SlurmOptionArgs(const SlurmOptions& options);
+/// Options as stored with a job (jobs.executor) and back.
+nlohmann::json SlurmOptionsToJson(const SlurmOptions& options);
+SlurmOptions SlurmOptionsFromJson(const nlohmann::json& json);
 
 /// One job as slurmctld reports it.
 struct SlurmJobState {

@@ -365,9 +365,9 @@ std::string SlurmMissing() {
       return "SLURM_CONF=" + std::string(conf) + " does not exist: start scripts/local-slurm first";
     }
     // sinfo takes about 9 s to give up on a stopped slurmctld; a live one
-    // answers in well under a second.
+    // answers in well under a second (40 ms here).
     SlurmClient client(SlurmEnv());
-    client.set_command_timeout(5s);
+    client.set_command_timeout(3s);
     if (!client.Available()) {
       return "sinfo does not answer with SLURM_CONF=" + std::string(conf) +
              ": start scripts/local-slurm first";

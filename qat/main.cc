@@ -38,12 +38,14 @@ in the environment when other busy processes share the cores.)";
 
 /// Options every subcommand has.
 void AddCommon(CLI::App* app, Options& o) {
-  app->add_option("--dataset", o.dataset, "fashion-mnist, mnist or cifar10")
+  app->add_option("--dataset", o.dataset,
+                  "fashion-mnist, mnist or cifar10 (train, eval: default from the sidecar)")
       ->check(CLI::IsMember({"fashion-mnist", "mnist", "cifar10"}))
       ->capture_default_str();
   app->add_option("--data", o.data_dir,
                   "data folder (default /usr/share/datasets/fashion-mnist for fashion-mnist)");
-  app->add_option("--test-limit", o.test_limit, "evaluate on the first N test images (0: all)")
+  app->add_option("--test-limit", o.test_limit,
+                  "evaluate on the first N test images (0: all; eval: default from the sidecar)")
       ->capture_default_str();
   app->add_option("--threads", o.threads, "intra-op threads")->capture_default_str();
   app->add_option("--batch", o.batch, "batch size (training and BN calibration)")

@@ -77,12 +77,59 @@ CREATE INDEX jobs_by_cache_key ON jobs(cache_key) WHERE cache_key != '';
 CREATE INDEX jobs_queue ON jobs(state, priority DESC, id);
 CREATE INDEX job_deps_by_dependency ON job_deps(depends_on);
 )sql",
+    // 5: a `timeout` state, and jobs run by an external executor (SLURM).
+    // SQLite cannot alter a CHECK constraint: the table is rebuilt (foreign
+    // keys are off during migrations and checked before the commit).
+    R"sql(
+CREATE TABLE jobs_v5(
+  id INTEGER PRIMARY KEY,
+  sweep_id INTEGER NOT NULL REFERENCES sweeps(id),
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  grp TEXT NOT NULL DEFAULT '',
+  params TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN
+    ('queued', 'running', 'done', 'failed', 'skipped', 'cancelled', 'cached', 'timeout')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  workdir TEXT NOT NULL DEFAULT '',
+  argv TEXT NOT NULL DEFAULT '[]',
+  exit_status INTEGER,
+  signal INTEGER,
+  error TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  started_at TEXT NOT NULL DEFAULT '',
+  finished_at TEXT NOT NULL DEFAULT '',
+  wall_seconds REAL NOT NULL DEFAULT 0,
+  priority REAL NOT NULL DEFAULT 0,
+  resources TEXT NOT NULL DEFAULT '{}',
+  owner TEXT NOT NULL DEFAULT '',
+  pid INTEGER,
+  cancel_requested INTEGER NOT NULL DEFAULT 0,
+  not_before REAL NOT NULL DEFAULT 0,
+  cache_key TEXT NOT NULL DEFAULT '',
+  cached_from INTEGER,
+  executor TEXT NOT NULL DEFAULT '{}',
+  external_id TEXT NOT NULL DEFAULT '',
+  UNIQUE (sweep_id, name));
+INSERT INTO jobs_v5(id, sweep_id, name, kind, grp, params, state, attempts, workdir, argv,
+  exit_status, signal, error, created_at, started_at, finished_at, wall_seconds, priority,
+  resources, owner, pid, cancel_requested, not_before, cache_key, cached_from)
+SELECT id, sweep_id, name, kind, grp, params, state, attempts, workdir, argv, exit_status, signal,
+  error, created_at, started_at, finished_at, wall_seconds, priority, resources, owner, pid,
+  cancel_requested, not_before, cache_key, cached_from FROM jobs;
+DROP TABLE jobs;
+ALTER TABLE jobs_v5 RENAME TO jobs;
+CREATE INDEX jobs_by_state ON jobs(sweep_id, state);
+CREATE INDEX jobs_by_cache_key ON jobs(cache_key) WHERE cache_key != '';
+CREATE INDEX jobs_queue ON jobs(state, priority DESC, id);
+)sql",
 };
 
 constexpr const char* kJobColumns =
     "j.id, j.sweep_id, s.name, j.name, j.kind, j.grp, j.params, j.state, j.attempts, j.workdir, "
     "j.argv, j.exit_status, j.signal, j.error, j.started_at, j.finished_at, j.wall_seconds, "
-    "j.resources, j.owner, j.pid, j.cancel_requested, j.cache_key, j.cached_from, s.limits";
+    "j.resources, j.owner, j.pid, j.cancel_requested, j.cache_key, j.cached_from, s.limits, "
+    "j.executor, j.external_id";
 
 std::string Now() { return "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"; }
 
@@ -98,6 +145,8 @@ int ResultStore::SchemaVersion() { return static_cast<int>(kMigrations.size()); 
 
 void ResultStore::Migrate() {
   std::lock_guard lock(mutex_);
+  // Table rebuilds need foreign keys off; they can only change outside a transaction.
+  db_.Exec("PRAGMA foreign_keys=OFF");
   sql::Transaction tx(db_);
   sql::Statement version(db_, "PRAGMA user_version");
   version.Step();
@@ -109,7 +158,11 @@ void ResultStore::Migrate() {
   }
   for (int64_t v = current; v < SchemaVersion(); ++v) db_.Exec(kMigrations[v]);
   db_.Exec("PRAGMA user_version = " + std::to_string(SchemaVersion()));
+  sql::Statement check(db_, "PRAGMA foreign_key_check");
+  if (check.Step()) throw Error(db_.path() + ": migration broke a foreign key; nothing changed");
+  check.Reset();
   tx.Commit();
+  db_.Exec("PRAGMA foreign_keys=ON");
 }
 
 int64_t ResultStore::AddSweep(const Sweep& sweep, bool no_cache) {
@@ -141,7 +194,7 @@ int64_t ResultStore::AddSweep(const Sweep& sweep, bool no_cache) {
   };
   sql::Statement insert_job(db_,
                             "INSERT INTO jobs(sweep_id, name, kind, grp, params, state, priority, "
-                            "resources) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)");
+                            "resources, executor) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)");
   for (const auto& job : sweep.jobs) {
     insert_job.Bind(1, sweep_id)
         .Bind(2, job.name)
@@ -149,7 +202,8 @@ int64_t ResultStore::AddSweep(const Sweep& sweep, bool no_cache) {
         .Bind(4, job.group)
         .Bind(5, job.params.dump())
         .Bind(6, chain(job, 0))
-        .Bind(7, job.resources.dump());
+        .Bind(7, job.resources.dump())
+        .Bind(8, job.executor.dump());
     insert_job.Run();
     ids[job.name] = db_.LastInsertId();
   }
@@ -170,12 +224,13 @@ int ResultStore::SkipBlocked(std::optional<int64_t> sweep_id) {
   // never a scan of the queue; repeated so a skip propagates down a chain.
   static const std::string blocked =
       "SELECT jd.job_id FROM jobs d JOIN job_deps jd ON jd.depends_on = d.id WHERE d.state IN "
-      "('failed', 'skipped', 'cancelled') AND (?1 IS NULL OR d.sweep_id = ?1)";
+      "('failed', 'skipped', 'cancelled', 'timeout') AND (?1 IS NULL OR d.sweep_id = ?1)";
   sql::Statement skip(
       db_, "UPDATE jobs SET state = 'skipped', finished_at = " + Now() +
                ", error = 'dependency ' || (SELECT d.name FROM job_deps jd JOIN jobs d ON d.id = "
                "jd.depends_on WHERE jd.job_id = jobs.id AND d.state IN ('failed', 'skipped', "
-               "'cancelled') LIMIT 1) || ' did not finish' WHERE state = 'queued' AND id IN (" +
+               "'cancelled', 'timeout') LIMIT 1) || ' did not finish' WHERE state = 'queued' AND "
+               "id IN (" +
                blocked + ")");
   int total = 0;
   while (true) {
@@ -221,7 +276,7 @@ std::optional<JobRecord> ResultStore::Claim(const ClaimRequest& request) {
   }
   sql::Statement claim(
       db_, "UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = " + Now() +
-               ", owner = ?, pid = NULL, workdir = ? || '/' || (SELECT name FROM "
+               ", owner = ?, pid = NULL, external_id = '', workdir = ? || '/' || (SELECT name FROM "
                "sweeps WHERE id = sweep_id) || '-' || sweep_id || '/' || name WHERE id "
                "= ? AND state = 'queued'");
   claim.Bind(1, request.owner).Bind(2, request.workdir_root).Bind(3, *chosen).Run();
@@ -268,6 +323,20 @@ void ResultStore::Requeue(int64_t job_id, const std::string& reason, double dela
   update.Bind(1, reason).Bind(2, UnixNow() + delay_seconds).Bind(3, job_id).Run();
 }
 
+void ResultStore::SetExternalId(int64_t job_id, const std::string& external_id) {
+  std::lock_guard lock(mutex_);
+  sql::Statement update(db_, "UPDATE jobs SET external_id = ? WHERE id = ?");
+  update.Bind(1, external_id).Bind(2, job_id).Run();
+}
+
+bool ResultStore::Adopt(int64_t job_id, const std::string& old_owner, const std::string& owner) {
+  std::lock_guard lock(mutex_);
+  sql::Statement update(
+      db_, "UPDATE jobs SET owner = ? WHERE id = ? AND owner = ? AND state = 'running'");
+  update.Bind(1, owner).Bind(2, job_id).Bind(3, old_owner).Run();
+  return db_.Changes() == 1;
+}
+
 void ResultStore::SetPid(int64_t job_id, int64_t pid) {
   std::lock_guard lock(mutex_);
   sql::Statement update(db_, "UPDATE jobs SET pid = ? WHERE id = ? AND state = 'running'");
@@ -302,11 +371,12 @@ std::vector<int64_t> ResultStore::CancelRequests() {
 int ResultStore::Retry(std::optional<int64_t> sweep_id, std::optional<int64_t> job_id) {
   std::lock_guard lock(mutex_);
   sql::Transaction tx(db_);
-  sql::Statement retry(db_,
-                       "UPDATE jobs SET state = 'queued', error = '', cancel_requested = 0, "
-                       "not_before = 0, owner = '', pid = NULL WHERE state IN ('failed', "
-                       "'cancelled', 'skipped') AND (?1 IS NULL OR sweep_id = ?1) AND (?2 IS NULL "
-                       "OR id = ?2)");
+  sql::Statement retry(
+      db_,
+      "UPDATE jobs SET state = 'queued', error = '', cancel_requested = 0, "
+      "not_before = 0, owner = '', pid = NULL WHERE state IN ('failed', 'timeout', "
+      "'cancelled', 'skipped') AND (?1 IS NULL OR sweep_id = ?1) AND (?2 IS NULL "
+      "OR id = ?2)");
   retry.Bind(1, sweep_id).Bind(2, job_id).Run();
   int changed = db_.Changes();
   // Dependents that were skipped because of these jobs get another chance too.
@@ -430,6 +500,8 @@ JobRecord ResultStore::ReadJob(sql::Statement& q) {
   r.cache_key = q.Text(21);
   if (!q.IsNull(22)) r.cached_from = q.Int(22);
   r.sweep_limits = nlohmann::json::parse(q.Text(23));
+  r.executor = nlohmann::json::parse(q.Text(24));
+  r.external_id = q.Text(25);
   sql::Statement deps(db_, "SELECT depends_on FROM job_deps WHERE job_id = ? ORDER BY depends_on");
   deps.Bind(1, r.id);
   while (deps.Step()) r.depends_on.push_back(deps.Int(0));

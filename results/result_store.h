@@ -18,9 +18,10 @@
 
 namespace labq {
 
-/// Job states. `skipped` = a dependency failed; `cancelled` = by the user.
-inline constexpr const char* kJobStates[] = {"queued",  "running",   "done",  "failed",
-                                             "skipped", "cancelled", "cached"};
+/// Job states. `skipped` = a dependency failed; `cancelled` = by the user;
+/// `timeout` = a step (or the SLURM job) ran past its time limit.
+inline constexpr const char* kJobStates[] = {"queued",  "running",   "done",   "failed",
+                                             "skipped", "cancelled", "cached", "timeout"};
 
 struct SweepRecord {
   int64_t id = 0;
@@ -61,6 +62,8 @@ struct JobRecord {
   std::string cache_key;
   std::optional<int64_t> cached_from;
   nlohmann::json sweep_limits = nlohmann::json::object();
+  nlohmann::json executor = nlohmann::json::object();  ///< {} local, or {"type": "slurm", ...}
+  std::string external_id;                             ///< the SLURM job id while it runs there
 };
 
 /// What a scheduler asks for when it has a free slot.
@@ -118,6 +121,10 @@ class ResultStore {
   /// Puts a job back in the queue (interrupted, or a transient failure to
   /// retry after `delay_seconds`). The next claim counts a new attempt.
   void Requeue(int64_t job_id, const std::string& reason, double delay_seconds = 0);
+  /// Records the id an external executor (SLURM) gave the running job.
+  void SetExternalId(int64_t job_id, const std::string& external_id);
+  /// Takes over a running job from a dead owner (compare-and-set on owner).
+  bool Adopt(int64_t job_id, const std::string& old_owner, const std::string& owner);
   /// Records the process group of the running step (for crash recovery).
   void SetPid(int64_t job_id, int64_t pid);
   /// Queued jobs become cancelled at once; running ones get a request the

@@ -19,6 +19,8 @@ struct JobSpec {
   double cost_estimate = 1;
   /// Named resources one run holds, e.g. {"genus_licenses": 1}.
   nlohmann::json resources = nlohmann::json::object();
+  /// Where it runs: {} = this machine; {"type": "slurm", "options": {...}}.
+  nlohmann::json executor = nlohmann::json::object();
 };
 
 struct Sweep {

@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "common/text.h"
+#include "orchestrator/slurm_client.h"
 #include "sweep/job_expansion.h"
 #include "sweep/param_schema.h"
 
@@ -146,6 +147,61 @@ void RequireResourceName(const Parser& p, const YAML::Node& node, const std::str
   }
 }
 
+/// `executor: local|slurm` and `slurm: {partition, account, time, mem, cpus,
+/// gres, qos, extra_args}` of a sweep or group, validated here so nothing
+/// unsafe reaches sbatch.
+json ParseExecutor(const Parser& p, const YAML::Node& node, const std::string& path) {
+  const std::string base = path.empty() ? "" : path + ".";
+  std::string type = "local";
+  if (const auto e = node["executor"]) {
+    if (!e.IsScalar() || (e.Scalar() != "local" && e.Scalar() != "slurm")) {
+      p.Fail(e, base + "executor", "must be local or slurm");
+    }
+    type = e.Scalar();
+  }
+  const auto s = node["slurm"];
+  if (s && type != "slurm") p.Fail(s, base + "slurm", "needs executor: slurm");
+  if (type == "local") return json::object();
+  SlurmOptions options;
+  if (s) {
+    p.RequireMap(s, base + "slurm");
+    p.RejectUnknownKeys(
+        s, base + "slurm",
+        {"partition", "account", "time", "mem", "cpus", "gres", "qos", "extra_args"});
+    auto text = [&](const char* key, std::string& out) {
+      if (const auto v = s[key]) {
+        if (!v.IsScalar()) p.Fail(v, base + "slurm." + key, "must be a single value");
+        out = v.Scalar();
+      }
+    };
+    text("partition", options.partition);
+    text("account", options.account);
+    text("time", options.time);
+    text("mem", options.mem);
+    text("qos", options.qos);
+    text("gres", options.gres);
+    if (const auto v = s["cpus"]) {
+      json cpus = p.ToJson(v, base + "slurm.cpus");
+      if (!cpus.is_number_integer() || cpus.get<int>() < 1 || cpus.get<int>() > 4096) {
+        p.Fail(v, base + "slurm.cpus", "must be an integer from 1 to 4096");
+      }
+      options.cpus = cpus.get<int>();
+    }
+    if (const auto v = s["extra_args"]) {
+      if (!v.IsSequence()) p.Fail(v, base + "slurm.extra_args", "must be a list of --option=value");
+      for (const auto& item : v) options.extra_args.push_back(item.Scalar());
+    }
+  }
+  try {
+    ValidateSlurmOptions(options);
+  } catch (const SlurmOptionError& e) {
+    const auto bad = s ? s[e.key().substr(e.key().find('.') + 1)] : YAML::Node();
+    throw InputError(p.Where(bad && bad.IsDefined() ? bad : (s ? s : node)),
+                     base + "slurm." + e.key(), e.problem());
+  }
+  return {{"type", "slurm"}, {"options", SlurmOptionsToJson(options)}};
+}
+
 struct GroupAxes {
   std::vector<std::string> keys;  ///< grid keys first (in order), then zip keys
   std::vector<std::vector<Located>> rows;
@@ -238,7 +294,8 @@ Sweep ParseSweep(const std::string& text, const std::string& file) {
   }
   if (!root || root.IsNull()) throw InputError({file, 1, 1}, "", "the sweep file is empty");
   p.RequireMap(root, "");
-  p.RejectUnknownKeys(root, "", {"name", "description", "defaults", "limits", "groups"});
+  p.RejectUnknownKeys(root, "",
+                      {"name", "description", "defaults", "limits", "executor", "slurm", "groups"});
 
   Sweep sweep;
   sweep.file = file;
@@ -286,6 +343,8 @@ Sweep ParseSweep(const std::string& text, const std::string& file) {
     }
   }
 
+  const json sweep_executor = ParseExecutor(p, root, "");
+
   const auto groups = root["groups"];
   if (!groups) p.Fail(root, "groups", "missing: a sweep needs at least one group");
   if (!groups.IsSequence() || groups.size() == 0) {
@@ -296,7 +355,8 @@ Sweep ParseSweep(const std::string& text, const std::string& file) {
     const auto group = groups[gi];
     const std::string gpath = "groups[" + std::to_string(gi) + "]";
     p.RequireMap(group, gpath);
-    p.RejectUnknownKeys(group, gpath, {"name", "kind", "params", "grid", "zip", "resources"});
+    p.RejectUnknownKeys(
+        group, gpath, {"name", "kind", "params", "grid", "zip", "resources", "executor", "slurm"});
     if (!group["name"]) p.Fail(group, gpath + ".name", "missing");
     const std::string gname = p.RequireName(group["name"], gpath + ".name");
     if (!group_names.insert(gname).second) {
@@ -375,9 +435,14 @@ Sweep ParseSweep(const std::string& text, const std::string& file) {
       }
       configs.push_back(std::move(config));
     }
+    json executor = ParseExecutor(p, group, gpath);
+    if (!group["executor"] && !group["slurm"]) executor = sweep_executor;
     const size_t first_new = sweep.jobs.size();
     AppendJobs(configs, sweep);
-    for (size_t i = first_new; i < sweep.jobs.size(); ++i) sweep.jobs[i].resources = resources;
+    for (size_t i = first_new; i < sweep.jobs.size(); ++i) {
+      sweep.jobs[i].resources = resources;
+      sweep.jobs[i].executor = executor;
+    }
   }
   return sweep;
 }

@@ -200,7 +200,7 @@ groups:
   WaitFinished(deps_id);
   ResultStore store(Db());
   auto timed_out = store.Jobs(timeout_id).at(0);
-  EXPECT_EQ(timed_out.state, "failed");
+  EXPECT_EQ(timed_out.state, "timeout");
   EXPECT_NE(timed_out.error.find("timed out"), std::string::npos) << timed_out.error;
   auto missing = store.Jobs(missing_id).at(0);
   EXPECT_EQ(missing.state, "failed");

@@ -1,0 +1,94 @@
+#include "orchestrator/slurm_execution.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include "common/file_util.h"
+#include "orchestrator/slurm_client.h"
+
+namespace labq {
+namespace {
+
+/// SLURM schedules on a one-second tick; asking more often only loads slurmctld.
+constexpr auto kPollInterval = std::chrono::milliseconds(1000);
+
+}  // namespace
+
+std::string FindLabqBinary() {
+  if (const char* env = std::getenv("LABQ_BIN"); env && *env) return env;
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    if (self.filename() == "labq") return self.string();
+    const auto sibling = self.parent_path().parent_path() / "cli" / "labq";
+    if (std::filesystem::exists(sibling, ec)) return sibling.string();
+  }
+  return "labq";
+}
+
+JobCompletion RunJobOnSlurm(const JobRecord& job, const ExecutionEnvironment& env,
+                            const std::function<void(const std::string&)>& on_submitted,
+                            const std::string& attach_to) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::filesystem::path dir = job.workdir;
+  JobCompletion completion;
+  completion.state = "failed";
+  SlurmClient client;
+  std::string id = attach_to;
+  try {
+    if (id.empty()) {
+      PrepareJobDirectory(job, env);
+      const auto script = dir / "slurm_job.sh";
+      WriteFileAtomically(
+          script, "#!/bin/sh\n# Written by labq: runs this job on a SLURM node.\nexec " +
+                      ShellQuote(FindLabqBinary()) + " exec-job " + ShellQuote(dir.string()) +
+                      "\n");
+      std::filesystem::permissions(script, std::filesystem::perms::owner_exec,
+                                   std::filesystem::perm_options::add);
+      id = client.Submit(
+          "labq-" + std::to_string(job.id), dir, script,
+          SlurmOptionsFromJson(job.executor.value("options", nlohmann::json::object())));
+      on_submitted(id);
+    }
+    LabqSlurmStatus status;
+    SlurmJobState slurm;
+    bool cancel_sent = false;
+    while (true) {
+      if (env.cancel && env.cancel->load() && !cancel_sent) {
+        client.Cancel(id);
+        cancel_sent = true;
+      }
+      try {
+        slurm = client.Poll(id);
+        status = LabqStateFor(slurm);
+        if (status.Final()) break;
+      } catch (const Error&) {
+        // slurmctld briefly unreachable: keep the job, ask again next tick.
+      }
+      std::this_thread::sleep_for(kPollInterval);
+    }
+    std::error_code ec;
+    if (status.state == "done" && std::filesystem::exists(dir / "result.json", ec)) {
+      completion = ReadJobResult(dir);
+    } else if (std::filesystem::exists(dir / "result.json", ec) && status.state == "failed") {
+      completion = ReadJobResult(dir);  // the job ran and said why it failed
+    } else {
+      completion.state = status.state == "done" ? "failed" : status.state;
+      completion.error = "SLURM job " + id + ": " + status.detail;
+      if (status.state == "done") completion.error += " but no result.json was written";
+      if (slurm.exit_code >= 0) completion.exit_status = slurm.exit_code;
+      if (slurm.signal > 0) completion.signal = slurm.signal;
+    }
+    completion.texts["slurm_job_id"] = id;
+    completion.texts["slurm_state"] = slurm.state;
+  } catch (const std::exception& e) {
+    completion.state = "failed";
+    completion.error = std::string("slurm: ") + e.what();
+  }
+  completion.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return completion;
+}
+
+}  // namespace labq
