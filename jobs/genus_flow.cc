@@ -7,6 +7,7 @@
 #include "common/file_util.h"
 #include "common/text.h"
 #include "genus/report_kind.h"
+#include "jobs/clock_period.h"
 #include "jobs/dpu_design.h"
 #include "jobs/liberty.h"
 #include "jobs/sim_job.h"
@@ -16,16 +17,6 @@
 
 namespace labq {
 namespace {
-
-/// The relaxed clock of the first pass when the sweep asks for `auto`.
-constexpr double kProbePeriodNs = 1000.0;
-
-std::string FormatNs(double ns) {
-  std::ostringstream out;
-  out.precision(6);
-  out << ns;
-  return out.str();
-}
 
 /// Paths go into TCL unquoted; only plain characters may reach it.
 void RequireTclSafe(const std::string& what, const std::string& path) {
@@ -130,8 +121,7 @@ JobOutput RunGenusFlow(const JobContext& context, StepRunner& runner) {
     // then synthesize and report at it.
     GenusReports probe =
         RunGenusOnce(context, runner, liberty, design, verilog, kProbePeriodNs, options);
-    const double critical = kProbePeriodNs - probe.timing.Get("slack");
-    period_ns = std::ceil(critical * 1000.0 - 1e-6) / 1000.0;
+    period_ns = CriticalPeriodNs(kProbePeriodNs, probe.timing.Get("slack"));
   } else {
     period_ns = period_param.get<double>();
   }

@@ -5,6 +5,7 @@
 
 #include "common/file_util.h"
 #include "common/text.h"
+#include "jobs/clock_period.h"
 #include "jobs/dpu_design.h"
 #include "jobs/genus_flow.h"
 #include "jobs/liberty.h"
@@ -18,16 +19,6 @@
 
 namespace labq {
 namespace {
-
-/// The clock of the probe run for `auto`: relaxed enough that every path meets it.
-constexpr double kProbePeriodNs = 1000.0;
-
-std::string FormatNs(double ns) {
-  std::ostringstream out;
-  out.precision(6);
-  out << ns;
-  return out.str();
-}
 
 struct StaRun {
   ParsedReport checks;
@@ -122,11 +113,10 @@ JobOutput SynthJob::Run(const JobContext& context, StepRunner& runner) const {
   double period_ns = 0;
   if (auto_period) {
     StaRun probe = RunSta(context, runner, liberty, design, kProbePeriodNs, "sta_probe", options);
-    const double critical = kProbePeriodNs - probe.checks.Get("slack");
-    // Round up to a whole picosecond so the final run meets timing (slack >= 0).
-    period_ns = std::ceil(critical * 1000.0 - 1e-6) / 1000.0;
-    if (period_ns <= 0)
-      throw JobFailed("sta_probe: critical path of " + FormatNs(critical) + " ns");
+    period_ns = CriticalPeriodNs(kProbePeriodNs, probe.checks.Get("slack"));
+    if (period_ns <= 0) {
+      throw JobFailed("sta_probe: critical path of " + FormatNs(period_ns) + " ns");
+    }
   } else {
     period_ns = period_param.get<double>();
   }

@@ -230,7 +230,7 @@ groups:
     params: {n: 8, mode: full}
 )yaml",
      "m14.yaml:2:1: nmae: unknown key (expected one of name, description, defaults, limits, "
-     "groups)"},
+     "executor, slurm, groups)"},
     {"m15.yaml",
      R"yaml(name: x
 groups:
@@ -322,6 +322,40 @@ groups:
     params: {mode: nested, epochs: 31}
 )yaml",
      "m25.yaml:5:36: groups[0].params.epochs: 31 is out of range 0…30"},
+    {"m26.yaml",
+     R"yaml(name: x
+executor: kubernetes
+groups:
+  - {name: c, kind: command, params: {argv: ["true"]}}
+)yaml",
+     "m26.yaml:2:11: executor: must be local or slurm"},
+    {"m27.yaml",
+     R"yaml(name: x
+executor: slurm
+slurm:
+  mem: 4X
+groups:
+  - {name: c, kind: command, params: {argv: ["true"]}}
+)yaml",
+     "m27.yaml:4:8: slurm.mem: '4X' is not a memory size: a positive whole number with an optional "
+     "K, M, G or T (e.g. 4G; no unit means M)"},
+    {"m28.yaml",
+     R"yaml(name: x
+groups:
+  - name: c
+    kind: command
+    slurm: {time: "5"}
+    params: {argv: ["true"]}
+)yaml",
+     "m28.yaml:5:12: groups[0].slurm: needs executor: slurm"},
+    {"m29.yaml",
+     R"yaml(name: x
+executor: slurm
+slurm: {extra_args: ["--output=/etc/x"]}
+groups:
+  - {name: c, kind: command, params: {argv: ["true"]}}
+)yaml",
+     "m29.yaml:3:8: slurm.extra_args[0]: '--output=/etc/x' is not allowed: labq sets it"},
 };
 
 TEST(SweepParser, MalformedFilesGiveExactMessages) {

@@ -15,6 +15,7 @@
 #include "jobs/cache_key.h"
 #include "orchestrator/subprocess.h"
 #include "results/result_store.h"
+#include "tests/labq_cli.h"
 #include "tests/test_paths.h"
 
 namespace labq {
@@ -47,13 +48,7 @@ class DaemonTest : public ::testing::Test {
   void TearDown() override { KillLabd(); }
 
   SubprocessResult Labq(std::vector<std::string> args, const std::string& log = "labq") {
-    SubprocessSpec spec;
-    spec.argv = {Bin("labq"), "--db", Db()};
-    spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-    spec.working_dir = tmp_.path();
-    spec.stdout_path = tmp_.path() / (log + ".out");
-    spec.stderr_path = tmp_.path() / (log + ".err");
-    return RunSubprocess(spec);
+    return testing::RunLabqCli(tmp_.path(), Db(), args, log);
   }
 
   std::string Write(const std::string& name, const std::string& text) {

@@ -8,6 +8,7 @@
 #include "common/text.h"
 #include "orchestrator/subprocess.h"
 #include "results/result_store.h"
+#include "tests/labq_cli.h"
 #include "tests/test_paths.h"
 
 namespace labq {
@@ -15,13 +16,7 @@ namespace {
 
 SubprocessResult Labq(const testing::TempDir& tmp, std::vector<std::string> args,
                       const std::string& log) {
-  SubprocessSpec spec;
-  spec.argv = {testing::BinaryDir() + "/cli/labq", "--db", (tmp.path() / "results.db").string()};
-  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-  spec.working_dir = tmp.path();
-  spec.stdout_path = tmp.path() / (log + ".out");
-  spec.stderr_path = tmp.path() / (log + ".err");
-  return RunSubprocess(spec);
+  return testing::RunLabqCli(tmp.path(), (tmp.path() / "results.db").string(), args, log);
 }
 
 TEST(Part1Integration, DpuN8AllModesEndToEnd) {

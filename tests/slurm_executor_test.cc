@@ -14,6 +14,7 @@
 #include "orchestrator/slurm_client.h"
 #include "orchestrator/subprocess.h"
 #include "results/result_store.h"
+#include "tests/labq_cli.h"
 #include "tests/test_paths.h"
 
 namespace labq {
@@ -35,13 +36,7 @@ class SlurmExecutorTest : public ::testing::Test {
  protected:
   std::string Db() const { return (tmp_.path() / "r.db").string(); }
   SubprocessResult Labq(std::vector<std::string> args, const std::string& log = "labq") {
-    SubprocessSpec spec;
-    spec.argv = {testing::BinaryDir() + "/cli/labq", "--db", Db()};
-    spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-    spec.working_dir = tmp_.path();
-    spec.stdout_path = tmp_.path() / (log + ".out");
-    spec.stderr_path = tmp_.path() / (log + ".err");
-    return RunSubprocess(spec);
+    return testing::RunLabqCli(tmp_.path(), Db(), args, log);
   }
   std::string Err(const std::string& log = "labq") {
     return ReadFile((tmp_.path() / (log + ".err")).string());
