@@ -42,6 +42,8 @@ std::string InputHash(const std::string& path) {
 
 }  // namespace
 
+std::string CacheKeyOrThrow(const std::string& kind, const nlohmann::json& params);
+
 std::string CachedFileHash(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return "missing";
@@ -62,6 +64,14 @@ std::string CachedFileHash(const std::string& path) {
 }
 
 std::string CacheKeyFor(const std::string& kind, const nlohmann::json& params) {
+  try {
+    return CacheKeyOrThrow(kind, params);
+  } catch (const std::exception&) {
+    return "";  // a job whose inputs cannot be hashed is simply not cached; it fails when run
+  }
+}
+
+std::string CacheKeyOrThrow(const std::string& kind, const nlohmann::json& params) {
   std::string material = std::string(kCacheFormat) + "\nkind=" + kind +
                          "\nparams=" + params.dump() + "\ntemplates=" + TemplatesHash() + "\n";
   if (kind == "sim" || kind == "synth") {

@@ -1,5 +1,7 @@
 #include "jobs/command_job.h"
 
+#include <regex>
+
 #include "common/text.h"
 
 namespace labq {
@@ -21,6 +23,13 @@ std::string SubstituteParams(const std::string& arg, const nlohmann::json& param
     }
     out += arg.substr(i, open - i);
     const std::string name = arg.substr(open + 1, close - open - 1);
+    static const std::regex identifier("[A-Za-z_][A-Za-z0-9_]*");
+    if (!std::regex_match(name, identifier)) {
+      // Not a placeholder (shell braces in `sh -c` text, JSON, ...): keep it as written.
+      out += "{";
+      i = open + 1;
+      continue;
+    }
     if (name == "job_dir") {
       out += job_dir.string();
     } else if (params.contains(name) && name != "argv") {

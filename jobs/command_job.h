@@ -13,8 +13,9 @@ class CommandJob : public JobKind {
   JobOutput Run(const JobContext& context, StepRunner& runner) const override;
 };
 
-/// Replaces each {name} in `arg` by the parameter's value ({job_dir} is the
-/// job directory). Throws JobFailed for an unknown name.
+/// Replaces each {name} (an identifier) in `arg` by the parameter's value
+/// ({job_dir} is the job directory); other braces stay as written. Throws
+/// JobFailed for an unknown name.
 std::string SubstituteParams(const std::string& arg, const nlohmann::json& params,
                              const std::filesystem::path& job_dir);
 

@@ -227,7 +227,17 @@ void Scheduler::Loop(std::optional<int64_t> sweep_id,
         }
       }
       last_event = "started " + job->name;
-      launch(*job, false);
+      try {
+        launch(*job, false);
+      } catch (const std::exception& e) {
+        // A claimed job must end in the store whatever goes wrong here (no thread, no disk).
+        running.erase(job->id);
+        JobCompletion failed;
+        failed.state = "failed";
+        failed.error = std::string("could not start: ") + e.what();
+        store_.FinishJob(job->id, failed);
+        last_event = "failed " + job->name + ": " + failed.error;
+      }
       report(lock);
     }
     if (running.empty()) {

@@ -255,6 +255,39 @@ TEST_F(DaemonTest, ResourceLimitHoldsJobsBack) {
       << ReadFile((tmp_.path() / "labq.err").string());
 }
 
+TEST_F(DaemonTest, TransientFailureIsRetriedWithBackoff) {
+  // Killed by a signal on the first attempt (transient), fine on the second.
+  const std::string flag = (tmp_.path() / "flag").string();
+  Write("s.yaml",
+        "name: flaky\ngroups:\n  - name: c\n    kind: command\n    params: {retries: 1, "
+        "argv: [sh, -c, \"test -f " +
+            flag + " || { touch " + flag + "; kill -9 $$; }; echo labq-metric ok 1 count\"]}\n");
+  ASSERT_TRUE(Labq({"run", "s.yaml", "--quiet"}).Succeeded())
+      << ReadFile((tmp_.path() / "labq.err").string());
+  ResultStore store(Db());
+  auto job = store.Jobs(store.FindSweep("flaky")->id).at(0);
+  EXPECT_EQ(job.state, "done");
+  EXPECT_EQ(job.attempts, 2);
+  EXPECT_TRUE(std::filesystem::exists(job.workdir + ".attempt1"));  // the first try kept aside
+}
+
+TEST_F(DaemonTest, RetryAndLogsOfAFailedJob) {
+  const std::string flag = (tmp_.path() / "flag").string();
+  Write("s.yaml",
+        "name: once\ngroups:\n  - name: c\n    kind: command\n    params: {argv: [sh, "
+        "-c, \"echo trying; test -f " +
+            flag + " || { touch " + flag + "; echo not yet >&2; exit 1; }\"]}\n");
+  EXPECT_FALSE(Labq({"run", "s.yaml", "--quiet"}).Succeeded());
+  ASSERT_TRUE(Labq({"logs", "c"}, "logs").Succeeded());
+  const std::string logs = ReadFile((tmp_.path() / "logs.out").string());
+  EXPECT_NE(logs.find("==> command.stdout <=="), std::string::npos) << logs;
+  EXPECT_NE(logs.find("not yet"), std::string::npos) << logs;
+  ASSERT_TRUE(Labq({"retry", "--failed", "once"}).Succeeded());
+  StartLabd();
+  const int64_t id = ResultStore(Db()).FindSweep("once")->id;
+  EXPECT_EQ(WaitFinished(id).Count("done"), 1);
+}
+
 TEST_F(DaemonTest, ReadersNeverSeeALockedDatabase) {
   std::string grid;
   for (int i = 0; i < 60; ++i) grid += (i ? ", " : "") + std::to_string(i);
