@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "common/text.h"
+#include "jobs/liberty.h"
 #include "tests/job_runner.h"
 #include "tests/test_paths.h"
 
@@ -78,6 +80,33 @@ TEST(SynthJob, MissingLibertySaysWhereItLooked) {
                          tmp.path());
   EXPECT_EQ(c.state, "failed");
   EXPECT_NE(c.error.find("/nonexistent/x.lib"), std::string::npos) << c.error;
+}
+
+}  // namespace
+}  // namespace labq
+
+namespace labq {
+namespace {
+
+/// nangate45 and sky130 come from $LABQ_PDK_DIR (default ../shared/pdk, our machines only).
+TEST(SynthJob, NamedPdkLibertiesWhenPresent) {
+  if (!std::filesystem::exists(ResolveLiberty("sky130")) ||
+      !std::filesystem::exists(ResolveLiberty("nangate45"))) {
+    GTEST_SKIP() << "nangate45/sky130 liberties not found (set LABQ_PDK_DIR)";
+  }
+  for (const char* liberty : {"nangate45", "sky130"}) {
+    SCOPED_TRACE(liberty);
+    testing::TempDir tmp;
+    auto c = testing::RunJobForTest(
+        "synth", testing::DpuParams({{"n", 2}, {"mode", "full"}, {"liberty", liberty}}),
+        tmp.path());
+    ASSERT_EQ(c.state, "done") << c.error;
+    EXPECT_EQ(c.texts["liberty"], liberty);
+    EXPECT_GT(testing::MetricValue(c, "area"), 0);
+    // Sky130's power-gating cells are marked dont_use when staged.
+    const std::string netlist = ReadFile((tmp.path() / "job" / "netlist.v").string());
+    EXPECT_EQ(netlist.find("lpflow"), std::string::npos);
+  }
 }
 
 }  // namespace
