@@ -25,7 +25,8 @@
 namespace labq {
 namespace {
 
-int p_exit_code(const SweepCounts& c) {
+/// 0 when every job of the sweep ended done or cached, else 1.
+int SweepExitCode(const SweepCounts& c) {
   return c.Count("done") + c.Count("cached") == c.total ? 0 : 1;
 }
 
@@ -98,7 +99,7 @@ int CmdRun(const std::string& db_path, const std::string& file, int jobs,
                counts.Count("skipped"), counts.Count("cancelled"), counts.Count("queued"),
                counts.total);
   if (interrupted) return 130;
-  return counts.Count("done") + counts.Count("cached") == counts.total ? 0 : 1;
+  return SweepExitCode(counts);
 }
 
 int CmdSubmit(const std::string& db_path, const std::string& file, bool no_cache) {
@@ -151,7 +152,7 @@ int CmdWatch(const std::string& db_path, const std::string& sweep) {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));  // a display refresh
   }
   printer.Finish();
-  return p_exit_code(store.Counts(*id));
+  return SweepExitCode(store.Counts(*id));
 }
 
 /// A sweep name/id first, else a job name/id.

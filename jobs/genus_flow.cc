@@ -104,12 +104,7 @@ JobOutput RunGenusFlow(const JobContext& context, StepRunner& runner) {
   }
   const DpuDesign design = DpuDesign::FromParams(params);
   const std::string verilog = PlaceDpuVerilog(params, context.dir);
-  StagedLiberty liberty;
-  try {
-    liberty = StageLiberty(params.value("liberty", "osu018"), context.stage_dir);
-  } catch (const Error& e) {
-    throw JobFailed(e.what());
-  }
+  const StagedLiberty liberty = StageJobLiberty(context);
   RequireTclSafe("liberty", liberty.plain_lib.string());
   StepOptions options;
   options.timeout = StepTimeout(params);

@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "common/file_util.h"
 #include "common/text.h"
+#include "jobs/job_kind.h"
 
 namespace labq {
 namespace {
@@ -43,6 +44,14 @@ std::string MarkDontUse(const std::string& text) {
 }
 
 }  // namespace
+
+StagedLiberty StageJobLiberty(const JobContext& context) {
+  try {
+    return StageLiberty(context.params.value("liberty", "osu018"), context.stage_dir);
+  } catch (const Error& e) {
+    throw JobFailed(e.what());
+  }
+}
 
 std::filesystem::path ResolveLiberty(const std::string& name_or_path) {
   if (name_or_path == "osu018") {

@@ -23,4 +23,9 @@ std::filesystem::path ResolveLiberty(const std::string& name_or_path);
 /// hash, written atomically so concurrent jobs are safe). Throws labq::Error.
 StagedLiberty StageLiberty(const std::string& name_or_path, const std::filesystem::path& stage_dir);
 
+struct JobContext;
+/// The job's `liberty` parameter staged in its stage folder; a missing or
+/// unreadable liberty fails the job (JobFailed) with the reason.
+StagedLiberty StageJobLiberty(const JobContext& context);
+
 }  // namespace labq

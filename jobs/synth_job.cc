@@ -76,12 +76,7 @@ JobOutput SynthJob::Run(const JobContext& context, StepRunner& runner) const {
 
   const DpuDesign design = DpuDesign::FromParams(params);
   const std::string verilog = PlaceDpuVerilog(params, context.dir);
-  StagedLiberty liberty;
-  try {
-    liberty = StageLiberty(params.value("liberty", "osu018"), context.stage_dir);
-  } catch (const Error& e) {
-    throw JobFailed(e.what());
-  }
+  const StagedLiberty liberty = StageJobLiberty(context);
   StepOptions options;
   options.timeout = StepTimeout(params);
 

@@ -121,7 +121,13 @@ void Scheduler::Loop(std::optional<int64_t> sweep_id,
     return true;
   };
 
-  auto launch = [&](JobRecord job, bool attach) {
+  // The key a finished job is stored under; "" when caching is off for it.
+  auto cache_key_for = [&](const JobRecord& job) -> std::string {
+    if (!options_.use_cache || store_.SweepNoCache(job.sweep_id)) return "";
+    return CacheKeyFor(job.kind, job.params);
+  };
+
+  auto launch = [&](JobRecord job, bool attach, std::string cache_key) {
     for (const auto& [name, amount] : job.resources.items()) in_use[name] += amount.get<double>();
     RunningJob& slot = running[job.id];
     slot.job = job;
@@ -133,8 +139,7 @@ void Scheduler::Loop(std::optional<int64_t> sweep_id,
     for (int64_t dep : job.depends_on) {
       if (auto d = store_.Job(dep)) env.dependency_dirs[d->name] = d->workdir;
     }
-    const bool cacheable = options_.use_cache && !store_.SweepNoCache(job.sweep_id);
-    workers[job.id] = std::jthread([this, job, env, cacheable, attach, cancel = slot.cancel, &mutex,
+    workers[job.id] = std::jthread([this, job, env, cache_key, attach, cancel = slot.cancel, &mutex,
                                     &changed, &running, &seconds_by_kind, &in_use, &last_event,
                                     &finished_since_report, &finished_workers] {
       JobCompletion completion =
@@ -143,8 +148,7 @@ void Scheduler::Loop(std::optional<int64_t> sweep_id,
                     job, env, [&](const std::string& id) { store_.SetExternalId(job.id, id); },
                     attach ? job.external_id : "")
               : ExecuteJob(job, env);
-      if (cacheable && completion.state == "done")
-        completion.cache_key = CacheKeyFor(job.kind, job.params);
+      if (completion.state == "done") completion.cache_key = cache_key;
       const int retries = job.params.value("retries", 0);
       std::string event;
       if (completion.state == "failed" && completion.transient && job.attempts <= retries &&
@@ -203,7 +207,7 @@ void Scheduler::Loop(std::optional<int64_t> sweep_id,
         last_event = line;
         report(lock);
       }
-      for (auto& job : adopted) launch(job, true);
+      for (auto& job : adopted) launch(job, true, cache_key_for(job));
     }
     int slots = 0;
     {
@@ -215,20 +219,18 @@ void Scheduler::Loop(std::optional<int64_t> sweep_id,
       auto job = store_.Claim({sweep_id, root.string(), owner_, admit});
       if (!job) break;
       claimed_any = true;
-      if (options_.use_cache && !store_.SweepNoCache(job->sweep_id)) {
-        const std::string key = CacheKeyFor(job->kind, job->params);
-        if (!key.empty()) {
-          if (auto hit = store_.FindCacheHit(key)) {
-            store_.MarkCached(job->id, *hit, key);
-            last_event = "cached " + job->name;
-            report(lock);
-            continue;
-          }
+      const std::string key = cache_key_for(*job);
+      if (!key.empty()) {
+        if (auto hit = store_.FindCacheHit(key)) {
+          store_.MarkCached(job->id, *hit, key);
+          last_event = "cached " + job->name;
+          report(lock);
+          continue;
         }
       }
       last_event = "started " + job->name;
       try {
-        launch(*job, false);
+        launch(*job, false, key);
       } catch (const std::exception& e) {
         // A claimed job must end in the store whatever goes wrong here (no thread, no disk).
         running.erase(job->id);

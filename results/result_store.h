@@ -18,11 +18,6 @@
 
 namespace labq {
 
-/// Job states. `skipped` = a dependency failed; `cancelled` = by the user;
-/// `timeout` = a step (or the SLURM job) ran past its time limit.
-inline constexpr const char* kJobStates[] = {"queued",  "running",   "done",   "failed",
-                                             "skipped", "cancelled", "cached", "timeout"};
-
 struct SweepRecord {
   int64_t id = 0;
   std::string name;
@@ -44,6 +39,8 @@ struct JobRecord {
   std::string kind;
   std::string group;
   nlohmann::json params;
+  /// queued, running, done, cached, failed, timeout (a step or the SLURM job
+  /// ran past its limit), skipped (a dependency did not finish), cancelled.
   std::string state;
   int attempts = 0;
   std::string workdir;

@@ -8,6 +8,7 @@
 #include "common/text.h"
 #include "orchestrator/subprocess.h"
 #include "tests/job_runner.h"
+#include "tests/labq_cli.h"
 #include "tests/test_paths.h"
 
 namespace labq {
@@ -23,11 +24,9 @@ SubprocessResult RunTool(const testing::TempDir& tmp, std::vector<std::string> a
   return RunSubprocess(spec);
 }
 
-std::vector<std::string> Labq(const testing::TempDir& tmp, std::vector<std::string> args) {
-  std::vector<std::string> argv = {testing::BinaryDir() + "/cli/labq", "--db",
-                                   (tmp.path() / "r.db").string()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return argv;
+SubprocessResult Labq(const testing::TempDir& tmp, const std::vector<std::string>& args,
+                      const std::string& log) {
+  return testing::RunLabqCli(tmp.path(), (tmp.path() / "r.db").string(), args, log);
 }
 
 TEST(Lab2Export, WritesTheSixVerifiedFilesAndTheTarball) {
@@ -41,14 +40,13 @@ groups:
       n: [8, 128]
       mode: [full, msb, lsb]
 )");
-  auto run = RunTool(tmp, Labq(tmp, {"run", "verify.yaml", "--quiet"}), "run");
+  auto run = Labq(tmp, {"run", "verify.yaml", "--quiet"}, "run");
   ASSERT_TRUE(run.Succeeded()) << ReadFile((tmp.path() / "run.err").string());
 
-  auto exported =
-      RunTool(tmp,
-              Labq(tmp, {"export", "lab2", "--sweep", "verify_all", "--uid", "123456789", "--last",
-                         "Doe", "--first", "Jane", "--pin", "4242", "--out", "submit"}),
-              "export");
+  auto exported = Labq(tmp,
+                       {"export", "lab2", "--sweep", "verify_all", "--uid", "123456789", "--last",
+                        "Doe", "--first", "Jane", "--pin", "4242", "--out", "submit"},
+                       "export");
   ASSERT_TRUE(exported.Succeeded()) << ReadFile((tmp.path() / "export.err").string());
   const auto tarball = tmp.path() / "submit" / "123456789_Doe_Jane_Lab2p1_pin4242.tar.gz";
   ASSERT_TRUE(std::filesystem::exists(tarball));
@@ -84,11 +82,11 @@ defaults: {simulator: iverilog, random_vectors: 5}
 groups:
   - {name: dpu, kind: sim, params: {n: 8, mode: full}}
 )");
-  ASSERT_TRUE(RunTool(tmp, Labq(tmp, {"run", "small.yaml", "--quiet"}), "run").Succeeded());
-  auto exported = RunTool(tmp,
-                          Labq(tmp, {"export", "lab2", "--sweep", "small", "--uid", "1", "--last",
-                                     "Doe", "--first", "Jane", "--pin", "1", "--out", "submit"}),
-                          "export");
+  ASSERT_TRUE(Labq(tmp, {"run", "small.yaml", "--quiet"}, "run").Succeeded());
+  auto exported = Labq(tmp,
+                       {"export", "lab2", "--sweep", "small", "--uid", "1", "--last", "Doe",
+                        "--first", "Jane", "--pin", "1", "--out", "submit"},
+                       "export");
   EXPECT_EQ(exported.exit_code, 2);
   const std::string err = ReadFile((tmp.path() / "export.err").string());
   EXPECT_NE(err.find("dpu_8_msb.v"), std::string::npos) << err;
@@ -98,10 +96,10 @@ groups:
 
 TEST(Lab2Export, RejectsUnsafeNames) {
   testing::TempDir tmp;
-  auto exported = RunTool(tmp,
-                          Labq(tmp, {"export", "lab2", "--sweep", "x", "--uid", "1;rm", "--last",
-                                     "D", "--first", "J", "--pin", "1", "--out", "o"}),
-                          "export");
+  auto exported = Labq(tmp,
+                       {"export", "lab2", "--sweep", "x", "--uid", "1;rm", "--last", "D", "--first",
+                        "J", "--pin", "1", "--out", "o"},
+                       "export");
   EXPECT_EQ(exported.exit_code, 2);
 }
 
