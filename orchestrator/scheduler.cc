@@ -234,6 +234,9 @@ void Scheduler::Loop(std::optional<int64_t> sweep_id,
       } catch (const std::exception& e) {
         // A claimed job must end in the store whatever goes wrong here (no thread, no disk).
         running.erase(job->id);
+        for (const auto& [name, amount] : job->resources.items()) {
+          in_use[name] -= amount.get<double>();
+        }
         JobCompletion failed;
         failed.state = "failed";
         failed.error = std::string("could not start: ") + e.what();
