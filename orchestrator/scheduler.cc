@@ -15,6 +15,13 @@
 namespace labq {
 namespace {
 
+/// A job as log lines name it: labd serves many sweeps, so its lines carry
+/// the sweep (`lab2@3 dpu_8_full.synth`); a foreground run's need not.
+std::string EventLabel(const JobRecord& job, bool one_sweep) {
+  return one_sweep ? job.name
+                   : job.sweep_name + "@" + std::to_string(job.sweep_id) + " " + job.name;
+}
+
 /// One job in flight: its worker thread and its own cancel flag.
 struct RunningJob {
   JobRecord job;
@@ -42,19 +49,20 @@ std::vector<std::string> Scheduler::RecoverOrphans(std::vector<JobRecord>* adopt
       // Still known to SLURM, which runs it without us: never submit it twice.
       if (adopted && store_.Adopt(job.id, job.owner, owner_)) {
         adopted->push_back(job);
-        report.push_back("re-attached to " + job.name + " (SLURM job " + job.external_id + ")");
+        report.push_back("re-attached to " + EventLabel(job, false) + " (SLURM job " +
+                         job.external_id + ")");
       }
       continue;
     }
     if (job.pid && ProcessGroupAlive(*job.pid)) {
       // Its step still runs without an owner to collect it: wait for it.
-      report.push_back("waiting for " + job.name + " (process group " + std::to_string(*job.pid) +
-                       " still running)");
+      report.push_back("waiting for " + EventLabel(job, false) + " (process group " +
+                       std::to_string(*job.pid) + " still running)");
       continue;
     }
     store_.Requeue(job.id, "interrupted: its runner " + job.owner + " died (attempt " +
                                std::to_string(job.attempts) + ")");
-    report.push_back("requeued " + job.name);
+    report.push_back("requeued " + EventLabel(job, false));
   }
   return report;
 }
@@ -139,9 +147,10 @@ void Scheduler::Loop(std::optional<int64_t> sweep_id,
     for (int64_t dep : job.depends_on) {
       if (auto d = store_.Job(dep)) env.dependency_dirs[d->name] = d->workdir;
     }
-    workers[job.id] = std::jthread([this, job, env, cache_key, attach, cancel = slot.cancel, &mutex,
-                                    &changed, &running, &seconds_by_kind, &in_use, &last_event,
-                                    &finished_since_report, &finished_workers] {
+    const std::string label = EventLabel(job, sweep_id.has_value());
+    workers[job.id] = std::jthread([this, job, env, cache_key, attach, label, cancel = slot.cancel,
+                                    &mutex, &changed, &running, &seconds_by_kind, &in_use,
+                                    &last_event, &finished_since_report, &finished_workers] {
       JobCompletion completion =
           job.executor.value("type", "") == "slurm"
               ? RunJobOnSlurm(
@@ -155,14 +164,14 @@ void Scheduler::Loop(std::optional<int64_t> sweep_id,
           !cancel->load()) {
         const double backoff = 2.0 * (1 << std::min(job.attempts - 1, 6));
         store_.Requeue(job.id, "retrying after: " + completion.error, backoff);
-        event = "retry " + job.name + " in " + std::to_string(static_cast<int>(backoff)) + " s";
+        event = "retry " + label + " in " + std::to_string(static_cast<int>(backoff)) + " s";
       } else if (cancel->load() && interrupt_) {
         store_.Requeue(job.id, "interrupted by labd shutdown");
-        event = "interrupted " + job.name;
+        event = "interrupted " + label;
       } else {
         if (cancel->load() && completion.state != "done") completion.state = "cancelled";
         store_.FinishJob(job.id, completion);
-        event = completion.state + " " + job.name +
+        event = completion.state + " " + label +
                 (completion.error.empty() ? "" : ": " + completion.error);
       }
       std::lock_guard guard(mutex);
@@ -223,12 +232,12 @@ void Scheduler::Loop(std::optional<int64_t> sweep_id,
       if (!key.empty()) {
         if (auto hit = store_.FindCacheHit(key)) {
           store_.MarkCached(job->id, *hit, key);
-          last_event = "cached " + job->name;
+          last_event = "cached " + EventLabel(*job, sweep_id.has_value());
           report(lock);
           continue;
         }
       }
-      last_event = "started " + job->name;
+      last_event = "started " + EventLabel(*job, sweep_id.has_value());
       try {
         launch(*job, false, key);
       } catch (const std::exception& e) {
@@ -241,7 +250,7 @@ void Scheduler::Loop(std::optional<int64_t> sweep_id,
         failed.state = "failed";
         failed.error = std::string("could not start: ") + e.what();
         store_.FinishJob(job->id, failed);
-        last_event = "failed " + job->name + ": " + failed.error;
+        last_event = "failed " + EventLabel(*job, sweep_id.has_value()) + ": " + failed.error;
       }
       report(lock);
     }

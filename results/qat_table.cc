@@ -3,25 +3,43 @@
 #include <map>
 
 namespace labq {
+namespace {
+
+struct RowKind {
+  const char* label;
+  const char* mode;
+  const char* metric;
+};
+
+/// One row per result of the lab; the last one is the control that shows why
+/// nested training matters: 8-bit weights cut to 4 bits without 4-bit training.
+constexpr RowKind kRows[] = {
+    {"FP baseline (pretrained)", "fp", "acc_fp"},
+    {"pure 8-bit QAT", "q8", "acc8"},
+    {"pure 4-bit QAT", "q4", "acc4"},
+    {"nested 8-bit", "nested", "acc8"},
+    {"nested 4-bit (same codes)", "nested", "acc4"},
+    {"q8 cut naively to 4-bit", "q8", "acc4"},
+};
+
+std::map<std::string, double> MetricMap(ResultStore& store, int64_t job_id) {
+  std::map<std::string, double> m;
+  for (const auto& metric : store.Metrics(job_id)) m[metric.name] = metric.value;
+  return m;
+}
+
+}  // namespace
 
 Table BuildQatTable(ResultStore& store, std::optional<int64_t> sweep_id) {
   Table table;
-  table.headers = {"sweep", "result", "job",    "accuracy_pct", "vs_fp_points", "k",
-                   "rule",  "bn",     "epochs", "train_s",      "state"};
-  struct Row {
-    const char* label;
-    const char* mode;
-    const char* metric;
-  };
-  static const Row kRows[] = {
-      {"FP baseline (pretrained)", "fp", "acc_fp"},
-      {"pure 8-bit QAT", "q8", "acc8"},
-      {"pure 4-bit QAT", "q4", "acc4"},
-      {"nested 8-bit", "nested", "acc8"},
-      {"nested 4-bit (same codes)", "nested", "acc4"},
-      {"q8 cut naively to 4-bit", "q8", "acc4"},
-  };
+  table.columns = {{"sweep", ""},  {"job_id", ""},        {"result", ""},
+                   {"job", ""},    {"accuracy_pct", "%"}, {"vs_fp_points", "percentage points"},
+                   {"k", ""},      {"rule", ""},          {"bn", ""},
+                   {"epochs", ""}, {"train_s", "s"},      {"cached", ""},
+                   {"state", ""}};
   auto jobs = store.Jobs(sweep_id);
+  std::map<int64_t, const JobRecord*> by_id;
+  for (const auto& job : jobs) by_id[job.id] = &job;
   // FP baseline per sweep: the fp-mode job, else the pretraining job's accuracy.
   std::map<int64_t, double> fp_by_sweep;
   for (const auto& job : jobs) {
@@ -36,25 +54,33 @@ Table BuildQatTable(ResultStore& store, std::optional<int64_t> sweep_id) {
   for (const auto& row : kRows) {
     for (const auto& job : jobs) {
       if (job.kind != "qat" || job.params.value("mode", "") != row.mode) continue;
-      std::map<std::string, double> m;
-      for (const auto& metric : store.Metrics(job.id)) m[metric.name] = metric.value;
+      auto m = MetricMap(store, job.id);
       auto texts = store.Texts(job.id);
       const bool have = (job.state == "done" || job.state == "cached") && m.count(row.metric);
       nlohmann::json accuracy = have ? nlohmann::json(m[row.metric]) : nlohmann::json(nullptr);
       nlohmann::json delta = nullptr;
-      if (have && fp_by_sweep.count(job.sweep_id))
+      if (have && fp_by_sweep.count(job.sweep_id)) {
         delta = m[row.metric] - fp_by_sweep[job.sweep_id];
-      const std::string k = texts.count("k") ? texts["k"] : "";
-      const nlohmann::json train_s =
+      }
+      nlohmann::json epochs = job.params.value("epochs", 0);
+      nlohmann::json train_s =
           m.count("train_seconds") ? nlohmann::json(m["train_seconds"]) : nlohmann::json(nullptr);
-      table.AddRow({job.sweep_name, row.label, job.name, have ? FormatFixed(m[row.metric], 2) : "",
-                    delta.is_null() ? ""
-                                    : (delta.get<double>() >= 0 ? "+" : "") +
-                                          FormatFixed(delta.get<double>(), 2),
-                    k, texts["rule"], texts["bn"], std::to_string(job.params.value("epochs", 0)),
-                    train_s.is_null() ? "" : FormatFixed(train_s.get<double>(), 0), job.state},
-                   {job.sweep_name, row.label, job.name, accuracy, delta, k, texts["rule"],
-                    texts["bn"], job.params.value("epochs", 0), train_s, job.state});
+      // The FP baseline trains nothing itself: its epochs and time are the
+      // pretraining job's it evaluates.
+      if (std::string(row.mode) == "fp") {
+        epochs = job.params.value("pretrain_epochs", nlohmann::json(nullptr));
+        train_s = nullptr;
+        for (int64_t dep : job.depends_on) {
+          auto it = by_id.find(dep);
+          if (it == by_id.end() || it->second->kind != "pretrain") continue;
+          auto pm = MetricMap(store, dep);
+          if (pm.count("train_seconds")) train_s = pm["train_seconds"];
+          epochs = it->second->params.value("pretrain_epochs", epochs);
+        }
+      }
+      const nlohmann::json k = texts.count("k") ? nlohmann::json(texts["k"]) : nullptr;
+      table.AddRow({job.sweep_name, job.id, row.label, job.name, accuracy, delta, k, texts["rule"],
+                    texts["bn"], epochs, train_s, job.state == "cached", job.state});
     }
   }
   return table;

@@ -123,6 +123,15 @@ CREATE INDEX jobs_by_state ON jobs(sweep_id, state);
 CREATE INDEX jobs_by_cache_key ON jobs(cache_key) WHERE cache_key != '';
 CREATE INDEX jobs_queue ON jobs(state, priority DESC, id);
 )sql",
+    // 6: sweeps for people: description, a note and tags (results/sweep_admin.cc).
+    R"sql(
+ALTER TABLE sweeps ADD COLUMN description TEXT NOT NULL DEFAULT '';
+ALTER TABLE sweeps ADD COLUMN note TEXT NOT NULL DEFAULT '';
+CREATE TABLE sweep_tags(
+  sweep_id INTEGER NOT NULL REFERENCES sweeps(id),
+  tag TEXT NOT NULL,
+  PRIMARY KEY (sweep_id, tag));
+)sql",
 };
 
 constexpr const char* kJobColumns =

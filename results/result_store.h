@@ -25,6 +25,18 @@ struct SweepRecord {
   std::string created_at;
 };
 
+/// A sweep as `labq sweeps` shows it.
+struct SweepInfo {
+  int64_t id = 0;
+  std::string name;
+  std::string file;
+  std::string created_at;
+  std::string description;
+  std::string note;
+  std::vector<std::string> tags;
+  double wall_seconds = 0;  ///< first job start to last job end
+};
+
 struct MetricRecord {
   std::string name;
   double value = 0;
@@ -150,6 +162,22 @@ class ResultStore {
   std::vector<MetricRecord> Metrics(int64_t job_id);
   std::map<std::string, std::string> Texts(int64_t job_id);
   SweepCounts Counts(int64_t sweep_id);
+
+  // Sweep bookkeeping for people (results/sweep_admin.cc).
+  /// Every sweep with description, note, tags and wall time, oldest first.
+  std::vector<SweepInfo> SweepDetails();
+  /// Every sweep called `name` (a reused name gives several), oldest first.
+  std::vector<SweepInfo> SweepsNamed(const std::string& name);
+  std::optional<SweepInfo> SweepById(int64_t id);
+  void SetSweepDescription(int64_t sweep_id, const std::string& description);
+  void SetSweepNote(int64_t sweep_id, const std::string& note);
+  /// Adds (or with `remove`, drops) a tag; returns whether anything changed.
+  bool TagSweep(int64_t sweep_id, const std::string& tag, bool remove = false);
+  /// Deletes the sweep with its jobs, dependencies, metrics and texts in one
+  /// transaction. Refuses (labq::Error) while a job of it is running.
+  void RemoveSweep(int64_t sweep_id);
+  /// Jobs called `name` in any sweep, newest first.
+  std::vector<JobRecord> JobsNamed(const std::string& name);
   /// Jobs of a sweep in `state`, counted per kind (for ETAs).
   std::map<std::string, int> CountsByKind(int64_t sweep_id, const std::string& state);
 

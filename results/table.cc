@@ -1,59 +1,176 @@
 #include "results/table.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstdio>
 
 #include "common/error.h"
 
 namespace labq {
+namespace {
 
-void Table::AddRow(std::vector<std::string> text, std::vector<nlohmann::json> raw) {
-  rows.push_back(std::move(text));
-  values.push_back(std::move(raw));
+int DefaultPrecision(TableFormat format) {
+  return format == TableFormat::kCsv || format == TableFormat::kJson ? 6 : 4;
+}
+
+/// A cell as people read it ("" for null).
+std::string HumanCell(const nlohmann::json& v, int precision) {
+  if (v.is_null()) return "";
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "yes" : "no";
+  if (v.is_number_integer()) return v.dump();
+  if (v.is_number()) return FormatNumber(v.get<double>(), precision);
+  return v.dump();
+}
+
+/// A cell for machines: rounded, shortest round-trip text.
+std::string MachineCell(const nlohmann::json& v, int precision) {
+  if (v.is_null()) return "";
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_number_integer()) return v.dump();
+  if (v.is_number()) {
+    // nlohmann's shortest round-trip text keeps 0.0003 decimal (to_chars says 3e-04).
+    std::string text = nlohmann::json(RoundSignificant(v.get<double>(), precision)).dump();
+    if (text.size() > 2 && text.compare(text.size() - 2, 2, ".0") == 0)
+      text.resize(text.size() - 2);
+    return text;
+  }
+  return v.dump();
+}
+
+bool IsNumeric(const nlohmann::json& v) { return v.is_number(); }
+
+/// Per column: right-align when every non-empty cell is a number.
+std::vector<bool> NumericColumns(const Table& table) {
+  std::vector<bool> numeric(table.columns.size(), true);
+  for (const auto& row : table.rows) {
+    for (size_t i = 0; i < row.size() && i < numeric.size(); ++i) {
+      if (!row[i].is_null() && !IsNumeric(row[i])) numeric[i] = false;
+    }
+  }
+  return numeric;
+}
+
+std::vector<std::vector<std::string>> HumanCells(const Table& table, int precision) {
+  std::vector<std::vector<std::string>> out;
+  for (const auto& row : table.rows) {
+    std::vector<std::string> cells;
+    for (size_t i = 0; i < table.columns.size(); ++i) {
+      std::string cell = i < row.size() ? HumanCell(row[i], precision) : "";
+      std::replace(cell.begin(), cell.end(), '\n', ' ');
+      cells.push_back(std::move(cell));
+    }
+    out.push_back(std::move(cells));
+  }
+  return out;
+}
+
+/// Terminal columns of UTF-8 text (each code point one column: "…" is one).
+size_t DisplayWidth(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+std::string LatexEscape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '_':
+      case '%':
+      case '&':
+      case '#':
+      case '$':
+      case '{':
+      case '}':
+        out += '\\';
+        out += c;
+        break;
+      case '\\':
+        out += "\\textbackslash{}";
+        break;
+      case '^':
+        out += "\\^{}";
+        break;
+      case '~':
+        out += "\\~{}";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+size_t Table::Index(const std::string& name) const {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].name == name) return i;
+  }
+  throw Error("table has no column '" + name + "'");
 }
 
 TableFormat ParseTableFormat(const std::string& name) {
   if (name == "table" || name == "text") return TableFormat::kText;
   if (name == "csv") return TableFormat::kCsv;
   if (name == "json") return TableFormat::kJson;
-  throw Error("--format: '" + name + "' is not one of table, csv, json");
+  if (name == "markdown" || name == "md") return TableFormat::kMarkdown;
+  if (name == "latex" || name == "tex") return TableFormat::kLatex;
+  throw Error("--format: '" + name + "' is not one of table, csv, json, markdown, latex");
 }
 
-std::string RenderText(const Table& table) {
-  std::vector<size_t> widths(table.headers.size(), 0);
-  auto measure = [&](const std::vector<std::string>& row) {
-    for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {  // newlines print as spaces
-      widths[i] = std::max(widths[i], row[i].size());
-    }
-  };
-  measure(table.headers);
-  for (const auto& row : table.rows) measure(row);
-  auto line = [&](const std::vector<std::string>& row) {
+std::string Render(const Table& table, const RenderOptions& options) {
+  if (options.precision && (*options.precision < 1 || *options.precision > 17)) {
+    throw Error("--precision: " + std::to_string(*options.precision) +
+                " is not from 1 to 17 significant digits");
+  }
+  const int p = options.precision.value_or(DefaultPrecision(options.format));
+  switch (options.format) {
+    case TableFormat::kText:
+      return RenderText(table, p);
+    case TableFormat::kCsv:
+      return RenderCsv(table, p);
+    case TableFormat::kJson:
+      return RenderJson(table, p);
+    case TableFormat::kMarkdown:
+      return RenderMarkdown(table, p);
+    case TableFormat::kLatex:
+      return RenderLatex(table, p);
+  }
+  return RenderText(table, p);
+}
+
+std::string RenderText(const Table& table, int precision) {
+  const auto cells = HumanCells(table, precision);
+  const auto numeric = NumericColumns(table);
+  std::vector<size_t> widths;
+  for (const auto& c : table.columns) widths.push_back(DisplayWidth(c.name));
+  for (const auto& row : cells) {
+    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], DisplayWidth(row[i]));
+  }
+  auto line = [&](const std::vector<std::string>& row, bool header) {
     std::string out;
     for (size_t i = 0; i < widths.size(); ++i) {
-      std::string cell = i < row.size() ? row[i] : "";
-      std::replace(cell.begin(), cell.end(), '\n', ' ');
       if (i) out += "  ";
-      // Numbers right-aligned, words left-aligned.
-      const bool numeric = !cell.empty() && (std::isdigit(static_cast<unsigned char>(cell[0])) ||
-                                             cell[0] == '-' || cell[0] == '+');
-      const std::string pad(widths[i] - cell.size(), ' ');
-      out += numeric ? pad + cell : cell + pad;
+      const std::string pad(widths[i] - DisplayWidth(row[i]), ' ');
+      out += numeric[i] && !header ? pad + row[i] : row[i] + pad;
     }
     while (!out.empty() && out.back() == ' ') out.pop_back();
     return out + "\n";
   };
-  std::string out = line(table.headers);
+  std::vector<std::string> names;
+  for (const auto& c : table.columns) names.push_back(c.name);
+  std::string out = line(names, true);
   std::string rule;
   for (size_t i = 0; i < widths.size(); ++i) rule += (i ? "  " : "") + std::string(widths[i], '-');
   out += rule + "\n";
-  for (const auto& row : table.rows) out += line(row);
+  for (const auto& row : cells) out += line(row, false);
   return out;
 }
 
-std::string RenderCsv(const Table& table) {
+std::string RenderCsv(const Table& table, int precision) {
   auto field = [](const std::string& s) {
     if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
     std::string out = "\"";
@@ -68,58 +185,112 @@ std::string RenderCsv(const Table& table) {
     for (size_t i = 0; i < row.size(); ++i) out += (i ? "," : "") + field(row[i]);
     return out + "\r\n";
   };
-  std::string out = line(table.headers);
-  for (const auto& row : table.values) {
+  std::vector<std::string> names;
+  for (const auto& c : table.columns) names.push_back(c.name);
+  std::string out = line(names);
+  for (const auto& row : table.rows) {
     std::vector<std::string> cells;
-    for (const auto& v : row) {
-      if (v.is_string()) {
-        cells.push_back(v.get<std::string>());
-      } else if (v.is_null()) {
-        cells.push_back("");
-      } else {
-        cells.push_back(v.dump());
-      }
+    for (size_t i = 0; i < table.columns.size(); ++i) {
+      cells.push_back(i < row.size() ? MachineCell(row[i], precision) : "");
     }
     out += line(cells);
   }
   return out;
 }
 
-std::string RenderJson(const Table& table) {
-  nlohmann::json rows = nlohmann::json::array();
-  for (const auto& row : table.values) {
-    nlohmann::json obj = nlohmann::json::object();
-    for (size_t i = 0; i < row.size() && i < table.headers.size(); ++i) {
-      obj[table.headers[i]] = row[i];
+std::string RenderJson(const Table& table, int precision) {
+  nlohmann::ordered_json out;
+  out["columns"] = nlohmann::ordered_json::array();
+  for (const auto& c : table.columns)
+    out["columns"].push_back({{"name", c.name}, {"unit", c.unit}});
+  out["rows"] = nlohmann::ordered_json::array();
+  for (const auto& row : table.rows) {
+    nlohmann::ordered_json obj = nlohmann::ordered_json::object();
+    for (size_t i = 0; i < table.columns.size(); ++i) {
+      const nlohmann::json v = i < row.size() ? row[i] : nullptr;
+      if (v.is_number_float()) {
+        obj[table.columns[i].name] = RoundSignificant(v.get<double>(), precision);
+      } else {
+        obj[table.columns[i].name] = nlohmann::ordered_json::parse(v.dump());
+      }
     }
-    rows.push_back(obj);
+    out["rows"].push_back(std::move(obj));
   }
-  return rows.dump(2) + "\n";
+  return out.dump(2) + "\n";
 }
 
-std::string Render(const Table& table, TableFormat format) {
-  switch (format) {
-    case TableFormat::kText:
-      return RenderText(table);
-    case TableFormat::kCsv:
-      return RenderCsv(table);
-    case TableFormat::kJson:
-      return RenderJson(table);
+std::string RenderMarkdown(const Table& table, int precision) {
+  const auto cells = HumanCells(table, precision);
+  const auto numeric = NumericColumns(table);
+  auto escape = [](const std::string& s) {
+    std::string out;
+    for (char c : s) out += c == '|' ? std::string("\\|") : std::string(1, c);
+    return out;
+  };
+  std::string out = "|";
+  for (const auto& c : table.columns) out += " " + escape(c.name) + " |";
+  out += "\n|";
+  for (size_t i = 0; i < table.columns.size(); ++i) out += numeric[i] ? " ---: |" : " --- |";
+  out += "\n";
+  for (const auto& row : cells) {
+    out += "|";
+    for (const auto& cell : row) out += " " + escape(cell) + " |";
+    out += "\n";
   }
-  return RenderText(table);
+  return out;
 }
 
-std::string FormatSi(double value, int digits) {
-  if (value == 0 || !std::isfinite(value)) return FormatFixed(value, 0);
-  static const char* kPrefixes[] = {"f", "p", "n", "u", "m", "", "k", "M", "G", "T", "P", "E"};
-  int exponent = static_cast<int>(std::floor(std::log10(std::fabs(value)) / 3));
-  exponent = std::clamp(exponent, -5, 6);
-  const double scaled = value / std::pow(10.0, 3 * exponent);
-  const int integer_digits = std::fabs(scaled) >= 100 ? 3 : std::fabs(scaled) >= 10 ? 2 : 1;
+std::string RenderLatex(const Table& table, int precision) {
+  const auto cells = HumanCells(table, precision);
+  const auto numeric = NumericColumns(table);
+  std::string spec;
+  for (size_t i = 0; i < table.columns.size(); ++i) spec += numeric[i] ? "r" : "l";
+  std::string out = "\\begin{tabular}{" + spec + "}\n\\hline\n";
+  auto line = [&](const std::vector<std::string>& row) {
+    std::string s;
+    for (size_t i = 0; i < row.size(); ++i) s += (i ? " & " : "") + LatexEscape(row[i]);
+    return s + " \\\\\n";
+  };
+  std::vector<std::string> names;
+  for (const auto& c : table.columns) names.push_back(c.name);
+  out += line(names) + "\\hline\n";
+  for (const auto& row : cells) out += line(row);
+  return out + "\\hline\n\\end{tabular}\n";
+}
+
+double RoundSignificant(double value, int digits) {
+  if (value == 0 || !std::isfinite(value)) return value;
   char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f%s", std::max(0, digits - integer_digits), scaled,
-                kPrefixes[exponent + 5]);
-  return buffer;
+  std::snprintf(buffer, sizeof buffer, "%.*e", std::max(0, digits - 1), value);
+  return std::strtod(buffer, nullptr);
+}
+
+std::string FormatNumber(double value, int digits) {
+  if (!std::isfinite(value)) return std::isnan(value) ? "nan" : (value > 0 ? "inf" : "-inf");
+  const double r = RoundSignificant(value, digits);
+  char buffer[64];
+  if (r == 0) return "0";
+  const double magnitude = std::fabs(r);
+  if (magnitude >= 1e6) {
+    static const char* kPrefixes[] = {"M", "G", "T", "P", "E"};
+    const int group = std::min(4, static_cast<int>(std::floor(std::log10(magnitude) / 3)) - 2);
+    std::snprintf(buffer, sizeof buffer, "%.*g%s", digits, r / std::pow(10.0, 3 * (group + 2)),
+                  kPrefixes[group]);
+    return buffer;
+  }
+  if (magnitude < 1e-4) {
+    std::snprintf(buffer, sizeof buffer, "%.*g", digits, r);
+    return buffer;
+  }
+  const int exponent = static_cast<int>(std::floor(std::log10(magnitude)));
+  const int decimals = std::max(0, digits - 1 - exponent);
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, r);
+  std::string out = buffer;
+  if (out.find('.') != std::string::npos) {
+    while (out.back() == '0') out.pop_back();
+    if (out.back() == '.') out.pop_back();
+  }
+  return out;
 }
 
 std::string FormatFixed(double value, int decimals) {

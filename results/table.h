@@ -1,34 +1,58 @@
 #pragma once
-/// A result table and its three renderings: aligned text for the terminal,
-/// RFC 4180 CSV for spreadsheets and slides, JSON for scripts.
+/// A result table and its renderings: aligned text for the terminal, RFC 4180
+/// CSV for spreadsheets, JSON for scripts, Markdown and LaTeX for slides.
+/// Cells hold raw values (numbers stay numbers); every format rounds numbers
+/// to the same number of significant digits, so no format carries float
+/// noise and none hides a small value behind fixed decimals.
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace labq {
 
-struct Table {
-  std::vector<std::string> headers;
-  std::vector<std::vector<std::string>> rows;
-  /// Raw values for JSON (numbers stay numbers); same shape as rows.
-  std::vector<std::vector<nlohmann::json>> values;
-
-  void AddRow(std::vector<std::string> text, std::vector<nlohmann::json> raw);
+struct Column {
+  std::string name;  ///< carries its unit where it has one: f_MHz, OPS_per_s
+  std::string unit;  ///< "" for words and counts; JSON lists it beside the name
 };
 
-enum class TableFormat { kText, kCsv, kJson };
-TableFormat ParseTableFormat(const std::string& name);  ///< table|csv|json; throws labq::Error
+struct Table {
+  std::vector<Column> columns;
+  /// Same width as columns: strings, numbers, booleans or null (empty cell).
+  std::vector<std::vector<nlohmann::json>> rows;
 
-std::string RenderText(const Table& table);
+  void AddRow(std::vector<nlohmann::json> row) { rows.push_back(std::move(row)); }
+  /// A column's index by name; throws labq::Error when there is none.
+  size_t Index(const std::string& name) const;
+};
+
+enum class TableFormat { kText, kCsv, kJson, kMarkdown, kLatex };
+/// table|csv|json|markdown|latex; throws labq::Error naming the choices.
+TableFormat ParseTableFormat(const std::string& name);
+
+struct RenderOptions {
+  TableFormat format = TableFormat::kText;
+  /// Significant digits; nullopt: 4 for text/markdown/latex, 6 for csv/json.
+  std::optional<int> precision;
+};
+
+std::string Render(const Table& table, const RenderOptions& options);
+std::string RenderText(const Table& table, int precision = 4);
 /// RFC 4180: CRLF line ends; fields with comma, quote, CR or LF are quoted and
-/// quotes doubled.
-std::string RenderCsv(const Table& table);
-std::string RenderJson(const Table& table);
-std::string Render(const Table& table, TableFormat format);
+/// quotes doubled. Numbers are the shortest text of the rounded value.
+std::string RenderCsv(const Table& table, int precision = 6);
+/// {"columns": [{"name", "unit"}...], "rows": [{name: value...}...]}, rows'
+/// keys in column order.
+std::string RenderJson(const Table& table, int precision = 6);
+std::string RenderMarkdown(const Table& table, int precision = 4);
+std::string RenderLatex(const Table& table, int precision = 4);
 
-/// Engineering notation for tables: 1.23e+09 -> "1.230G".
-std::string FormatSi(double value, int digits = 4);
+/// `value` rounded to `digits` significant digits (as a double).
+double RoundSignificant(double value, int digits);
+/// For people: `digits` significant digits, no trailing zeros, SI prefixes
+/// from a million up (3.433e9 -> "3.433G"), e-notation below 1e-4.
+std::string FormatNumber(double value, int digits = 4);
 std::string FormatFixed(double value, int decimals);
 
 }  // namespace labq

@@ -25,6 +25,7 @@ struct JobSpec {
 
 struct Sweep {
   std::string name;
+  std::string description;  ///< The file's `description:`, shown by `labq sweeps`.
   std::string file;         ///< Where it was read from ("" for in-memory text).
   std::string source_text;  ///< The YAML as written, stored for provenance.
   std::vector<JobSpec> jobs;

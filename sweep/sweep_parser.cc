@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "common/text.h"
 #include "orchestrator/slurm_client.h"
+#include "sweep/did_you_mean.h"
 #include "sweep/job_expansion.h"
 #include "sweep/param_schema.h"
 
@@ -53,7 +54,8 @@ class Parser {
       if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
         std::string list;
         for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-        Fail(entry.first, Join(where, name), "unknown key (expected one of " + list + ")");
+        Fail(entry.first, Join(where, name),
+             "unknown key" + DidYouMean(name, allowed) + " (expected one of " + list + ")");
       }
     }
   }
@@ -105,6 +107,28 @@ class Parser {
   std::string file_;
 };
 
+std::vector<std::string> AllParamNames() {
+  std::vector<std::string> names;
+  for (const auto& kind : GroupKinds()) {
+    if (const auto* specs = ParamsForGroupKind(kind)) {
+      for (const auto& spec : *specs) names.push_back(spec.name);
+    }
+  }
+  return names;
+}
+
+const SourceLocation kCommandLine{"<command line>", 0, 0};
+
+/// An override's value read as YAML would read it (so `--set n=8` is a number).
+YAML::Node OverrideNode(const SweepOverride& o) {
+  try {
+    YAML::Node node = YAML::Load(o.value);
+    if (node && node.IsScalar()) return node;
+  } catch (const YAML::Exception&) {
+  }
+  throw InputError(kCommandLine, "--set " + o.key, "'" + o.value + "' is not a single value");
+}
+
 /// A value and where it was written, so cross-parameter checks can point at it.
 struct Located {
   json value;
@@ -128,8 +152,14 @@ json CheckValue(const Parser& p, const std::vector<ParamSpec>& specs, const std:
   }
   if (!spec) {
     std::string list;
-    for (const auto& s : specs) list += (list.empty() ? "" : ", ") + s.name;
-    p.Fail(node, key_path, "unknown parameter for kind " + kind + " (known: " + list + ")");
+    std::vector<std::string> names;
+    for (const auto& s : specs) {
+      list += (list.empty() ? "" : ", ") + s.name;
+      names.push_back(s.name);
+    }
+    p.Fail(
+        node, key_path,
+        "unknown parameter for kind " + kind + DidYouMean(name, names) + " (known: " + list + ")");
   }
   json value = p.ToJson(node, key_path);
   if (value.is_array() && spec->type != ParamType::kArgv) {
@@ -282,8 +312,18 @@ GroupAxes ExpandAxes(const Parser& p, const YAML::Node& group, const std::string
 
 }  // namespace
 
-Sweep ParseSweep(const std::string& text, const std::string& file) {
+SweepOverride ParseOverride(const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw InputError(kCommandLine, "--set", "'" + text + "' is not KEY=VALUE");
+  }
+  return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+Sweep ParseSweep(const std::string& text, const std::string& file,
+                 const std::vector<SweepOverride>& overrides) {
   Parser p(file);
+  Parser command_line(kCommandLine.file);
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -305,6 +345,21 @@ Sweep ParseSweep(const std::string& text, const std::string& file) {
   if (root["description"] && !root["description"].IsScalar()) {
     p.Fail(root["description"], "description", "must be text");
   }
+  if (root["description"]) sweep.description = root["description"].Scalar();
+  // Parameter overrides, checked against every kind that has the key.
+  std::map<std::string, YAML::Node> parameter_overrides;
+  for (const auto& o : overrides) {
+    if (o.key == "name") {
+      sweep.name = command_line.RequireName(OverrideNode(o), "--set name");
+      continue;
+    }
+    if (o.key == "description") {
+      sweep.description = o.value;
+      continue;
+    }
+    parameter_overrides[o.key] = OverrideNode(o);
+  }
+  std::set<std::string> overrides_used;
 
   // Named resource limits, e.g. genus_licenses: 2 — no more jobs needing a
   // resource run at once than its limit allows.
@@ -338,7 +393,10 @@ Sweep ParseSweep(const std::string& text, const std::string& file) {
         auto checked = CheckParam(*spec, value);
         if (!checked.error.empty()) p.Fail(entry.second, path, checked.error);
       }
-      if (!known) p.Fail(entry.first, path, "is not a parameter of any job kind");
+      if (!known) {
+        p.Fail(entry.first, path,
+               "is not a parameter of any job kind" + DidYouMean(name, AllParamNames()));
+      }
       defaults[name] = {p.ToJson(entry.second, path), p.Where(entry.second), path};
     }
   }
@@ -395,6 +453,26 @@ Sweep ParseSweep(const std::string& text, const std::string& file) {
       }
     }
     GroupAxes axes = ExpandAxes(p, group, gpath, *specs, kind, fixed);
+    for (const auto& [name, node] : parameter_overrides) {
+      // Command groups' own parameters can be overridden where params: sets them.
+      const bool user_param = AcceptsUserParams(kind) && fixed.count(name);
+      if (!FindParam(*specs, name) && !user_param) continue;
+      if (std::find(axes.keys.begin(), axes.keys.end(), name) != axes.keys.end()) {
+        throw InputError(kCommandLine, "--set " + name,
+                         "is swept by " + gpath + "'s grid:/zip: in " + file +
+                             "; --set replaces fixed values only");
+      }
+      json value;
+      try {
+        value = CheckValue(command_line, *specs, kind, "--set " + name, name, node);
+      } catch (const InputError& e) {
+        // Re-located: the mini-document's 1:1 means nothing to the user.
+        const std::string prefix = e.where().ToString() + ": " + e.key() + ": ";
+        throw InputError(kCommandLine, e.key(), std::string(e.what()).substr(prefix.size()));
+      }
+      base[name] = {value, kCommandLine, "--set " + name};
+      overrides_used.insert(name);
+    }
     json resources = json::object();
     if (const auto node = group["resources"]) {
       p.RequireMap(node, gpath + ".resources");
@@ -444,9 +522,21 @@ Sweep ParseSweep(const std::string& text, const std::string& file) {
       sweep.jobs[i].executor = executor;
     }
   }
+  for (const auto& [name, node] : parameter_overrides) {
+    if (overrides_used.count(name)) continue;
+    const auto names = AllParamNames();
+    if (std::find(names.begin(), names.end(), name) != names.end()) {
+      throw InputError(kCommandLine, "--set " + name, "no group of this sweep has this parameter");
+    }
+    throw InputError(
+        kCommandLine, "--set " + name,
+        "is not a parameter of any job kind" + DidYouMean(name, names) + " (see labq params)");
+  }
   return sweep;
 }
 
-Sweep LoadSweepFile(const std::string& path) { return ParseSweep(ReadFile(path), path); }
+Sweep LoadSweepFile(const std::string& path, const std::vector<SweepOverride>& overrides) {
+  return ParseSweep(ReadFile(path), path, overrides);
+}
 
 }  // namespace labq

@@ -4,14 +4,27 @@
 /// file:line:column and the key.
 
 #include <string>
+#include <vector>
 
 #include "sweep/job_spec.h"
 
 namespace labq {
 
+/// `--set KEY=VALUE` from the command line. `name` and `description` replace
+/// the sweep's; any other key is a parameter whose value replaces what
+/// `defaults:` and the groups' `params:` say, in every group whose kind has
+/// it. It is validated like the file, and its errors say `<command line>`.
+struct SweepOverride {
+  std::string key;
+  std::string value;
+};
+/// Splits "KEY=VALUE"; throws InputError at `<command line>` otherwise.
+SweepOverride ParseOverride(const std::string& text);
+
 /// Parses `text` as if read from `file` (used in messages). Throws InputError.
-Sweep ParseSweep(const std::string& text, const std::string& file);
+Sweep ParseSweep(const std::string& text, const std::string& file,
+                 const std::vector<SweepOverride>& overrides = {});
 /// Reads and parses a sweep file. Throws InputError (or Error if unreadable).
-Sweep LoadSweepFile(const std::string& path);
+Sweep LoadSweepFile(const std::string& path, const std::vector<SweepOverride>& overrides = {});
 
 }  // namespace labq

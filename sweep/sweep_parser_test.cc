@@ -379,5 +379,55 @@ TEST(SweepParser, MissingFileNamesIt) {
   }
 }
 
+TEST(SweepParser, SetOverridesReplaceFixedValuesInEveryGroupThatHasThem) {
+  const std::string text = R"(name: o
+description: two groups
+defaults: {liberty: osu018, clock_period_ns: 10}
+groups:
+  - {name: a, kind: synth, params: {n: 8, mode: full, clock_period_ns: 5}}
+  - {name: q, kind: qat, params: {mode: q8}}
+)";
+  Sweep plain = ParseSweep(text, "o.yaml");
+  EXPECT_EQ(plain.description, "two groups");
+  EXPECT_EQ(plain.jobs[0].params["clock_period_ns"], 5);
+  Sweep over = ParseSweep(text, "o.yaml", {{"clock_period_ns", "2.5"}, {"epochs", "3"}});
+  EXPECT_EQ(over.jobs[0].params["clock_period_ns"], 2.5);
+  for (const auto& job : over.jobs) {
+    if (job.kind == "qat") {
+      EXPECT_EQ(job.params["epochs"], 3);
+    }
+  }
+  try {
+    ParseSweep(text, "o.yaml", {{"clock_period_ns", "fast"}});
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "<command line>: --set clock_period_ns: 'fast' is not a number or one of auto");
+  }
+  EXPECT_THROW(ParseSweep(text, "o.yaml", {{"n", "0"}}), InputError);
+  EXPECT_THROW(ParseOverride("=3"), InputError);
+  EXPECT_EQ(ParseOverride("k=v=w").value, "v=w");
+}
+
+TEST(SweepParser, UnknownKeysSuggestTheClosestName) {
+  try {
+    ParseSweep("name: s\ngroups:\n  - {name: a, kind: dpu, params: {n: 8, mdoe: full}}\n",
+               "s.yaml");
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown parameter for kind dpu (did you mean 'mode'?)"),
+              std::string::npos)
+        << e.what();
+  }
+  try {
+    ParseSweep("name: s\ngroup: []\n", "s.yaml");
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("s.yaml:2:1: group: unknown key (did you mean 'groups'?)"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace labq

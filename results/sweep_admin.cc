@@ -1,0 +1,120 @@
+/// ResultStore's sweep bookkeeping for people: the details `labq sweeps`
+/// lists, tags, notes, reused names and removal. Kept apart from the queue
+/// and result code in result_store.cc.
+
+#include <algorithm>
+
+#include "common/error.h"
+#include "results/result_store.h"
+
+namespace labq {
+namespace {
+
+constexpr const char* kSweepDetailColumns =
+    "s.id, s.name, s.file, s.created_at, s.description, s.note, "
+    "COALESCE((SELECT (julianday(MAX(NULLIF(j.finished_at, ''))) - "
+    "julianday(MIN(NULLIF(j.started_at, '')))) * 86400 FROM jobs j WHERE j.sweep_id = s.id), 0)";
+
+}  // namespace
+
+std::vector<SweepInfo> ResultStore::SweepDetails() {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(db_,
+                   std::string("SELECT ") + kSweepDetailColumns + " FROM sweeps s ORDER BY id");
+  std::vector<SweepInfo> out;
+  while (q.Step()) {
+    out.push_back({q.Int(0),
+                   q.Text(1),
+                   q.Text(2),
+                   q.Text(3),
+                   q.Text(4),
+                   q.Text(5),
+                   {},
+                   q.IsNull(6) ? 0 : std::max(0.0, q.Double(6))});
+  }
+  sql::Statement tags(db_, "SELECT tag FROM sweep_tags WHERE sweep_id = ? ORDER BY tag");
+  for (auto& sweep : out) {
+    tags.Bind(1, sweep.id);
+    while (tags.Step()) sweep.tags.push_back(tags.Text(0));
+    tags.Reset();
+  }
+  return out;
+}
+
+std::vector<SweepInfo> ResultStore::SweepsNamed(const std::string& name) {
+  std::vector<SweepInfo> out;
+  for (auto& sweep : SweepDetails()) {
+    if (sweep.name == name) out.push_back(std::move(sweep));
+  }
+  return out;
+}
+
+std::optional<SweepInfo> ResultStore::SweepById(int64_t id) {
+  for (auto& sweep : SweepDetails()) {
+    if (sweep.id == id) return std::move(sweep);
+  }
+  return std::nullopt;
+}
+
+void ResultStore::SetSweepDescription(int64_t sweep_id, const std::string& description) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(db_, "UPDATE sweeps SET description = ? WHERE id = ?");
+  q.Bind(1, description).Bind(2, sweep_id).Run();
+}
+
+void ResultStore::SetSweepNote(int64_t sweep_id, const std::string& note) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(db_, "UPDATE sweeps SET note = ? WHERE id = ?");
+  q.Bind(1, note).Bind(2, sweep_id).Run();
+}
+
+bool ResultStore::TagSweep(int64_t sweep_id, const std::string& tag, bool remove) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(db_, remove ? "DELETE FROM sweep_tags WHERE sweep_id = ? AND tag = ?"
+                               : "INSERT OR IGNORE INTO sweep_tags(sweep_id, tag) VALUES (?, ?)");
+  q.Bind(1, sweep_id).Bind(2, tag).Run();
+  return db_.Changes() > 0;
+}
+
+void ResultStore::RemoveSweep(int64_t sweep_id) {
+  std::lock_guard lock(mutex_);
+  sql::Transaction tx(db_);
+  sql::Statement running(db_, "SELECT COUNT(*) FROM jobs WHERE sweep_id = ? AND state = 'running'");
+  running.Bind(1, sweep_id);
+  running.Step();
+  if (const int64_t n = running.Int(0); n > 0) {
+    throw Error("sweep " + std::to_string(sweep_id) + " has " + std::to_string(n) +
+                " running job(s); cancel it first (labq cancel --sweep-id " +
+                std::to_string(sweep_id) + ")");
+  }
+  running.Reset();
+  const char* kDeletes[] = {
+      "DELETE FROM metrics WHERE job_id IN (SELECT id FROM jobs WHERE sweep_id = ?1)",
+      "DELETE FROM job_texts WHERE job_id IN (SELECT id FROM jobs WHERE sweep_id = ?1)",
+      "DELETE FROM job_deps WHERE job_id IN (SELECT id FROM jobs WHERE sweep_id = ?1) OR "
+      "depends_on IN (SELECT id FROM jobs WHERE sweep_id = ?1)",
+      "DELETE FROM jobs WHERE sweep_id = ?1",
+      "DELETE FROM sweep_tags WHERE sweep_id = ?1",
+      "DELETE FROM sweeps WHERE id = ?1",
+  };
+  for (const char* text : kDeletes) {
+    sql::Statement q(db_, text);
+    q.Bind(1, sweep_id).Run();
+  }
+  tx.Commit();
+}
+
+std::vector<JobRecord> ResultStore::JobsNamed(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(db_, "SELECT id FROM jobs WHERE name = ? ORDER BY id DESC");
+  q.Bind(1, name);
+  std::vector<int64_t> ids;
+  while (q.Step()) ids.push_back(q.Int(0));
+  std::vector<JobRecord> out;
+  for (int64_t id : ids) {
+    if (auto job = JobLocked(id)) out.push_back(std::move(*job));
+  }
+  return out;
+}
+
+}  // namespace labq
