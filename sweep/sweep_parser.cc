@@ -455,13 +455,13 @@ Sweep ParseSweep(const std::string& text, const std::string& file,
     GroupAxes axes = ExpandAxes(p, group, gpath, *specs, kind, fixed);
     for (const auto& [name, node] : parameter_overrides) {
       // Command groups' own parameters can be overridden where params: sets them.
-      const bool user_param = AcceptsUserParams(kind) && fixed.count(name);
-      if (!FindParam(*specs, name) && !user_param) continue;
       if (std::find(axes.keys.begin(), axes.keys.end(), name) != axes.keys.end()) {
         throw InputError(kCommandLine, "--set " + name,
                          "is swept by " + gpath + "'s grid:/zip: in " + file +
                              "; --set replaces fixed values only");
       }
+      const bool user_param = AcceptsUserParams(kind) && fixed.count(name);
+      if (!FindParam(*specs, name) && !user_param) continue;
       json value;
       try {
         value = CheckValue(command_line, *specs, kind, "--set " + name, name, node);

@@ -22,9 +22,10 @@ class LabqPeopleTest : public ::testing::Test {
 
   /// Runs labq; returns exit code, output in out_/err_.
   int Labq(std::vector<std::string> args) {
-    auto r = testing::RunLabqCli(tmp_.path(), Db(), args, "cli");
-    out_ = testing::CliOutput(tmp_.path(), "cli", "out");
-    err_ = testing::CliOutput(tmp_.path(), "cli", "err");
+    const std::string log = "cli" + std::to_string(++calls_);  // fresh files per call
+    auto r = testing::RunLabqCli(tmp_.path(), Db(), args, log);
+    out_ = testing::CliOutput(tmp_.path(), log, "out");
+    err_ = testing::CliOutput(tmp_.path(), log, "err");
     return r.exit_code;
   }
 
@@ -54,6 +55,7 @@ class LabqPeopleTest : public ::testing::Test {
 
   testing::TempDir tmp_;
   std::string out_, err_;
+  int calls_ = 0;
 };
 
 TEST_F(LabqPeopleTest, ReusedSweepNameIsAnErrorListingEachSweepUntilOneIsPicked) {
@@ -216,6 +218,12 @@ TEST_F(LabqPeopleTest, TablesAndExportsInEveryFormatRounded) {
   EXPECT_EQ(j["rows"].size(), 3u);
   EXPECT_EQ(Labq({"table", "qat", "--format", "xml"}), 2);
   EXPECT_NE(err_.find("not one of table, csv, json, markdown, latex"), std::string::npos);
+}
+
+TEST_F(LabqPeopleTest, ParamsReferenceInDocsMatchesTheSchema) {
+  ASSERT_EQ(Labq({"params", "--format", "markdown"}), 0) << err_;
+  EXPECT_NE(ReadFile(testing::SourceDir() + "/docs/params.md").find(out_), std::string::npos)
+      << "docs/params.md is stale; regenerate the table with labq params --format markdown";
 }
 
 }  // namespace
