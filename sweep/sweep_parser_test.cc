@@ -229,7 +229,8 @@ groups:
     kind: dpu
     params: {n: 8, mode: full}
 )yaml",
-     "m14.yaml:2:1: nmae: unknown key (expected one of name, description, defaults, limits, "
+     "m14.yaml:2:1: nmae: unknown key (did you mean 'name'?) (expected one of name, description, "
+     "defaults, limits, "
      "executor, slurm, groups)"},
     {"m15.yaml",
      R"yaml(name: x
