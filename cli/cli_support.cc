@@ -111,6 +111,8 @@ void AddTableOptions(CLI::App* command, TableArgs& args) {
   command->add_option("--format", args.format, "table|csv|json|markdown|latex");
   command->add_option("--precision", args.precision,
                       "significant digits (default 4; csv and json 6)");
+  command->add_option("--columns", args.columns, "only these columns, in this order (a,b,c)")
+      ->delimiter(',');
 }
 
 }  // namespace labq

@@ -45,7 +45,8 @@ int SweepExitCode(const SweepCounts& counts);
 struct TableArgs {
   std::string format = "table";
   std::optional<int> precision;
-  RenderOptions Options() const { return {ParseTableFormat(format), precision}; }
+  std::vector<std::string> columns;
+  RenderOptions Options() const { return {ParseTableFormat(format), precision, columns}; }
 };
 void AddTableOptions(CLI::App* command, TableArgs& args);
 

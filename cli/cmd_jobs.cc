@@ -151,7 +151,15 @@ int CmdLogs(const std::string& db_path, const JobArgs& a) {
       throw Error("logs: job " + job->name + " has no step '" + a.step +
                   "' (steps:" + (steps.empty() ? " none yet" : steps) + ")");
     }
-    if (!a.follow) break;
+    if (!a.follow) {
+      if (headed.empty()) {
+        std::fprintf(stderr,
+                     "labq: %s%s wrote nothing to stdout/stderr; its reports are files in %s\n",
+                     a.step.empty() ? "job " : "step ",
+                     a.step.empty() ? job->name.c_str() : a.step.c_str(), job->workdir.c_str());
+      }
+      break;
+    }
     job = store.Job(job->id);
     if (!job || (job->state != "running" && job->state != "queued")) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(500));  // tail -f style refresh

@@ -126,8 +126,10 @@ int CmdWatch(const std::string& db_path, const std::string& sweep_text, const Sw
   }
   if (tty) std::fprintf(stderr, "\n");
   const auto counts = store.Counts(*id);
-  std::fprintf(stderr, "sweep %lld ended: %s; %s\n", static_cast<long long>(*id),
-               FormatCounts(counts).c_str(), EndReason(counts).c_str());
+  const auto sweep = store.SweepById(*id);
+  std::fprintf(stderr, "sweep %s@%lld ended: %s; %s\n", sweep ? sweep->name.c_str() : "?",
+               static_cast<long long>(*id), FormatCounts(counts).c_str(),
+               EndReason(counts).c_str());
   return SweepExitCode(counts);
 }
 

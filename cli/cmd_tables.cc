@@ -55,7 +55,7 @@ int CmdExportCsv(const std::string& db_path, const ResultArgs& a) {
   ResultStore store(db_path);
   auto sweep = ResolveSweepArg(store, a.sweep);
   if (!sweep) throw Error("export csv: --sweep is required");
-  RenderOptions options{TableFormat::kCsv, a.table.precision};
+  RenderOptions options{TableFormat::kCsv, a.table.precision, {}};
   Emit(Render(BuildNamedTable(store, a.which, sweep), options), a.out);
   return 0;
 }

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "common/error.h"
+#include "sweep/did_you_mean.h"
 
 namespace labq {
 namespace {
@@ -121,7 +122,35 @@ TableFormat ParseTableFormat(const std::string& name) {
   throw Error("--format: '" + name + "' is not one of table, csv, json, markdown, latex");
 }
 
-std::string Render(const Table& table, const RenderOptions& options) {
+Table SelectColumns(const Table& table, const std::vector<std::string>& names) {
+  std::vector<size_t> picked;
+  for (const auto& name : names) {
+    auto it = std::find_if(table.columns.begin(), table.columns.end(),
+                           [&](const Column& c) { return c.name == name; });
+    if (it == table.columns.end()) {
+      std::string list;
+      std::vector<std::string> all;
+      for (const auto& c : table.columns) {
+        list += (list.empty() ? "" : ", ") + c.name;
+        all.push_back(c.name);
+      }
+      throw Error("--columns: no column '" + name + "'" + DidYouMean(name, all) +
+                  " (columns: " + list + ")");
+    }
+    picked.push_back(static_cast<size_t>(it - table.columns.begin()));
+  }
+  Table out;
+  for (size_t i : picked) out.columns.push_back(table.columns[i]);
+  for (const auto& row : table.rows) {
+    std::vector<nlohmann::json> cut;
+    for (size_t i : picked) cut.push_back(i < row.size() ? row[i] : nullptr);
+    out.rows.push_back(std::move(cut));
+  }
+  return out;
+}
+
+std::string Render(const Table& full, const RenderOptions& options) {
+  const Table table = options.columns.empty() ? full : SelectColumns(full, options.columns);
   if (options.precision && (*options.precision < 1 || *options.precision > 17)) {
     throw Error("--precision: " + std::to_string(*options.precision) +
                 " is not from 1 to 17 significant digits");

@@ -35,7 +35,13 @@ struct RenderOptions {
   TableFormat format = TableFormat::kText;
   /// Significant digits; nullopt: 4 for text/markdown/latex, 6 for csv/json.
   std::optional<int> precision;
+  /// Only these columns, in this order (empty: all), for a slide.
+  std::vector<std::string> columns;
 };
+
+/// The table cut to `names` in that order; throws labq::Error naming the
+/// columns there are for an unknown name.
+Table SelectColumns(const Table& table, const std::vector<std::string>& names);
 
 std::string Render(const Table& table, const RenderOptions& options);
 std::string RenderText(const Table& table, int precision = 4);

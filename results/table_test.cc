@@ -68,7 +68,7 @@ TEST(Table, SignificantDigitsAndPrefixes) {
   EXPECT_EQ(FormatNumber(-0.00001234), "-1.234e-05");
   EXPECT_DOUBLE_EQ(RoundSignificant(105.02019999999999, 6), 105.02);
   EXPECT_THROW(ParseTableFormat("xml"), Error);
-  EXPECT_THROW(Render(Sample(), {TableFormat::kCsv, 0}), Error);
+  EXPECT_THROW(Render(Sample(), {TableFormat::kCsv, 0, {}}), Error);
 }
 
 }  // namespace

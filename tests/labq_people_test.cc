@@ -216,6 +216,10 @@ TEST_F(LabqPeopleTest, TablesAndExportsInEveryFormatRounded) {
   EXPECT_EQ(j["columns"][6]["name"], "wall_s");
   EXPECT_EQ(j["columns"][6]["unit"], "s");
   EXPECT_EQ(j["rows"].size(), 3u);
+  ASSERT_EQ(Labq({"jobs", "--columns", "name,state", "--format", "csv"}), 0) << err_;
+  EXPECT_EQ(out_.substr(0, 22), "name,state\r\nc_1,done\r\n");
+  EXPECT_EQ(Labq({"jobs", "--columns", "name,stat"}), 2);
+  EXPECT_NE(err_.find("no column 'stat' (did you mean 'state'?)"), std::string::npos) << err_;
   EXPECT_EQ(Labq({"table", "qat", "--format", "xml"}), 2);
   EXPECT_NE(err_.find("not one of table, csv, json, markdown, latex"), std::string::npos);
 }
