@@ -1,6 +1,11 @@
 #include "cli/commands.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -36,6 +41,17 @@ extern "C" void OnInterrupt(int) {
   if (g_cancel_flag) g_cancel_flag->store(true);
 }
 
+/// Whether a labd holds `<db>.labd.lock`, asked without creating the file
+/// (DaemonRunning would): read commands leave nothing behind.
+bool DaemonHoldsLock(const std::string& db_path) {
+  const std::string lock_path = db_path + ".labd.lock";
+  const int fd = ::open(lock_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  ::close(fd);
+  return held;
+}
+
 std::string DefaultDb() {
   const char* env = std::getenv("LABQ_DB");
   return env && *env ? env : "labq.db";
@@ -51,8 +67,8 @@ std::optional<int64_t> SweepIdOrAll(ResultStore& store, const std::string& sweep
 Table BuildNamedTable(ResultStore& store, const std::string& which, std::optional<int64_t> sweep);
 
 int CmdRun(const std::string& db_path, const std::string& file, int jobs,
-           const std::string& workdir, bool quiet, bool no_cache) {
-  Sweep sweep = LoadSweepFile(file);
+           const std::string& workdir, bool quiet, bool no_cache, const SweepLimits& limits) {
+  Sweep sweep = LoadSweepFile(file, limits);
   ResultStore store(db_path);
   const int64_t sweep_id = store.AddSweep(sweep, no_cache);
   std::fprintf(stderr, "sweep %s (id %lld): %zu jobs, %d slots, results in %s\n",
@@ -102,8 +118,9 @@ int CmdRun(const std::string& db_path, const std::string& file, int jobs,
   return SweepExitCode(counts);
 }
 
-int CmdSubmit(const std::string& db_path, const std::string& file, bool no_cache) {
-  Sweep sweep = LoadSweepFile(file);
+int CmdSubmit(const std::string& db_path, const std::string& file, bool no_cache,
+              const SweepLimits& limits) {
+  Sweep sweep = LoadSweepFile(file, limits);
   ResultStore store(db_path);
   const int64_t id = store.AddSweep(sweep, no_cache);
   std::cout << id << "\n";
@@ -114,9 +131,10 @@ int CmdSubmit(const std::string& db_path, const std::string& file, bool no_cache
 }
 
 int CmdStatus(const std::string& db_path) {
-  ResultStore store(db_path);
-  std::cout << "labd: " << (DaemonRunning(db_path) ? "running" : "not running") << " on " << db_path
-            << "\n";
+  auto reader = ResultStore::OpenReadOnly(db_path);
+  ResultStore& store = *reader;
+  std::cout << "labd: " << (DaemonHoldsLock(db_path) ? "running" : "not running") << " on "
+            << db_path << "\n";
   Table t;
   t.headers = {"id",     "sweep",  "jobs",    "queued",  "running",  "done",
                "cached", "failed", "timeout", "skipped", "cancelled"};
@@ -136,7 +154,8 @@ int CmdStatus(const std::string& db_path) {
 }
 
 int CmdWatch(const std::string& db_path, const std::string& sweep) {
-  ResultStore store(db_path);
+  auto reader = ResultStore::OpenReadOnly(db_path);
+  ResultStore& store = *reader;
   auto id = SweepIdOrAll(store, sweep);
   if (!id) throw Error("watch: a sweep is required");
   ProgressPrinter printer(stderr);
@@ -185,7 +204,8 @@ int CmdRetry(const std::string& db_path, const std::string& job, const std::stri
 }
 
 int CmdLogs(const std::string& db_path, const std::string& job_name, bool follow) {
-  ResultStore store(db_path);
+  auto reader = ResultStore::OpenReadOnly(db_path);
+  ResultStore& store = *reader;
   auto job = store.FindJob(job_name);
   if (!job) throw Error("logs: no job '" + job_name + "'");
   std::map<std::string, size_t> printed;
@@ -226,7 +246,8 @@ int CmdLogs(const std::string& db_path, const std::string& job_name, bool follow
 }
 
 int CmdSweeps(const std::string& db_path) {
-  ResultStore store(db_path);
+  auto reader = ResultStore::OpenReadOnly(db_path);
+  ResultStore& store = *reader;
   Table t;
   t.headers = {"id", "name", "file", "created", "jobs", "done", "failed"};
   for (const auto& s : store.Sweeps()) {
@@ -241,7 +262,8 @@ int CmdSweeps(const std::string& db_path) {
 }
 
 int CmdJobs(const std::string& db_path, const std::string& sweep, const std::string& state) {
-  ResultStore store(db_path);
+  auto reader = ResultStore::OpenReadOnly(db_path);
+  ResultStore& store = *reader;
   Table t;
   t.headers = {"id", "sweep", "name", "kind", "state", "attempts", "seconds", "error"};
   for (const auto& j : store.Jobs(SweepIdOrAll(store, sweep), state)) {
@@ -255,7 +277,8 @@ int CmdJobs(const std::string& db_path, const std::string& sweep, const std::str
 }
 
 int CmdShow(const std::string& db_path, const std::string& job_name, const std::string& sweep) {
-  ResultStore store(db_path);
+  auto reader = ResultStore::OpenReadOnly(db_path);
+  ResultStore& store = *reader;
   auto job = store.FindJob(job_name, SweepIdOrAll(store, sweep));
   if (!job) throw Error("no job '" + job_name + "' in " + db_path);
   std::cout << "job " << job->id << " " << job->name << " (" << job->kind << ") of sweep "
@@ -297,7 +320,8 @@ Table BuildNamedTable(ResultStore& store, const std::string& which, std::optiona
 
 int CmdTable(const std::string& db_path, const std::string& which, const std::string& sweep,
              const std::string& format) {
-  ResultStore store(db_path);
+  auto reader = ResultStore::OpenReadOnly(db_path);
+  ResultStore& store = *reader;
   std::cout << Render(BuildNamedTable(store, which, SweepIdOrAll(store, sweep)),
                       ParseTableFormat(format));
   return 0;
@@ -305,17 +329,19 @@ int CmdTable(const std::string& db_path, const std::string& which, const std::st
 
 int CmdExportCsv(const std::string& db_path, const std::string& which, const std::string& sweep,
                  const std::string& out) {
-  ResultStore store(db_path);
+  auto reader = ResultStore::OpenReadOnly(db_path);
+  ResultStore& store = *reader;
   auto sweep_id = SweepIdOrAll(store, sweep);
   if (!sweep_id) throw Error("export csv: --sweep is required");
-  WriteFileAtomically(out, RenderCsv(BuildNamedTable(store, which, sweep_id)));
+  WriteOutputFile(out, RenderCsv(BuildNamedTable(store, which, sweep_id)));
   std::fprintf(stderr, "wrote %s\n", out.c_str());
   return 0;
 }
 
 int CmdParse(const std::string& tool, const std::string& kind, const std::string& file,
              const std::string& format) {
-  const std::string text = ReadFile(file);
+  // Reports of a large design run to tens of MB; /dev/zero must not be read forever.
+  const std::string text = ReadInputFile(file, size_t{256} << 20, "report");
   ParsedReport report = tool == "genus" ? genus::ParseGenusReport(kind, text, file)
                                         : yosys_sta::ParseOpenFlowReport(tool, kind, text, file);
   if (format == "json") {
@@ -366,10 +392,17 @@ int RunLabq(int argc, char** argv) {
   run->add_flag("--quiet,-q", quiet, "no progress lines");
   bool no_cache = false;
   run->add_flag("--no-cache", no_cache, "run every job even if an identical one has a result");
+  SweepLimits limits;
+  const std::string max_jobs_help =
+      "refuse a sweep that expands to more jobs (default " + std::to_string(limits.max_jobs) + ")";
+  run->add_option("--max-jobs", limits.max_jobs, max_jobs_help)
+      ->check(CLI::Range(size_t{1}, size_t{100000000}));
 
   auto* submit = app.add_subcommand("submit", "queue a sweep for labd and return its id at once");
   submit->add_option("file", file, "sweep YAML")->required();
   submit->add_flag("--no-cache", no_cache, "run every job even if an identical one has a result");
+  submit->add_option("--max-jobs", limits.max_jobs, max_jobs_help)
+      ->check(CLI::Range(size_t{1}, size_t{100000000}));
   auto* status = app.add_subcommand("status", "labd and every sweep's job counts");
   std::string target;
   auto* watch = app.add_subcommand("watch", "follow a sweep's progress until it ends");
@@ -442,8 +475,8 @@ int RunLabq(int argc, char** argv) {
     return app.exit(e);
   }
   try {
-    if (*run) return CmdRun(db, file, jobs, workdir, quiet, no_cache);
-    if (*submit) return CmdSubmit(db, file, no_cache);
+    if (*run) return CmdRun(db, file, jobs, workdir, quiet, no_cache, limits);
+    if (*submit) return CmdSubmit(db, file, no_cache, limits);
     if (*status) return CmdStatus(db);
     if (*watch) return CmdWatch(db, target);
     if (*cancel) return CmdCancel(db, target);
@@ -459,8 +492,8 @@ int RunLabq(int argc, char** argv) {
     if (*table) return CmdTable(db, which, sweep, format);
     if (*export_csv) return CmdExportCsv(db, csv_table, sweep, out);
     if (*export_lab2) {
-      ResultStore store(db);
-      std::cout << ExportLab2(store, *SweepIdOrAll(store, sweep), student, out_dir);
+      auto store = ResultStore::OpenReadOnly(db);
+      std::cout << ExportLab2(*store, *SweepIdOrAll(*store, sweep), student, out_dir);
       return 0;
     }
     if (*parse) return CmdParse(tool, kind, file, format);
