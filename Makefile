@@ -4,7 +4,11 @@ JOBS ?= 2
 CMAKE_FLAGS ?=
 LABQ_DB ?= labq.db
 
-.PHONY: all setup configure build run run-part1 test test-all bench format clean
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+SANITIZE_BUILD ?= build-asan
+
+.PHONY: all setup configure build run run-part1 test test-all bench format clean fuzz sanitize
 
 all: build
 
@@ -30,6 +34,21 @@ test: build
 
 test-all: build
 	ctest --test-dir $(BUILD) -j $(JOBS) --output-on-failure
+
+# libFuzzer targets (clang, ASan+UBSan) for the sweep parser and every report
+# parser, each run for FUZZ_SECONDS from fuzz/corpus; no LibTorch, own build dir.
+fuzz: setup
+	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_COMPILER=clang++ -DLABQ_FUZZ=ON -DLABQ_BUILD_QAT=OFF $(CMAKE_FLAGS)
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
+	scripts/run-fuzzers $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+# The test suite (without `slow` and the LibTorch trainer) under ASan+UBSan.
+sanitize: setup
+	cmake -S . -B $(SANITIZE_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DLABQ_SANITIZE=ON -DLABQ_BUILD_QAT=OFF $(CMAKE_FLAGS)
+	cmake --build $(SANITIZE_BUILD) -j $(JOBS)
+	ctest --test-dir $(SANITIZE_BUILD) -j $(JOBS) --output-on-failure -LE slow
 
 bench: build
 	bench/part1_sweep $(BUILD)

@@ -1,11 +1,25 @@
 #include "cli/cli_support.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 
 #include "common/error.h"
 
 namespace labq {
+
+bool DaemonHoldsLock(const std::string& db_path) {
+  const std::string lock_path = db_path + ".labd.lock";
+  const int fd = ::open(lock_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  ::close(fd);
+  return held;
+}
 namespace {
 
 bool AllDigits(const std::string& s) {

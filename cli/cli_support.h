@@ -18,6 +18,10 @@ struct CliContext {
   int exit_code = 0;
 };
 
+/// Whether a labd holds `<db>.labd.lock`, asked without creating the file
+/// (DaemonRunning would): read commands leave nothing behind.
+bool DaemonHoldsLock(const std::string& db_path);
+
 /// `--sweep NAME|ID|NAME@ID` and `--sweep-id ID` of one subcommand.
 struct SweepArg {
   std::string text;

@@ -37,7 +37,8 @@ int CmdJobs(const std::string& db_path, const JobArgs& a) {
     for (const auto& s : states) list += (list.empty() ? "" : ", ") + s;
     throw Error("--state: '" + a.state + "' is not one of " + list);
   }
-  ResultStore store(db_path);
+  auto reader = ResultStore::OpenReadOnly(db_path);
+  ResultStore& store = *reader;
   Table t;
   t.columns = {{"id", ""},    {"sweep", ""},    {"name", ""},    {"kind", ""},
                {"state", ""}, {"attempts", ""}, {"wall_s", "s"}, {"error", ""}};
@@ -51,7 +52,8 @@ int CmdJobs(const std::string& db_path, const JobArgs& a) {
 }
 
 int CmdShow(const std::string& db_path, const JobArgs& a) {
-  ResultStore store(db_path);
+  auto reader = ResultStore::OpenReadOnly(db_path);
+  ResultStore& store = *reader;
   const JobRecord job = ResolveJob(store, a.job, ResolveSweepArg(store, a.sweep));
   std::cout << "job " << job.id << " " << job.name << " (" << job.kind << ") of sweep "
             << job.sweep_name << "@" << job.sweep_id << "\n"
@@ -113,7 +115,8 @@ size_t TailStart(const std::string& text, int lines) {
 }
 
 int CmdLogs(const std::string& db_path, const JobArgs& a) {
-  ResultStore store(db_path);
+  auto reader = ResultStore::OpenReadOnly(db_path);
+  ResultStore& store = *reader;
   std::optional<JobRecord> job = ResolveJob(store, a.job, ResolveSweepArg(store, a.sweep));
   if (a.tail && *a.tail < 0) throw Error("--tail: give a number of lines >= 0");
   std::map<std::string, size_t> printed;

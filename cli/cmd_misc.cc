@@ -18,7 +18,8 @@ namespace {
 
 int CmdParse(const std::string& tool, const std::string& kind, const std::string& file,
              const std::string& format) {
-  const std::string text = ReadFile(file);
+  // Reports of a large design run to tens of MB; /dev/zero must not be read forever.
+  const std::string text = ReadInputFile(file, size_t{256} << 20, "report");
   ParsedReport report = tool == "genus" ? genus::ParseGenusReport(kind, text, file)
                                         : yosys_sta::ParseOpenFlowReport(tool, kind, text, file);
   if (format == "json") {

@@ -33,12 +33,13 @@ struct RunArgs {
   bool no_cache = false;
   bool dry_run = false;
   std::vector<std::string> sets;
+  SweepLimits limits;
 };
 
 Sweep LoadWithOverrides(const RunArgs& a) {
   std::vector<SweepOverride> overrides;
   for (const auto& s : a.sets) overrides.push_back(ParseOverride(s));
-  return LoadSweepFile(a.file, overrides);
+  return LoadSweepFile(a.file, overrides, a.limits);
 }
 
 std::string ParamText(const nlohmann::json& v) {
@@ -50,7 +51,7 @@ std::string ParamText(const nlohmann::json& v) {
 int DryRun(const std::string& db_path, const RunArgs& a) {
   const Sweep sweep = LoadWithOverrides(a);
   std::unique_ptr<ResultStore> store;
-  if (std::filesystem::exists(db_path)) store = std::make_unique<ResultStore>(db_path);
+  if (std::filesystem::exists(db_path)) store = ResultStore::OpenReadOnly(db_path);
   std::cout << "sweep " << sweep.name << " from " << a.file << ": " << sweep.jobs.size()
             << " jobs (dry run: nothing runs, nothing is written)\n";
   // Per kind, the parameters every job shares go on one line; the rest per job.
@@ -181,6 +182,11 @@ void AddCommonRunOptions(CLI::App* command, RunArgs& a) {
   command->add_option("--set", a.sets,
                       "KEY=VALUE replacing the file's defaults:/params: value (repeatable; "
                       "name=, description= rename the sweep)");
+  command
+      ->add_option("--max-jobs", a.limits.max_jobs,
+                   "refuse a sweep that expands to more jobs (default " +
+                       std::to_string(a.limits.max_jobs) + ")")
+      ->check(CLI::Range(size_t{1}, size_t{100000000}));
 }
 
 }  // namespace

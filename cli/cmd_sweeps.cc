@@ -21,9 +21,10 @@ namespace labq {
 namespace {
 
 int CmdStatus(const std::string& db_path) {
-  ResultStore store(db_path);
-  std::cout << "labd: " << (DaemonRunning(db_path) ? "running" : "not running") << " on " << db_path
-            << "\n";
+  auto reader = ResultStore::OpenReadOnly(db_path);
+  ResultStore& store = *reader;
+  std::cout << "labd: " << (DaemonHoldsLock(db_path) ? "running" : "not running") << " on "
+            << db_path << "\n";
   Table t;
   t.columns = {{"id", ""}, {"sweep", ""}, {"jobs", ""}};
   for (const auto& state : JobStates()) t.columns.push_back({state, ""});
@@ -44,7 +45,8 @@ std::string Join(const std::vector<std::string>& words, const std::string& separ
 }
 
 int CmdSweeps(const std::string& db_path, const TableArgs& args) {
-  ResultStore store(db_path);
+  auto reader = ResultStore::OpenReadOnly(db_path);
+  ResultStore& store = *reader;
   Table t;
   t.columns = {{"id", ""},        {"name", ""},    {"description", ""}, {"tags", ""},
                {"submitted", ""}, {"jobs", ""},    {"done", ""},        {"failed", ""},
@@ -92,7 +94,8 @@ std::string EndReason(const SweepCounts& c) {
 }
 
 int CmdWatch(const std::string& db_path, const std::string& sweep_text, const SweepArg& arg) {
-  ResultStore store(db_path);
+  auto reader = ResultStore::OpenReadOnly(db_path);
+  ResultStore& store = *reader;
   SweepArg chosen = arg;
   if (!sweep_text.empty()) chosen.text = sweep_text;
   auto id = ResolveSweepArg(store, chosen);

@@ -40,19 +40,21 @@ void Emit(const std::string& text, const std::string& out) {
     std::cout << text;
     return;
   }
-  WriteFileAtomically(out, text);
+  WriteOutputFile(out, text);
   std::fprintf(stderr, "wrote %s\n", out.c_str());
 }
 
 int CmdTable(const std::string& db_path, const ResultArgs& a) {
-  ResultStore store(db_path);
+  auto reader = ResultStore::OpenReadOnly(db_path);
+  ResultStore& store = *reader;
   Emit(Render(BuildNamedTable(store, a.which, ResolveSweepArg(store, a.sweep)), a.table.Options()),
        a.out);
   return 0;
 }
 
 int CmdExportCsv(const std::string& db_path, const ResultArgs& a) {
-  ResultStore store(db_path);
+  auto reader = ResultStore::OpenReadOnly(db_path);
+  ResultStore& store = *reader;
   auto sweep = ResolveSweepArg(store, a.sweep);
   if (!sweep) throw Error("export csv: --sweep is required");
   RenderOptions options{TableFormat::kCsv, a.table.precision, {}};
@@ -74,7 +76,8 @@ std::pair<std::optional<int>, std::string> SplitEpoch(const std::string& name) {
 /// with their epoch, for pandas, R or a spreadsheet's pivot table.
 int CmdExportMetrics(const std::string& db_path, const ResultArgs& a) {
   if (!a.long_format) throw Error("export metrics: only the long form exists; add --long");
-  ResultStore store(db_path);
+  auto reader = ResultStore::OpenReadOnly(db_path);
+  ResultStore& store = *reader;
   const auto jobs = store.Jobs(ResolveSweepArg(store, a.sweep));
   std::set<std::string> param_names;
   for (const auto& job : jobs) {
@@ -139,7 +142,8 @@ std::string Describe(const JobRecord& job, const std::set<std::string>& axes) {
 }
 
 int CmdDiff(const std::string& db_path, const ResultArgs& a) {
-  ResultStore store(db_path);
+  auto reader = ResultStore::OpenReadOnly(db_path);
+  ResultStore& store = *reader;
   const SweepInfo sa = ResolveSweep(store, a.a), sb = ResolveSweep(store, a.b);
   const auto ja = store.Jobs(sa.id), jb = store.Jobs(sb.id);
   auto axes = Axes(ja);
@@ -249,7 +253,8 @@ void AddResultCommands(CLI::App& app, CliContext& ctx) {
   export_lab2->add_option("--pin", l->student.pin, "PIN")->required();
   export_lab2->add_option("--out", l->out, "output folder")->required();
   export_lab2->callback([&ctx, l] {
-    ResultStore store(ctx.db);
+    auto reader = ResultStore::OpenReadOnly(ctx.db);
+    ResultStore& store = *reader;
     auto sweep = ResolveSweepArg(store, l->sweep);
     if (!sweep) throw Error("export lab2: --sweep is required");
     std::cout << ExportLab2(store, *sweep, l->student, l->out);

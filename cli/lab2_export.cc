@@ -25,6 +25,15 @@ void MakeReadable(const std::filesystem::path& path) {
 
 void Tar(const std::filesystem::path& dir, const std::string& archive,
          const std::vector<std::string>& files) {
+  // tar writes into whatever the name points at; like WriteOutputFile, only a
+  // regular file (or a link to one) may be replaced.
+  std::error_code ec;
+  const auto existing = std::filesystem::status(dir / archive, ec);
+  if (std::filesystem::exists(existing) && !std::filesystem::is_regular_file(existing)) {
+    throw Error((dir / archive).string() +
+                ": exists and is not a regular file (a device, directory or pipe); labq only "
+                "replaces regular files");
+  }
   SubprocessSpec spec;
   spec.argv = {"tar", "-czf", archive};
   spec.argv.insert(spec.argv.end(), files.begin(), files.end());
@@ -37,7 +46,6 @@ void Tar(const std::filesystem::path& dir, const std::string& archive,
     err = ReadFile(spec.stderr_path.string());
   } catch (const Error&) {
   }
-  std::error_code ec;
   std::filesystem::remove(spec.stderr_path, ec);
   if (!result.Succeeded()) throw Error("tar " + archive + ": " + result.Describe() + " " + err);
   MakeReadable(dir / archive);
@@ -81,7 +89,7 @@ std::string ExportLab2(ResultStore& store, int64_t sweep_id, const Lab2Student& 
   std::filesystem::create_directories(out_dir);
   std::string written;
   for (const auto& file : wanted) {
-    WriteFileAtomically(out_dir / file, ReadFile(verified[file].string()));
+    WriteOutputFile(out_dir / file, ReadFile(verified[file].string()));
     MakeReadable(out_dir / file);
     written += (out_dir / file).string() + "\n";
   }
@@ -99,17 +107,17 @@ std::string ExportLab2(ResultStore& store, int64_t sweep_id, const Lab2Student& 
     std::error_code ec;
     if (!std::filesystem::exists(weights, ec)) continue;
     const std::string weights_name = "lab2p2_qatweights.pt";
-    WriteFileAtomically(out_dir / weights_name, ReadFile(weights.string()));
+    WriteOutputFile(out_dir / weights_name, ReadFile(weights.string()));
     for (const char* sidecar : {".json"}) {
       auto side = weights;
       side += sidecar;
       if (std::filesystem::exists(side, ec)) {
-        WriteFileAtomically(out_dir / (weights_name + sidecar), ReadFile(side.string()));
+        WriteOutputFile(out_dir / (weights_name + sidecar), ReadFile(side.string()));
         MakeReadable(out_dir / (weights_name + sidecar));
       }
     }
     MakeReadable(out_dir / weights_name);
-    WriteFileAtomically(
+    WriteOutputFile(
         out_dir / "README_inference.txt",
         "Inference only (no training): prints the 8-bit and 4-bit accuracy of these weights.\n"
         "  labqat eval --weights " +

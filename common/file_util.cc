@@ -72,6 +72,31 @@ void WriteFileAtomically(const std::filesystem::path& path, std::string_view con
   }
 }
 
+void WriteOutputFile(const std::filesystem::path& path, std::string_view content) {
+  std::error_code ec;
+  const auto link = std::filesystem::symlink_status(path, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    throw Error(path.string() + ": cannot inspect: " + ec.message());
+  }
+  if (!std::filesystem::exists(link)) {
+    WriteFileAtomically(path, content);
+    return;
+  }
+  const auto target = std::filesystem::status(path, ec);  // follows links
+  if (std::filesystem::is_symlink(link) && !std::filesystem::exists(target)) {
+    throw Error(path.string() +
+                ": is a symbolic link to nothing; labq writes through links only "
+                "to existing regular files");
+  }
+  if (!std::filesystem::is_regular_file(target)) {
+    throw Error(path.string() +
+                ": exists and is not a regular file (a device, directory or pipe); labq only "
+                "replaces regular files");
+  }
+  WriteFileAtomically(std::filesystem::is_symlink(link) ? std::filesystem::canonical(path) : path,
+                      content);
+}
+
 std::string ShellQuote(std::string_view arg) {
   if (!arg.empty() && arg.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
                                             "0123456789_-./=:+,@%") == std::string_view::npos) {

@@ -21,6 +21,13 @@ enum class Durability {
 void WriteFileAtomically(const std::filesystem::path& path, std::string_view content,
                          Durability durability = Durability::kFlushed);
 
+/// Writes a file the user named (`--out`), atomically like
+/// WriteFileAtomically. A symbolic link is followed: its target is replaced
+/// and the link kept. Anything else that is not a regular file (a device such
+/// as /dev/full, a directory, a FIFO, a dangling link) is refused with a
+/// labq::Error, never replaced.
+void WriteOutputFile(const std::filesystem::path& path, std::string_view content);
+
 /// Quotes one argument for a POSIX shell, for the human-readable command.sh.
 /// labq itself never runs commands through a shell.
 std::string ShellQuote(std::string_view arg);

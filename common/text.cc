@@ -1,5 +1,7 @@
 #include "common/text.h"
 
+#include <sys/stat.h>
+
 #include <cctype>
 #include <cerrno>
 #include <charconv>
@@ -86,6 +88,36 @@ std::string ReadFile(const std::string& path) {
   buffer << in.rdbuf();
   if (in.bad()) throw Error(path + ": read failed");
   return buffer.str();
+}
+
+std::string ReadInputFile(const std::string& path, size_t max_bytes, std::string_view what) {
+  const std::string kind(what);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    throw Error(path + ": cannot open: " + std::strerror(errno));
+  }
+  if (S_ISDIR(st.st_mode)) throw Error(path + ": is a directory, not a " + kind + " file");
+  if (!S_ISREG(st.st_mode)) {
+    throw Error(path + ": is not a regular file (a device, pipe or socket); a " + kind +
+                " must be a file");
+  }
+  auto too_big = [&] {
+    return Error(path + ": is larger than the " + std::to_string(max_bytes) + "-byte limit for a " +
+                 kind + " file");
+  };
+  if (static_cast<unsigned long long>(st.st_size) > max_bytes) throw too_big();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path + ": cannot open: " + std::strerror(errno));
+  // Stop one chunk past the limit at most: the file may grow after stat().
+  std::string out;
+  out.reserve(static_cast<size_t>(st.st_size));
+  char chunk[1 << 16];
+  while (out.size() <= max_bytes && in.read(chunk, sizeof chunk).gcount() > 0) {
+    out.append(chunk, static_cast<size_t>(in.gcount()));
+  }
+  if (in.bad()) throw Error(path + ": read failed");
+  if (out.size() > max_bytes) throw too_big();
+  return out;
 }
 
 }  // namespace labq

@@ -20,5 +20,10 @@ std::optional<double> ParseDouble(std::string_view token);
 std::vector<std::string> SplitLines(std::string_view text);
 /// Reads a whole file; throws labq::Error naming the file when it cannot.
 std::string ReadFile(const std::string& path);
+/// Reads a user-named input (`what`: "sweep", "report") with a size limit
+/// checked before reading: a directory, a device such as /dev/zero, a FIFO or
+/// a file over `max_bytes` is a labq::Error naming the path, never an
+/// unbounded read.
+std::string ReadInputFile(const std::string& path, size_t max_bytes, std::string_view what);
 
 }  // namespace labq

@@ -10,6 +10,7 @@
 #include "jobs/clock_period.h"
 #include "jobs/dpu_design.h"
 #include "jobs/liberty.h"
+#include "jobs/script_quote.h"
 #include "jobs/sim_job.h"
 #include "jobs/template_render.h"
 #include "labq_genus_templates.h"
@@ -18,7 +19,8 @@
 namespace labq {
 namespace {
 
-/// Paths go into TCL unquoted; only plain characters may reach it.
+/// The sweep's own paths must be plain (defence in depth: the parser checks
+/// them too); paths labq adds, such as the current directory, are quoted.
 void RequireTclSafe(const std::string& what, const std::string& path) {
   static const std::regex safe("[A-Za-z0-9_./+-]+");
   if (!std::regex_match(path, safe)) {
@@ -62,14 +64,21 @@ GenusReports RunGenusOnce(const JobContext& context, StepRunner& runner,
   kainjow::mustache::data tcl;
   tcl.set("top", design.ModuleName());
   tcl.set("script", "genus.tcl");
-  tcl.set("verilog", verilog);
-  tcl.set("lib_dir", liberty.plain_lib.parent_path().string());
-  tcl.set("lib_file", liberty.plain_lib.filename().string());
-  tcl.set("effort", params.value("genus_effort", "medium"));
+  tcl.set("verilog", TclWord(verilog));
+  tcl.set("lib_dir", ".");
+  tcl.set("lib_file", TclWord(LinkStagedLiberty(liberty, context.dir)));
+  tcl.set("effort", TclWord(params.value("genus_effort", "medium")));
   const std::string hook = params.value("genus_hook", "none");
   if (hook != "none") {
     RequireTclSafe("genus_hook", hook);
-    tcl.set("hook", std::filesystem::absolute(hook).string());
+    // A relative hook is relative to where labq runs, which may hold any
+    // character: the absolute path is quoted for TCL as a whole.
+    std::error_code ec;
+    const auto hook_path = std::filesystem::absolute(hook, ec);
+    if (ec || !std::filesystem::is_regular_file(hook_path, ec)) {
+      throw JobFailed("genus_hook: " + hook_path.string() + " is not a file");
+    }
+    tcl.set("hook", TclWord(hook_path.lexically_normal().string()));
   }
   WriteFileAtomically(
       context.dir / "genus.tcl",
@@ -105,7 +114,6 @@ JobOutput RunGenusFlow(const JobContext& context, StepRunner& runner) {
   const DpuDesign design = DpuDesign::FromParams(params);
   const std::string verilog = PlaceDpuVerilog(params, context.dir);
   const StagedLiberty liberty = StageJobLiberty(context);
-  RequireTclSafe("liberty", liberty.plain_lib.string());
   StepOptions options;
   options.timeout = StepTimeout(params);
 

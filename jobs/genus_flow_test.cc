@@ -4,7 +4,9 @@
 
 #include <cstdlib>
 
+#include "common/file_util.h"
 #include "common/text.h"
+#include "orchestrator/subprocess.h"
 #include "tests/job_runner.h"
 #include "tests/test_paths.h"
 
@@ -97,6 +99,40 @@ TEST(GenusFlow, GroupCanFallBackToTheOpenFlow) {
   ASSERT_EQ(c.state, "done") << c.error;
   EXPECT_NE(c.texts["flow"].find("genus not found"), std::string::npos);
   EXPECT_GT(testing::MetricValue(c, "area"), 0);
+}
+
+// Finding 5: a relative genus_hook was made absolute with the unchecked
+// current directory and rendered into `source ...` unescaped. Here the cwd and
+// the workdir hold `[exec ...]`, `$`, `;`, braces, quotes and spaces; a real
+// TCL interpreter (in the Genus test double) must see one literal path.
+TEST(GenusFlow, RelativeHookUnderHostileCwdAndWorkdirIsOneTclWord) {
+  if (!FindExecutable("tclsh")) GTEST_SKIP() << "tclsh not installed (scripts/setup)";
+  testing::TempDir tmp;
+  const std::string hostile = "c w[exec touch PWNED]$x;{y}\"z\"";
+  const auto cwd = tmp.path() / hostile;
+  std::filesystem::create_directories(cwd);
+  WriteFileAtomically(cwd / "hook.tcl", "# user hook\n");
+  const auto old_cwd = std::filesystem::current_path();
+  std::filesystem::current_path(cwd);
+  auto c = RunJobForTest("synth", GenusParams({{"genus_hook", "hook.tcl"}}), tmp.path() / hostile);
+  std::filesystem::current_path(old_cwd);
+  ASSERT_EQ(c.state, "done") << c.error;
+  const auto job_dir = tmp.path() / hostile / "job";
+  const std::string calls = ReadFile((job_dir / "genus_tcl_calls.txt").string());
+  // One line per call, arguments tab-separated as TCL passed them.
+  EXPECT_TRUE(Contains(calls, "source\t" + (cwd / "hook.tcl").string() + "\n")) << calls;
+  EXPECT_TRUE(Contains(calls, "set_db\tlibrary\tliberty.lib\n")) << calls;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(tmp.path())) {
+    EXPECT_NE(entry.path().filename(), "PWNED") << entry.path();
+  }
+}
+
+TEST(GenusFlow, MissingHookFailsTheJobNamingIt) {
+  testing::TempDir tmp;
+  auto c =
+      RunJobForTest("synth", GenusParams({{"genus_hook", "/nonexistent/hook.tcl"}}), tmp.path());
+  EXPECT_EQ(c.state, "failed");
+  EXPECT_EQ(c.error, "genus_hook: /nonexistent/hook.tcl is not a file");
 }
 
 }  // namespace

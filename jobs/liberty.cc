@@ -53,6 +53,23 @@ StagedLiberty StageJobLiberty(const JobContext& context) {
   }
 }
 
+std::string LinkStagedLiberty(const StagedLiberty& liberty, const std::filesystem::path& job_dir) {
+  const std::string name = "liberty.lib";
+  const auto tmp = job_dir / (name + ".tmp-link");
+  std::error_code ec;
+  std::filesystem::remove(tmp, ec);
+  std::filesystem::create_symlink(std::filesystem::absolute(liberty.plain_lib), tmp, ec);
+  if (ec) {
+    // No symbolic links here (some shared file systems): copy instead.
+    WriteFileAtomically(job_dir / name, ReadFile(liberty.plain_lib.string()));
+    return name;
+  }
+  std::filesystem::rename(tmp, job_dir / name, ec);
+  if (ec)
+    throw JobFailed("liberty: cannot link " + (job_dir / name).string() + ": " + ec.message());
+  return name;
+}
+
 std::filesystem::path ResolveLiberty(const std::string& name_or_path) {
   if (name_or_path == "osu018") {
     return "/usr/share/qflow/tech/osu018/osu018_stdcells.lib";

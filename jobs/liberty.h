@@ -23,6 +23,11 @@ std::filesystem::path ResolveLiberty(const std::string& name_or_path);
 /// hash, written atomically so concurrent jobs are safe). Throws labq::Error.
 StagedLiberty StageLiberty(const std::string& name_or_path, const std::filesystem::path& stage_dir);
 
+/// Links the staged liberty into `job_dir` as `liberty.lib` and returns that
+/// name: scripts then name a fixed relative file, and the workdir (which may
+/// hold spaces, `$` or brackets) never reaches Yosys, OpenSTA or Genus.
+std::string LinkStagedLiberty(const StagedLiberty& liberty, const std::filesystem::path& job_dir);
+
 struct JobContext;
 /// The job's `liberty` parameter staged in its stage folder; a missing or
 /// unreadable liberty fails the job (JobFailed) with the reason.

@@ -1,6 +1,10 @@
 #include "jobs/synth_job.h"
 
+#include <cctype>
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <sstream>
 
 #include "common/file_util.h"
@@ -9,6 +13,7 @@
 #include "jobs/dpu_design.h"
 #include "jobs/genus_flow.h"
 #include "jobs/liberty.h"
+#include "jobs/script_quote.h"
 #include "jobs/sim_job.h"
 #include "jobs/template_render.h"
 #include "labq_yosys_sta_templates.h"
@@ -33,7 +38,7 @@ StaRun RunSta(const JobContext& context, StepRunner& runner, const StagedLiberty
   const std::string script = step + ".tcl";
   d.set("top", design.ModuleName());
   d.set("script", script);
-  d.set("liberty", liberty.plain_lib.string());
+  d.set("liberty", TclWord(LinkStagedLiberty(liberty, context.dir)));
   d.set("period_ns", FormatNs(period_ns));
   d.set("input_delay_ns", FormatNs(params.value("input_delay_ns", 0.0)));
   d.set("output_delay_ns", FormatNs(params.value("output_delay_ns", 0.0)));
@@ -63,6 +68,63 @@ StaRun RunSta(const JobContext& context, StepRunner& runner, const StagedLiberty
   return run;
 }
 
+/// The liberty path Yosys's `abc` hands ABC. Yosys makes it absolute with the
+/// job directory and pastes it into an ABC script of its own, where `;` splits
+/// commands, `"` ends the quoting and `{D}`-style placeholders are replaced; no
+/// quoting survives that. So unless the job directory is plain, ABC gets a
+/// link in a private, plainly named temporary folder, removed after Yosys.
+class AbcLiberty {
+ public:
+  AbcLiberty(const std::filesystem::path& job_dir, const std::string& linked_name) {
+    const auto absolute = std::filesystem::absolute(job_dir / linked_name);
+    if (IsPlainWord(absolute.string())) {
+      path_ = linked_name;
+      return;
+    }
+    std::string pattern = "/tmp/labq-abc-XXXXXX";
+    if (!::mkdtemp(pattern.data())) {
+      throw JobFailed(std::string("abc: cannot create a temporary folder: ") +
+                      std::strerror(errno));
+    }
+    dir_ = pattern;
+    std::error_code ec;
+    std::filesystem::create_symlink(absolute, dir_ / "liberty.lib", ec);
+    if (ec) throw JobFailed("abc: cannot link the liberty: " + ec.message());
+    path_ = (dir_ / "liberty.lib").string();
+  }
+  ~AbcLiberty() {
+    std::error_code ec;
+    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
+  }
+  AbcLiberty(const AbcLiberty&) = delete;
+  AbcLiberty& operator=(const AbcLiberty&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::filesystem::path dir_;
+  std::string path_;
+};
+
+/// abc.script as Yosys's inline `-script +cmd;cmd` form (spaces as commas):
+/// Yosys would otherwise hand ABC `source <job dir>/abc.script`, unquoted, and
+/// the job directory may hold any character.
+std::string InlineAbcScript(const std::string& script) {
+  std::string out = "+";
+  for (const auto& line : SplitLines(script)) {
+    const auto command = std::string(Trim(line));
+    if (command.empty() || command.front() == '#') continue;
+    if (out.size() > 1) out += ';';
+    for (char c : command) out += c == ' ' ? ',' : c;
+  }
+  // One Yosys word: no spaces, quotes or '#', and no ';' at its end.
+  for (char c : out) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && !Contains("+;,.-_", std::string(1, c))) {
+      throw Error("abc.script: '" + std::string(1, c) + "' cannot go into an inline ABC script");
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 JobOutput SynthJob::Run(const JobContext& context, StepRunner& runner) const {
@@ -87,18 +149,22 @@ JobOutput SynthJob::Run(const JobContext& context, StepRunner& runner) const {
     if (!auto_period) {
       abc.set("delay_ps", std::to_string(std::lround(period_param.get<double>() * 1000)));
     }
-    WriteFileAtomically(context.dir / "abc.script",
-                        RenderTemplate("yosys_sta/templates/abc.script.mustache",
-                                       templates::abc_script_mustache(), abc));
+    const std::string abc_script = RenderTemplate("yosys_sta/templates/abc.script.mustache",
+                                                  templates::abc_script_mustache(), abc);
+    WriteFileAtomically(context.dir / "abc.script", abc_script);
+    const std::string linked = LinkStagedLiberty(liberty, context.dir);
+    const AbcLiberty abc_liberty(context.dir, linked);
     kainjow::mustache::data ys;
     ys.set("top", design.ModuleName());
-    ys.set("verilog", verilog);
-    ys.set("liberty", liberty.plain_lib.string());
+    ys.set("verilog", YosysWord(verilog));
+    ys.set("liberty", YosysWord(linked));
+    ys.set("abc_liberty", YosysWord(abc_liberty.path()));
+    ys.set("abc_script", InlineAbcScript(abc_script));
     WriteFileAtomically(context.dir / "synth.ys",
                         RenderTemplate("yosys_sta/templates/synth.ys.mustache",
                                        templates::synth_ys_mustache(), ys));
+    RunStepOrFail(runner, context, "yosys", {"yosys", "-s", "synth.ys"}, options);
   }
-  RunStepOrFail(runner, context, "yosys", {"yosys", "-s", "synth.ys"}, options);
   if (!std::filesystem::exists(context.dir / "stat.rpt")) {
     throw JobFailed("yosys: no stat.rpt written; see yosys.stdout");
   }

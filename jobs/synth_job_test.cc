@@ -109,5 +109,40 @@ TEST(SynthJob, NamedPdkLibertiesWhenPresent) {
   }
 }
 
+// Finding 5: `--workdir '/tmp/x/wb[{*}exec\x20touch\x20/tmp/x/pwned]'` ran the
+// command through synth.ys/sta.tcl, and a space in the workdir crashed yosys.
+// Now the workdir and the liberty folder hold every character TCL and Yosys
+// treat specially, and real Yosys + OpenSTA run the job to the end.
+TEST(SynthJob, HostileWorkdirAndLibertyFolderNeverReachTheScripts) {
+  testing::TempDir tmp;
+  const std::string hostile = "w b[exec touch PWNED]$HOME;{x}\"q\"";
+  const auto workdir = tmp.path() / hostile;
+  const auto pdk = tmp.path() / ("pdk " + hostile);
+  std::filesystem::create_directories(pdk);
+  // gzread reads a plain file as is: osu018 stands in for nangate45 here.
+  std::filesystem::copy_file(ResolveLiberty("osu018"), pdk / "nangate45_typ.lib.gz");
+  const char* old_pdk = std::getenv("LABQ_PDK_DIR");
+  const std::string saved = old_pdk ? old_pdk : "";
+  ::setenv("LABQ_PDK_DIR", pdk.c_str(), 1);
+  auto c = RunJobForTest("synth", DpuParams({{"n", 2}, {"mode", "full"}, {"liberty", "nangate45"}}),
+                         workdir);
+  if (old_pdk) {
+    ::setenv("LABQ_PDK_DIR", saved.c_str(), 1);
+  } else {
+    ::unsetenv("LABQ_PDK_DIR");
+  }
+  ASSERT_EQ(c.state, "done") << c.error;
+  EXPECT_GT(MetricValue(c, "area"), 0);
+  EXPECT_GT(MetricValue(c, "power_total"), 0);
+  for (const char* script : {"synth.ys", "sta.tcl", "sta_probe.tcl"}) {
+    const std::string text = ReadFile((workdir / "job" / script).string());
+    EXPECT_FALSE(Contains(text, "PWNED")) << script << ":\n" << text;
+  }
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(tmp.path())) {
+    EXPECT_NE(entry.path().filename(), "PWNED") << entry.path();
+  }
+  EXPECT_FALSE(std::filesystem::exists("PWNED"));
+}
+
 }  // namespace
 }  // namespace labq

@@ -150,6 +150,29 @@ double UnixNow() {
 
 ResultStore::ResultStore(const std::string& path) : db_(path) { Migrate(); }
 
+ResultStore::ResultStore(const std::string& path, sql::Access access) : db_(path, access) {
+  RequireCurrentSchema();
+}
+
+std::unique_ptr<ResultStore> ResultStore::OpenReadOnly(const std::string& path) {
+  return std::unique_ptr<ResultStore>(new ResultStore(path, sql::Access::kReadOnly));
+}
+
+void ResultStore::RequireCurrentSchema() {
+  std::lock_guard lock(mutex_);
+  sql::Statement version(db_, "PRAGMA user_version");
+  version.Step();
+  const int64_t current = version.Int(0);
+  version.Reset();
+  if (current == SchemaVersion()) return;
+  if (current == 0) throw Error(db_.path() + ": is not a labq results database");
+  throw Error(db_.path() + ": results database has schema version " + std::to_string(current) +
+              "; this labq reads version " + std::to_string(SchemaVersion()) +
+              (current < SchemaVersion()
+                   ? " (labq run, labq submit or labd upgrade it; a read command never writes)"
+                   : " (use a newer labq)"));
+}
+
 int ResultStore::SchemaVersion() { return static_cast<int>(kMigrations.size()); }
 
 void ResultStore::Migrate() {

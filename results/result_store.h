@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -113,6 +114,11 @@ class ResultStore {
  public:
   /// Opens or creates the database and migrates it to the current schema.
   explicit ResultStore(const std::string& path);
+  /// Opens an existing database for reading only (labq jobs, show, table,
+  /// export, status, logs, watch): never creates, migrates or writes it, and
+  /// leaves no -wal/-shm files its owner could not use. Throws labq::Error
+  /// naming the path when it is missing or of another schema version.
+  static std::unique_ptr<ResultStore> OpenReadOnly(const std::string& path);
 
   static int SchemaVersion();
   const std::string& path() const { return db_.path(); }
@@ -182,7 +188,9 @@ class ResultStore {
   std::map<std::string, int> CountsByKind(int64_t sweep_id, const std::string& state);
 
  private:
+  ResultStore(const std::string& path, sql::Access access);
   void Migrate();
+  void RequireCurrentSchema();
   JobRecord ReadJob(sql::Statement& row);
   std::optional<JobRecord> JobLocked(int64_t id);
   int SkipBlocked(std::optional<int64_t> sweep_id);

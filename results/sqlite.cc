@@ -1,13 +1,64 @@
 #include "results/sqlite.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
 #include "common/error.h"
 
 namespace labq::sql {
+namespace {
 
-Database::Database(const std::string& path) : path_(path) {
-  if (sqlite3_open_v2(path.c_str(), &db_,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                      nullptr) != SQLITE_OK) {
+/// Percent-encodes everything but unreserved characters and '/' (RFC 3986).
+std::string UriPath(const std::string& path) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+bool Exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+}  // namespace
+
+std::string ReadOnlyUri(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    throw Error(path + ": no results database here (" + std::strerror(errno) +
+                "); labq run, labq submit or labd create it");
+  }
+  if (!S_ISREG(st.st_mode)) throw Error(path + ": is not a results database file");
+  auto dir = std::filesystem::path(path).parent_path().string();
+  if (dir.empty()) dir = ".";
+  const bool could_create_side_files =
+      ::access(path.c_str(), W_OK) == 0 && ::access(dir.c_str(), W_OK) == 0;
+  const bool side_files_exist = Exists(path + "-wal") && Exists(path + "-shm");
+  const std::string absolute = std::filesystem::absolute(path).lexically_normal().string();
+  return "file:" + UriPath(absolute) + "?mode=ro" +
+         (could_create_side_files || side_files_exist ? "" : "&immutable=1");
+}
+
+Database::Database(const std::string& path, Access access) : path_(path), access_(access) {
+  const bool read_only = access == Access::kReadOnly;
+  const std::string target = read_only ? ReadOnlyUri(path) : path;
+  const int flags = read_only ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX
+                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
+  if (sqlite3_open_v2(target.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;
@@ -16,6 +67,11 @@ Database::Database(const std::string& path) : path_(path) {
   // Readers never see "database is locked": WAL lets them read while a writer
   // commits, and the busy timeout waits out other writers.
   sqlite3_busy_timeout(db_, 30000);
+  if (read_only) {
+    // The journal mode is the writers' business; a reader sets nothing persistent.
+    Exec("PRAGMA foreign_keys=ON");
+    return;
+  }
   Exec("PRAGMA journal_mode=WAL");
   Exec("PRAGMA synchronous=NORMAL");
   Exec("PRAGMA foreign_keys=ON");

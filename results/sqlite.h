@@ -10,10 +10,16 @@
 
 namespace labq::sql {
 
+enum class Access {
+  kReadWrite,  ///< created if missing, WAL, may migrate
+  kReadOnly    ///< must exist; never created, never written (see OpenReadOnly)
+};
+
 class Database {
  public:
-  /// Opens (creating if needed) with WAL, a busy timeout and foreign keys on.
-  explicit Database(const std::string& path);
+  /// Opens (creating if needed) with WAL, a busy timeout and foreign keys on;
+  /// with Access::kReadOnly, opens an existing database without writing.
+  explicit Database(const std::string& path, Access access = Access::kReadWrite);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -23,12 +29,21 @@ class Database {
   int Changes() const { return sqlite3_changes(db_); }
   sqlite3* handle() const { return db_; }
   const std::string& path() const { return path_; }
+  Access access() const { return access_; }
   [[noreturn]] void Fail(const std::string& what) const;
 
  private:
   sqlite3* db_ = nullptr;
   std::string path_;
+  Access access_ = Access::kReadWrite;
 };
+
+/// The URI a read-only connection opens: `mode=ro`, plus `immutable=1` when
+/// this user could not create the -wal/-shm files with the database's owner
+/// and they do not exist (then no writer is active, and a reader that made
+/// them would lock the owner out). Throws labq::Error when `path` is missing
+/// or not a file.
+std::string ReadOnlyUri(const std::string& path);
 
 class Statement {
  public:

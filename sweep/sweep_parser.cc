@@ -3,6 +3,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <map>
 #include <regex>
 #include <set>
@@ -82,20 +85,33 @@ class Parser {
     if (!node.IsScalar()) Fail(node, key, "must be a single value or a list of values");
     const std::string& s = node.Scalar();
     if (node.Tag() == "!") return s;  // quoted: always a string
+    // No number is this long; the length check also keeps std::regex (which
+    // recurses per character) away from huge scalars.
+    if (s.size() > kMaxNumberChars) return s;
     static const std::regex int_re("[-+]?[0-9]+");
     static const std::regex float_re("[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?");
     if (std::regex_match(s, int_re)) {
-      try {
-        return std::stoll(s);
-      } catch (const std::exception&) {
-        Fail(node, key, "'" + s + "' is too large");
-      }
+      errno = 0;
+      const long long v = std::strtoll(s.c_str(), nullptr, 10);
+      if (errno != ERANGE) return v;
+      // Too large for an integer: read on as a floating-point number.
     }
-    if (std::regex_match(s, float_re)) return std::stod(s);
+    if (std::regex_match(s, float_re)) {
+      errno = 0;
+      const double v = std::strtod(s.c_str(), nullptr);
+      if (errno == ERANGE || !std::isfinite(v)) {
+        Fail(node, key,
+             "'" + s + "' is " + (std::fabs(v) >= 1 ? "too large" : "too small") +
+                 " for a number (a double holds magnitudes from about 2.2e-308 to 1.8e308)");
+      }
+      return v;
+    }
     if (s == "true" || s == "True" || s == "yes") return true;
     if (s == "false" || s == "False" || s == "no") return false;
     return s;
   }
+
+  static constexpr size_t kMaxNumberChars = 400;
 
   static std::string Join(const std::string& a, const std::string& b) {
     return a.empty() ? b : a + "." + b;
@@ -232,6 +248,76 @@ json ParseExecutor(const Parser& p, const YAML::Node& node, const std::string& p
   return {{"type", "slurm"}, {"options", SlurmOptionsToJson(options)}};
 }
 
+/// Nesting deeper than this is no sweep; it also bounds our recursion.
+constexpr int kMaxYamlDepth = 64;
+
+/// Counts nodes as a reader of the tree sees them: an alias is counted again
+/// at every use, so a "billion laughs" bomb fails here, after `limit` steps,
+/// instead of being expanded into memory.
+void CountYamlNodes(const Parser& p, const YAML::Node& node, size_t limit, int depth,
+                    size_t& count) {
+  if (++count > limit) {
+    p.Fail(node, "",
+           "the sweep has more than " + std::to_string(limit) +
+               " YAML values (each use of an *alias counted); is an alias expanding too much?");
+  }
+  if (depth > kMaxYamlDepth) {
+    p.Fail(node, "", "nested deeper than " + std::to_string(kMaxYamlDepth) + " levels");
+  }
+  if (node.IsMap()) {
+    for (const auto& entry : node) {
+      CountYamlNodes(p, entry.first, limit, depth + 1, count);
+      CountYamlNodes(p, entry.second, limit, depth + 1, count);
+    }
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) CountYamlNodes(p, item, limit, depth + 1, count);
+  }
+}
+
+/// Loads exactly one YAML document: a second one would be silently ignored.
+YAML::Node LoadSingleDocument(const Parser& p, const std::string& text) {
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(text);
+  } catch (const YAML::Exception& e) {
+    SourceLocation where{p.file(), e.mark.line >= 0 ? e.mark.line + 1 : 0,
+                         e.mark.column >= 0 ? e.mark.column + 1 : 0};
+    throw InputError(where, "", "YAML syntax error: " + e.msg);
+  }
+  if (docs.size() <= 1) return docs.empty() ? YAML::Node() : docs.front();
+  // Point at the line that starts the second document: the first `---`
+  // line, or the second when the first document opens with one.
+  int line = docs[1].Mark().line >= 0 ? docs[1].Mark().line + 1 : 0;
+  {
+    std::vector<int> markers;
+    bool opens_with_marker = false, seen_content = false;
+    int n = 0;
+    for (const auto& l : SplitLines(text)) {
+      ++n;
+      const auto trimmed = Trim(l);
+      if (StartsWith(l, "---")) {
+        if (!seen_content) opens_with_marker = true;
+        markers.push_back(n);
+        seen_content = true;
+      } else if (!trimmed.empty() && trimmed.front() != '#') {
+        seen_content = true;
+      }
+    }
+    const size_t index = opens_with_marker ? 1 : 0;
+    if (index < markers.size()) line = markers[index];
+  }
+  throw InputError({p.file(), line, 1}, "",
+                   "a second YAML document; a sweep file holds one (remove the '---' line or "
+                   "split the file)");
+}
+
+/// Saturating product, for counting a grid's configurations without overflow.
+size_t MulCapped(size_t a, size_t b) {
+  constexpr size_t kCap = size_t{1} << 62;
+  if (a == 0 || b == 0) return 0;
+  return a > kCap / b ? kCap : a * b;
+}
+
 struct GroupAxes {
   std::vector<std::string> keys;  ///< grid keys first (in order), then zip keys
   std::vector<std::vector<Located>> rows;
@@ -240,7 +326,7 @@ struct GroupAxes {
 /// Expands grid (cartesian product) and zip (element-wise) into rows.
 GroupAxes ExpandAxes(const Parser& p, const YAML::Node& group, const std::string& key_path,
                      const std::vector<ParamSpec>& specs, const std::string& kind,
-                     const std::set<std::string>& fixed) {
+                     const std::set<std::string>& fixed, size_t jobs_so_far, size_t max_jobs) {
   GroupAxes axes;
   std::vector<std::vector<Located>> grid_values;
   std::set<std::string> used;
@@ -282,6 +368,17 @@ GroupAxes ExpandAxes(const Parser& p, const YAML::Node& group, const std::string
       }
     }
   }
+  // Count before expanding: each configuration gives at least one job.
+  size_t configs = 1;
+  for (const auto& values : grid_values) configs = MulCapped(configs, values.size());
+  if (!zip_values.empty()) configs = MulCapped(configs, zip_values.front().size());
+  if (configs > max_jobs || jobs_so_far + configs > max_jobs) {
+    const auto axes_node = group["grid"] ? group["grid"] : group["zip"];
+    p.Fail(axes_node, Parser::Join(key_path, group["grid"] ? "grid" : "zip"),
+           "expands to " + std::to_string(configs) + " configurations (at least " +
+               std::to_string(jobs_so_far + configs) + " jobs in the sweep), more than the " +
+               std::to_string(max_jobs) + "-job limit (raise it with --max-jobs)");
+  }
   // Cartesian product of the grid lists, each combined with every zip row.
   std::vector<std::vector<Located>> rows = {{}};
   for (const auto& values : grid_values) {
@@ -321,18 +418,18 @@ SweepOverride ParseOverride(const std::string& text) {
 }
 
 Sweep ParseSweep(const std::string& text, const std::string& file,
-                 const std::vector<SweepOverride>& overrides) {
+                 const std::vector<SweepOverride>& overrides, const SweepLimits& limits) {
   Parser p(file);
   Parser command_line(kCommandLine.file);
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    SourceLocation where{file, e.mark.line >= 0 ? e.mark.line + 1 : 0,
-                         e.mark.column >= 0 ? e.mark.column + 1 : 0};
-    throw InputError(where, "", "YAML syntax error: " + e.msg);
+  if (text.size() > limits.max_bytes) {
+    throw InputError({file, 0, 0}, "",
+                     "the sweep is " + std::to_string(text.size()) + " bytes, more than the " +
+                         std::to_string(limits.max_bytes) + "-byte limit");
   }
+  const YAML::Node root = LoadSingleDocument(p, text);
   if (!root || root.IsNull()) throw InputError({file, 1, 1}, "", "the sweep file is empty");
+  size_t node_count = 0;
+  CountYamlNodes(p, root, limits.max_yaml_nodes, 0, node_count);
   p.RequireMap(root, "");
   p.RejectUnknownKeys(root, "",
                       {"name", "description", "defaults", "limits", "executor", "slurm", "groups"});
@@ -452,7 +549,8 @@ Sweep ParseSweep(const std::string& text, const std::string& file,
         fixed.insert(name);
       }
     }
-    GroupAxes axes = ExpandAxes(p, group, gpath, *specs, kind, fixed);
+    GroupAxes axes =
+        ExpandAxes(p, group, gpath, *specs, kind, fixed, sweep.jobs.size(), limits.max_jobs);
     for (const auto& [name, node] : parameter_overrides) {
       // Command groups' own parameters can be overridden where params: sets them.
       if (std::find(axes.keys.begin(), axes.keys.end(), name) != axes.keys.end()) {
@@ -517,6 +615,12 @@ Sweep ParseSweep(const std::string& text, const std::string& file,
     if (!group["executor"] && !group["slurm"]) executor = sweep_executor;
     const size_t first_new = sweep.jobs.size();
     AppendJobs(configs, sweep);
+    if (sweep.jobs.size() > limits.max_jobs) {
+      p.Fail(group, gpath,
+             "the sweep expands to " + std::to_string(sweep.jobs.size()) +
+                 " jobs up to here, more than the " + std::to_string(limits.max_jobs) +
+                 "-job limit (raise it with --max-jobs)");
+    }
     for (size_t i = first_new; i < sweep.jobs.size(); ++i) {
       sweep.jobs[i].resources = resources;
       sweep.jobs[i].executor = executor;
@@ -535,8 +639,9 @@ Sweep ParseSweep(const std::string& text, const std::string& file,
   return sweep;
 }
 
-Sweep LoadSweepFile(const std::string& path, const std::vector<SweepOverride>& overrides) {
-  return ParseSweep(ReadFile(path), path, overrides);
+Sweep LoadSweepFile(const std::string& path, const std::vector<SweepOverride>& overrides,
+                    const SweepLimits& limits) {
+  return ParseSweep(ReadInputFile(path, limits.max_bytes, "sweep"), path, overrides, limits);
 }
 
 }  // namespace labq

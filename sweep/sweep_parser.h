@@ -10,6 +10,15 @@
 
 namespace labq {
 
+/// Bounds checked before the work they bound, so hostile or mistaken input
+/// (an alias bomb, a 10^9-job grid, /dev/zero) fails at once with a clear
+/// error instead of exhausting memory.
+struct SweepLimits {
+  size_t max_bytes = 1 << 20;      ///< size of the sweep file
+  size_t max_yaml_nodes = 100000;  ///< YAML nodes, every use of an alias counted again
+  size_t max_jobs = 10000;         ///< jobs after expansion (`--max-jobs`)
+};
+
 /// `--set KEY=VALUE` from the command line. `name` and `description` replace
 /// the sweep's; any other key is a parameter whose value replaces what
 /// `defaults:` and the groups' `params:` say, in every group whose kind has
@@ -23,8 +32,10 @@ SweepOverride ParseOverride(const std::string& text);
 
 /// Parses `text` as if read from `file` (used in messages). Throws InputError.
 Sweep ParseSweep(const std::string& text, const std::string& file,
-                 const std::vector<SweepOverride>& overrides = {});
-/// Reads and parses a sweep file. Throws InputError (or Error if unreadable).
-Sweep LoadSweepFile(const std::string& path, const std::vector<SweepOverride>& overrides = {});
+                 const std::vector<SweepOverride>& overrides = {}, const SweepLimits& limits = {});
+/// Reads and parses a sweep file. Throws InputError (or Error if unreadable,
+/// not a regular file, or larger than `limits.max_bytes`).
+Sweep LoadSweepFile(const std::string& path, const std::vector<SweepOverride>& overrides = {},
+                    const SweepLimits& limits = {});
 
 }  // namespace labq

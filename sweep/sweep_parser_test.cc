@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <set>
 
 #include "common/error.h"
@@ -428,6 +429,142 @@ TEST(SweepParser, UnknownKeysSuggestTheClosestName) {
               std::string::npos)
         << e.what();
   }
+}
+
+/// The message of the InputError/Error that `f` throws ("" if none).
+template <typename F>
+std::string ErrorOf(F f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// Finding 4: an alias bomb in argv was expanded until bad_alloc (31 s, SIGABRT).
+TEST(SweepParser, AliasBombInArgvIsAClearErrorNotAnExpansion) {
+  std::string text = "name: bomb\nx0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+  for (int i = 1; i <= 9; ++i) {
+    const std::string prev = "*a" + std::to_string(i - 1);
+    text += "x" + std::to_string(i) + ": &a" + std::to_string(i) + " [" + prev;
+    for (int k = 0; k < 8; ++k) text += ", " + prev;
+    text += "]\n";
+  }
+  // Keys x0..x9 are not sweep keys, so put the bomb where the report found it.
+  text += "groups:\n  - {name: c, kind: command, params: {argv: *a9}}\n";
+  const std::string error = ErrorOf([&] { ParseSweep(text, "bomb.yaml"); });
+  EXPECT_NE(error.find("bomb.yaml:"), std::string::npos) << error;
+  EXPECT_NE(error.find("more than 100000 YAML values"), std::string::npos) << error;
+}
+
+TEST(SweepParser, DeepNestingIsAnError) {
+  const std::string text = "name: deep\ngroups: " + std::string(200, '[') + std::string(200, ']');
+  EXPECT_NE(ErrorOf([&] { ParseSweep(text, "deep.yaml"); }).find("nested deeper than 64"),
+            std::string::npos);
+}
+
+// Finding 4: a 10^9-job grid was expanded in memory until it failed (4 GB).
+TEST(SweepParser, HugeGridIsCountedBeforeItIsExpanded) {
+  std::string text =
+      "name: big\ngroups:\n  - name: c\n    kind: command\n    params: {argv: "
+      "[echo, \"{a}\"]}\n    grid:\n";
+  for (char axis = 'a'; axis <= 'i'; ++axis) {
+    text += std::string("      ") + axis + ": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]\n";
+  }
+  EXPECT_EQ(ErrorOf([&] { ParseSweep(text, "big.yaml"); }),
+            "big.yaml:7:7: groups[0].grid: expands to 1000000000 configurations (at least "
+            "1000000000 jobs in the sweep), more than the 10000-job limit (raise it with "
+            "--max-jobs)");
+}
+
+TEST(SweepParser, MaxJobsLimitCountsEveryGroupAndCanBeRaised) {
+  const std::string text = R"(name: two
+groups:
+  - {name: a, kind: command, params: {argv: [echo, "{x}"]}, grid: {x: [1, 2, 3]}}
+  - {name: b, kind: command, params: {argv: [echo, "{x}"]}, grid: {x: [1, 2, 3]}}
+)";
+  SweepLimits limits;
+  limits.max_jobs = 5;
+  EXPECT_EQ(ErrorOf([&] { ParseSweep(text, "two.yaml", {}, limits); }),
+            "two.yaml:4:67: groups[1].grid: expands to 3 configurations (at least 6 jobs in the "
+            "sweep), more than the 5-job limit (raise it with --max-jobs)");
+  limits.max_jobs = 6;
+  EXPECT_EQ(ParseSweep(text, "two.yaml", {}, limits).jobs.size(), 6u);
+  // dpu configurations give two jobs each: the exact count is checked after expansion.
+  const std::string dpu = R"(name: d
+groups:
+  - {name: d, kind: dpu, params: {mode: full}, grid: {n: [2, 4, 8]}}
+)";
+  EXPECT_EQ(ParseSweep(dpu, "d.yaml", {}, limits).jobs.size(), 6u);
+  limits.max_jobs = 5;
+  EXPECT_EQ(ErrorOf([&] { ParseSweep(dpu, "d.yaml", {}, limits); }),
+            "d.yaml:3:5: groups[0]: the sweep expands to 6 jobs up to here, more than the 5-job "
+            "limit (raise it with --max-jobs)");
+}
+
+// Finding 8: `1e309` and `1e-400` gave "labq: stod" without a location.
+TEST(SweepParser, NumbersOutOfDoubleRangeNameFileLineColumnAndKey) {
+  const std::string big = R"(name: n
+groups:
+  - name: d
+    kind: dpu
+    params: {n: 8, mode: full, clock_period_ns: 1e309}
+)";
+  EXPECT_EQ(ErrorOf([&] { ParseSweep(big, "n.yaml"); }),
+            "n.yaml:5:49: groups[0].params.clock_period_ns: '1e309' is too large for a number (a "
+            "double holds magnitudes from about 2.2e-308 to 1.8e308)");
+  const std::string tiny = R"(name: n
+groups:
+  - name: d
+    kind: dpu
+    grid: {toggle_rate: [0.5, 1e-400]}
+    params: {n: 8, mode: full}
+)";
+  EXPECT_EQ(ErrorOf([&] { ParseSweep(tiny, "t.yaml"); }),
+            "t.yaml:5:31: groups[0].grid.toggle_rate: '1e-400' is too small for a number (a "
+            "double holds magnitudes from about 2.2e-308 to 1.8e308)");
+  // An integer too large for 64 bits is read as a number, then range-checked.
+  const std::string huge_int = R"(name: n
+groups:
+  - name: d
+    kind: dpu
+    params: {n: 99999999999999999999999, mode: full}
+)";
+  EXPECT_EQ(ErrorOf([&] { ParseSweep(huge_int, "i.yaml"); }),
+            "i.yaml:5:17: groups[0].params.n: 9.999999999999999e+22 is not an integer");
+}
+
+// Finding 8: a second YAML document was silently dropped.
+TEST(SweepParser, SecondYamlDocumentIsAnError) {
+  const std::string text = R"(name: a
+groups:
+  - {name: c, kind: command, params: {argv: ["true"]}}
+---
+name: b
+)";
+  EXPECT_EQ(ErrorOf([&] { ParseSweep(text, "m.yaml"); }),
+            "m.yaml:4:1: a second YAML document; a sweep file holds one (remove the '---' line or "
+            "split the file)");
+  // One document with an explicit start marker is fine.
+  EXPECT_EQ(ParseSweep("---\n" + text.substr(0, text.find("---")), "one.yaml").name, "a");
+}
+
+// Finding 8: a directory as the sweep said "the sweep file is empty".
+TEST(SweepParser, DirectoryDeviceAndOversizedFilesAreClearErrors) {
+  testing::TempDir tmp;
+  const std::string dir = tmp.path().string();
+  EXPECT_EQ(ErrorOf([&] { LoadSweepFile(dir); }), dir + ": is a directory, not a sweep file");
+  // Finding 4: `labq submit /dev/zero` read until bad_alloc.
+  EXPECT_EQ(ErrorOf([&] { LoadSweepFile("/dev/zero"); }),
+            "/dev/zero: is not a regular file (a device, pipe or socket); a sweep must be a file");
+  const std::string big = (tmp.path() / "big.yaml").string();
+  {
+    std::ofstream out(big);
+    out << "name: big\n# " << std::string(2 << 20, 'x') << "\n";
+  }
+  EXPECT_EQ(ErrorOf([&] { LoadSweepFile(big); }),
+            big + ": is larger than the 1048576-byte limit for a sweep file");
 }
 
 }  // namespace
