@@ -118,7 +118,8 @@ TEST_F(ReadOnlyTest, ReaderWritesNothingAndNeverLocksTheOwnerOut) {
   // The owner still writes.
   ::chmod(Db().c_str(), 0644);
   EXPECT_TRUE(Labq({"submit", "s.yaml"}, "again").Succeeded()) << Err("again");
-  EXPECT_TRUE(Labq({"cancel", "ro"}, "cancel").Succeeded()) << Err("cancel");
+  // The name now matches two sweeps: the newer one is picked by id.
+  EXPECT_TRUE(Labq({"cancel", "ro@2"}, "cancel").Succeeded()) << Err("cancel");
 }
 
 // A reader beside a live writer (WAL files present) sees committed rows.
@@ -171,7 +172,7 @@ TEST_F(ReadOnlyTest, ExportReplacesOnlyRegularFilesAndWritesThroughSymlinks) {
   std::filesystem::create_symlink("real/t.csv", tmp_.path() / "link.csv");
   ASSERT_TRUE(export_to((tmp_.path() / "link.csv").string()).Succeeded()) << Err("export");
   EXPECT_TRUE(std::filesystem::is_symlink(tmp_.path() / "link.csv"));
-  EXPECT_TRUE(Contains(ReadFile((tmp_.path() / "real" / "t.csv").string()), "sweep,N,mode"));
+  EXPECT_TRUE(Contains(ReadFile((tmp_.path() / "real" / "t.csv").string()), "sweep,job_id,job,N,mode"));
   // A link to nothing is refused.
   std::filesystem::create_symlink("real/none.csv", tmp_.path() / "dangling.csv");
   EXPECT_EQ(export_to((tmp_.path() / "dangling.csv").string()).exit_code, 2);
