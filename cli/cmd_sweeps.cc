@@ -111,7 +111,7 @@ int CmdWatch(const std::string& db_path, const std::string& sweep_text, const Sw
     for (const auto& job : store.Jobs(*id, "running")) {
       p.running.push_back(job.name);
       names += " " + job.name;
-      timed += " " + job.name + " " +
+      timed += (timed.empty() ? " " : ", ") + job.name + " " +
                std::to_string(static_cast<long long>(SecondsSince(job.started_at))) + "s";
     }
     const std::string key = FormatProgressLine(p) + names;
