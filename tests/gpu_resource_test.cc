@@ -8,6 +8,8 @@
 #include <set>
 
 #include "common/file_util.h"
+#include "common/text.h"
+#include "orchestrator/subprocess.h"
 #include "results/result_store.h"
 #include "tests/test_paths.h"
 
@@ -19,7 +21,7 @@ class GpuResource : public ::testing::Test {
   std::string Db() const { return (tmp_.path() / "r.db").string(); }
 
   /// `labq run` with CUDA_VISIBLE_DEVICES set to `visible` for it.
-  SubprocessResult Run(const std::string& yaml, const std::string& visible) {
+  SubprocessResult RunLabq(const std::string& yaml, const std::string& visible) {
     WriteFileAtomically(tmp_.path() / "s.yaml", yaml);
     SubprocessSpec spec;
     spec.argv = {testing::BinaryDir() + "/cli/labq",
@@ -45,13 +47,13 @@ TEST_F(GpuResource, EachJobGetsItsOwnVisibleGpu) {
   // Two GPUs, two slots, four jobs: every job sees exactly one of them, and
   // never one another running job holds (mkdir fails on a collision).
   const std::string lock = (tmp_.path() / "gpu").string();
-  auto r =
-      Run("name: g\ngroups:\n  - name: c\n    kind: command\n    resources: {gpu: 1}\n"
-          "    params: {argv: [sh, -c, \"mkdir " +
-              lock + "$CUDA_VISIBLE_DEVICES && sleep 0.3 && rmdir " + lock +
-              "$CUDA_VISIBLE_DEVICES && echo labq-metric gpu $CUDA_VISIBLE_DEVICES id\"]}\n"
-              "    grid: {i: [1, 2, 3, 4]}\n",
-          "3,5");
+  auto r = RunLabq(
+      "name: g\ngroups:\n  - name: c\n    kind: command\n    resources: {gpu: 1}\n"
+      "    params: {argv: [sh, -c, \"mkdir " +
+          lock + "$CUDA_VISIBLE_DEVICES && sleep 0.3 && rmdir " + lock +
+          "$CUDA_VISIBLE_DEVICES && echo labq-metric gpu $CUDA_VISIBLE_DEVICES id\"]}\n"
+          "    grid: {i: [1, 2, 3, 4]}\n",
+      "3,5");
   ASSERT_TRUE(r.Succeeded()) << ReadFile((tmp_.path() / "run.err").string());
   ResultStore store(Db());
   std::set<double> seen;
@@ -68,10 +70,10 @@ TEST_F(GpuResource, EachJobGetsItsOwnVisibleGpu) {
 }
 
 TEST_F(GpuResource, NoVisibleGpuFailsTheJobAtOnceSayingSo) {
-  auto r =
-      Run("name: none\ngroups:\n  - name: c\n    kind: command\n    resources: {gpu: 1}\n"
-          "    params: {argv: [\"true\"]}\n",
-          "");
+  auto r = RunLabq(
+      "name: none\ngroups:\n  - name: c\n    kind: command\n    resources: {gpu: 1}\n"
+      "    params: {argv: [\"true\"]}\n",
+      "");
   EXPECT_FALSE(r.Succeeded());
   ResultStore store(Db());
   const auto jobs = store.Jobs(store.FindSweep("none")->id);
@@ -82,10 +84,10 @@ TEST_F(GpuResource, NoVisibleGpuFailsTheJobAtOnceSayingSo) {
 }
 
 TEST_F(GpuResource, ASweepLimitOverridesTheVisibleCount) {
-  auto r =
-      Run("name: forced\nlimits: {gpu: 1}\ngroups:\n  - name: c\n    kind: command\n"
-          "    resources: {gpu: 1}\n    params: {argv: [\"true\"]}\n",
-          "");
+  auto r = RunLabq(
+      "name: forced\nlimits: {gpu: 1}\ngroups:\n  - name: c\n    kind: command\n"
+      "    resources: {gpu: 1}\n    params: {argv: [\"true\"]}\n",
+      "");
   ASSERT_TRUE(r.Succeeded()) << ReadFile((tmp_.path() / "run.err").string());
   ResultStore store(Db());
   EXPECT_EQ(store.Jobs(store.FindSweep("forced")->id).at(0).state, "done");
