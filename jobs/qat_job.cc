@@ -26,6 +26,11 @@ std::vector<std::string> DataFlags(const nlohmann::json& p) {
     args.push_back("--lr");
     args.push_back(Str(p["lr"]));
   }
+  // Always explicit: labqat's own default (auto) would take a GPU the
+  // scheduler did not hand this job.
+  args.push_back("--device");
+  args.push_back(p.value("device", "cpu"));
+  if (p.value("amp", false)) args.push_back("--amp");
   return args;
 }
 

@@ -14,14 +14,21 @@ namespace {
 class LocalStepRunner : public StepRunner {
  public:
   LocalStepRunner(std::filesystem::path dir, const std::atomic<bool>* cancel,
-                  std::function<void(int)> on_start)
-      : dir_(std::move(dir)), cancel_(cancel), on_start_(std::move(on_start)) {}
+                  std::function<void(int)> on_start, std::map<std::string, std::string> env)
+      : dir_(std::move(dir)),
+        cancel_(cancel),
+        on_start_(std::move(on_start)),
+        env_(std::move(env)) {}
 
   SubprocessResult Run(const std::string& step, const std::vector<std::string>& argv,
                        const StepOptions& options) override {
     argv_.push_back(argv);
-    script_ +=
-        "# step " + step + "\n" + ShellJoin(argv) + " >" + step + ".stdout 2>" + step + ".stderr\n";
+    std::map<std::string, std::string> env = env_;
+    for (const auto& [name, value] : options.env) env[name] = value;
+    std::string assignments;  // what the scheduler set, so a rerun by hand sees it too
+    for (const auto& [name, value] : env_) assignments += name + "=" + ShellQuote(value) + " ";
+    script_ += "# step " + step + "\n" + assignments + ShellJoin(argv) + " >" + step +
+               ".stdout 2>" + step + ".stderr\n";
     WriteFileAtomically(dir_ / "command.sh",
                         "#!/bin/sh\n# Rerun this job by hand; written by labq.\nset -e\ncd " +
                             ShellQuote(dir_.string()) + "\n" + script_,
@@ -32,7 +39,7 @@ class LocalStepRunner : public StepRunner {
     spec.stdout_path = dir_ / (step + ".stdout");
     spec.stderr_path = dir_ / (step + ".stderr");
     spec.timeout = options.timeout;
-    spec.extra_env = options.env;
+    spec.extra_env = env;
     last_ = RunSubprocess(spec, cancel_, on_start_);
     return last_;
   }
@@ -44,6 +51,7 @@ class LocalStepRunner : public StepRunner {
   std::filesystem::path dir_;
   const std::atomic<bool>* cancel_;
   std::function<void(int)> on_start_;
+  std::map<std::string, std::string> env_;
   nlohmann::json argv_ = nlohmann::json::array();
   std::string script_;
   SubprocessResult last_;
@@ -101,7 +109,7 @@ JobCompletion ExecuteJob(const JobRecord& job, const ExecutionEnvironment& env) 
     return completion;
   }
 
-  LocalStepRunner runner(dir, env.cancel, env.on_step_start);
+  LocalStepRunner runner(dir, env.cancel, env.on_step_start, env.step_env);
   const JobKind* kind = FindJobKind(job.kind);
   JobOutput output;
   try {

@@ -17,6 +17,8 @@ struct ExecutionEnvironment {
   const std::atomic<bool>* cancel = nullptr;
   /// Told the process group of each step as it starts (crash recovery).
   std::function<void(int pid)> on_step_start;
+  /// Extra environment of every step (CUDA_VISIBLE_DEVICES of a GPU job).
+  std::map<std::string, std::string> step_env;
   /// Run in the directory as it is (an executor prepared it) instead of
   /// moving an earlier attempt aside.
   bool keep_directory = false;

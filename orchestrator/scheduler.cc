@@ -1,6 +1,7 @@
 #include "orchestrator/scheduler.h"
 
 #include <algorithm>
+#include <cmath>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -8,6 +9,7 @@
 #include <thread>
 
 #include "jobs/cache_key.h"
+#include "orchestrator/gpu_pool.h"
 #include "orchestrator/job_execution.h"
 #include "orchestrator/process_identity.h"
 #include "orchestrator/slurm_execution.h"
@@ -26,7 +28,10 @@ std::string EventLabel(const JobRecord& job, bool one_sweep) {
 struct RunningJob {
   JobRecord job;
   std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
+  std::string gpu_ids;  ///< CUDA_VISIBLE_DEVICES it was given ("" = none)
 };
+
+bool OnSlurm(const JobRecord& job) { return job.executor.value("type", "") == "slurm"; }
 
 }  // namespace
 
@@ -114,16 +119,44 @@ void Scheduler::Loop(std::optional<int64_t> sweep_id,
     on_progress(p);
   };
 
-  // May `job` start now, given what runs and the daemon's and its sweep's limits?
-  auto admit = [&](const JobRecord& job) {
+  // The GPUs local jobs holding `gpu` are given (CUDA_VISIBLE_DEVICES).
+  GpuPool gpus(VisibleGpus());
+  // Capacity of resource `name` for `job`: the daemon's and its sweep's
+  // limits; `gpu` defaults to the GPUs visible here (SLURM jobs: the
+  // cluster's gres decides). -1 = unlimited.
+  auto limit_for = [&](const std::string& name, const JobRecord& job) {
+    double limit = -1;
+    if (options_.limits.contains(name)) limit = options_.limits[name].get<double>();
+    if (job.sweep_limits.contains(name)) {
+      const double sweep_limit = job.sweep_limits[name].get<double>();
+      limit = limit < 0 ? sweep_limit : std::min(limit, sweep_limit);
+    }
+    if (name == "gpu" && limit < 0 && !OnSlurm(job)) limit = static_cast<double>(gpus.size());
+    return limit;
+  };
+  // Why `job` can never start (it holds more than a limit allows), or "".
+  auto never_fits = [&](const JobRecord& job) -> std::string {
     std::lock_guard options_lock(options_mutex_);
     for (const auto& [name, amount] : job.resources.items()) {
-      double limit = -1;
-      if (options_.limits.contains(name)) limit = options_.limits[name].get<double>();
-      if (job.sweep_limits.contains(name)) {
-        const double sweep_limit = job.sweep_limits[name].get<double>();
-        limit = limit < 0 ? sweep_limit : std::min(limit, sweep_limit);
+      const double limit = limit_for(name, job);
+      if (limit >= 0 && amount.get<double>() > limit) {
+        return "needs " + amount.dump() + " " + name + " but the limit is " +
+               std::to_string(static_cast<long>(limit)) +
+               (name == "gpu" && limit == 0
+                    ? " (no GPU visible: CUDA_VISIBLE_DEVICES or /dev/nvidia*; set limits: {gpu: "
+                      "N} or labd --limit gpu=N to override)"
+                    : "");
       }
+    }
+    return "";
+  };
+  // May `job` start now, given what runs and the daemon's and its sweep's limits?
+  // A job that can never fit is let through, to be failed with the reason.
+  auto admit = [&](const JobRecord& job) {
+    if (!never_fits(job).empty()) return true;
+    std::lock_guard options_lock(options_mutex_);
+    for (const auto& [name, amount] : job.resources.items()) {
+      const double limit = limit_for(name, job);
       if (limit >= 0 && in_use[name] + amount.get<double>() > limit) return false;
     }
     return true;
@@ -144,47 +177,57 @@ void Scheduler::Loop(std::optional<int64_t> sweep_id,
     env.cancel = slot.cancel.get();
     const int64_t job_id = job.id;
     env.on_step_start = [this, job_id](int pid) { store_.SetPid(job_id, pid); };
+    std::string gpu_ids;
+    if (job.resources.contains("gpu") && !OnSlurm(job)) {
+      gpu_ids = gpus.Take(static_cast<int>(std::ceil(job.resources["gpu"].get<double>())));
+      // None known here (a limit set by hand): leave the job's view alone.
+      if (!gpu_ids.empty()) env.step_env["CUDA_VISIBLE_DEVICES"] = gpu_ids;
+      slot.gpu_ids = gpu_ids;
+    }
     for (int64_t dep : job.depends_on) {
       if (auto d = store_.Job(dep)) env.dependency_dirs[d->name] = d->workdir;
     }
     const std::string label = EventLabel(job, sweep_id.has_value());
-    workers[job.id] = std::jthread([this, job, env, cache_key, attach, label, cancel = slot.cancel,
-                                    &mutex, &changed, &running, &seconds_by_kind, &in_use,
-                                    &last_event, &finished_since_report, &finished_workers] {
-      JobCompletion completion =
-          job.executor.value("type", "") == "slurm"
-              ? RunJobOnSlurm(
-                    job, env, [&](const std::string& id) { store_.SetExternalId(job.id, id); },
-                    attach ? job.external_id : "")
-              : ExecuteJob(job, env);
-      if (completion.state == "done") completion.cache_key = cache_key;
-      const int retries = job.params.value("retries", 0);
-      std::string event;
-      if (completion.state == "failed" && completion.transient && job.attempts <= retries &&
-          !cancel->load()) {
-        const double backoff = 2.0 * (1 << std::min(job.attempts - 1, 6));
-        store_.Requeue(job.id, "retrying after: " + completion.error, backoff);
-        event = "retry " + label + " in " + std::to_string(static_cast<int>(backoff)) + " s";
-      } else if (cancel->load() && interrupt_) {
-        store_.Requeue(job.id, "interrupted by labd shutdown");
-        event = "interrupted " + label;
-      } else {
-        if (cancel->load() && completion.state != "done") completion.state = "cancelled";
-        store_.FinishJob(job.id, completion);
-        event = completion.state + " " + label +
-                (completion.error.empty() ? "" : ": " + completion.error);
-      }
-      std::lock_guard guard(mutex);
-      for (const auto& [name, amount] : job.resources.items()) in_use[name] -= amount.get<double>();
-      running.erase(job.id);
-      finished_workers.push_back(job.id);
-      auto& [sum, count] = seconds_by_kind[job.kind];
-      sum += completion.wall_seconds;
-      ++count;
-      last_event = event;
-      ++finished_since_report;
-      changed.notify_all();
-    });
+    workers[job.id] =
+        std::jthread([this, job, env, cache_key, attach, label, cancel = slot.cancel, &mutex,
+                      &changed, &running, &seconds_by_kind, &in_use, &last_event,
+                      &finished_since_report, &finished_workers, &gpus, gpu_ids] {
+          JobCompletion completion =
+              job.executor.value("type", "") == "slurm"
+                  ? RunJobOnSlurm(
+                        job, env, [&](const std::string& id) { store_.SetExternalId(job.id, id); },
+                        attach ? job.external_id : "")
+                  : ExecuteJob(job, env);
+          if (completion.state == "done") completion.cache_key = cache_key;
+          const int retries = job.params.value("retries", 0);
+          std::string event;
+          if (completion.state == "failed" && completion.transient && job.attempts <= retries &&
+              !cancel->load()) {
+            const double backoff = 2.0 * (1 << std::min(job.attempts - 1, 6));
+            store_.Requeue(job.id, "retrying after: " + completion.error, backoff);
+            event = "retry " + label + " in " + std::to_string(static_cast<int>(backoff)) + " s";
+          } else if (cancel->load() && interrupt_) {
+            store_.Requeue(job.id, "interrupted by labd shutdown");
+            event = "interrupted " + label;
+          } else {
+            if (cancel->load() && completion.state != "done") completion.state = "cancelled";
+            store_.FinishJob(job.id, completion);
+            event = completion.state + " " + label +
+                    (completion.error.empty() ? "" : ": " + completion.error);
+          }
+          std::lock_guard guard(mutex);
+          for (const auto& [name, amount] : job.resources.items())
+            in_use[name] -= amount.get<double>();
+          gpus.Give(gpu_ids);
+          running.erase(job.id);
+          finished_workers.push_back(job.id);
+          auto& [sum, count] = seconds_by_kind[job.kind];
+          sum += completion.wall_seconds;
+          ++count;
+          last_event = event;
+          ++finished_since_report;
+          changed.notify_all();
+        });
   };
 
   std::unique_lock lock(mutex);
@@ -237,11 +280,22 @@ void Scheduler::Loop(std::optional<int64_t> sweep_id,
           continue;
         }
       }
+      // Answered from the cache above if it could be; else it never runs here.
+      if (const std::string why = never_fits(*job); !why.empty()) {
+        JobCompletion failed;
+        failed.state = "failed";
+        failed.error = why;
+        store_.FinishJob(job->id, failed);
+        last_event = "failed " + EventLabel(*job, sweep_id.has_value()) + ": " + why;
+        report(lock);
+        continue;
+      }
       last_event = "started " + EventLabel(*job, sweep_id.has_value());
       try {
         launch(*job, false, key);
       } catch (const std::exception& e) {
         // A claimed job must end in the store whatever goes wrong here (no thread, no disk).
+        if (auto it = running.find(job->id); it != running.end()) gpus.Give(it->second.gpu_ids);
         running.erase(job->id);
         for (const auto& [name, amount] : job->resources.items()) {
           in_use[name] -= amount.get<double>();

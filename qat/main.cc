@@ -33,11 +33,21 @@ Output: pretrain/train print one JSON object per line on stdout, per epoch
 Weights: torch::save archive (PyTorch: torch.jit.load(f).state_dict()) plus a
 sidecar <out>.json that eval reads; <stem>.ckpt<ext> is rewritten each epoch.
 
-Same --seed and --threads => bit-identical results. Set OMP_WAIT_POLICY=PASSIVE
+Devices: --device auto (default) trains on CUDA when this labqat was built
+against a CUDA LibTorch and a GPU is visible, else on the CPU; the device is
+in every JSON line and the sidecar, and weights are always saved as CPU
+tensors. On CUDA the data set stays on the GPU and the training step is
+captured as a CUDA graph after 3 warm-up steps (SGD, no augmentation).
+
+Same --seed and --threads => bit-identical results (on the CPU). Set OMP_WAIT_POLICY=PASSIVE
 in the environment when other busy processes share the cores.)";
 
 /// Options every subcommand has.
-void AddCommon(CLI::App* app, Options& o) {
+void AddCommon(CLI::App* app, Options& o, std::string& device) {
+  app->add_option("--device", device,
+                  "auto (CUDA when this labqat has it and a GPU is visible, else cpu), cpu, "
+                  "cuda or cuda:N")
+      ->capture_default_str();
   app->add_option("--dataset", o.dataset,
                   "fashion-mnist, mnist or cifar10 (train, eval: default from the sidecar)")
       ->check(CLI::IsMember({"fashion-mnist", "mnist", "cifar10"}))
@@ -77,6 +87,13 @@ void AddTraining(CLI::App* app, Options& o, double& lr) {
       ->capture_default_str();
   app->add_option("--seed", o.seed, "seed of init, shuffle and augmentation")
       ->capture_default_str();
+  app->add_flag("--amp", o.amp, "bf16 autocast of the training forward (CUDA only)");
+  app->add_option("--loss-every", o.loss_every,
+                  "read the loss back every N steps (each read waits for the GPU)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app->add_flag("--no-cuda-graph", o.no_cuda_graph,
+                "CUDA: run the training step eagerly instead of capturing it as a graph");
 }
 
 /// Options that select the 4-bit code and BN handling.
@@ -118,16 +135,16 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   Options o;
   double lr = 0;
-  std::string rule = "truncate", bn = "switchable", mode;
+  std::string rule = "truncate", bn = "switchable", mode, device = "auto";
 
   CLI::App* pretrain = app.add_subcommand("pretrain", "train the FP network from scratch");
-  AddCommon(pretrain, o);
+  AddCommon(pretrain, o, device);
   AddTraining(pretrain, o, lr);
   AddQuant(pretrain, o, rule);
   AddBn(pretrain, bn);
 
   CLI::App* train = app.add_subcommand("train", "quantization-aware training from FP weights");
-  AddCommon(train, o);
+  AddCommon(train, o, device);
   AddTraining(train, o, lr);
   AddQuant(train, o, rule);
   AddBn(train, bn);
@@ -145,7 +162,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   CLI::App* eval = app.add_subcommand("eval", "accuracy of a weights file's 8- and 4-bit nets");
-  AddCommon(eval, o);
+  AddCommon(eval, o, device);
   AddQuant(eval, o, rule);
   eval->add_option("--weights", o.init, "weights file (with its <weights>.json sidecar)")
       ->required();
@@ -173,6 +190,11 @@ int main(int argc, char** argv) {
     if (given("--lr")) o.lr = lr;
     o.rule = labq::qat::ParseRule(rule);
     o.bn = labq::qat::ParseBnMode(bn);
+    try {
+      o.device = labq::qat::ParseDevice(device);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("--device: ") + e.what());
+    }
     o.dataset_set = given("--dataset");
     o.data_dir_set = given("--data");
     o.test_limit_set = given("--test-limit");

@@ -16,6 +16,14 @@ class FakeQuantFunction : public torch::autograd::Function<FakeQuantFunction> {
   static variable_list forward(AutogradContext* ctx, const Tensor& weight, std::int64_t k,
                                std::int64_t rule, bool per_channel, bool want8, bool want4) {
     ctx->set_materialize_grads(false);  // an unused output needs no zero tensor
+    QuantSpec spec{static_cast<int>(k), static_cast<Rule>(rule), per_channel};
+    if (!weight.is_cpu()) {
+      auto [o8, o4] = FakeQuantOps(weight, spec, want8, want4);
+      variable_list out;
+      if (want8) out.push_back(o8);
+      if (want4) out.push_back(o4);
+      return out;
+    }
     Tensor w = weight;
     // The kernel walks storage linearly; each output channel must be one block.
     if (!w.is_non_overlapping_and_dense() || w.stride(0) * w.size(0) != w.numel()) {
@@ -25,7 +33,6 @@ class FakeQuantFunction : public torch::autograd::Function<FakeQuantFunction> {
     Tensor w4 = want4 ? torch::empty_like(w) : Tensor();
     const std::int64_t channels = w.size(0);
     std::vector<float> scales(static_cast<std::size_t>(channels));
-    QuantSpec spec{static_cast<int>(k), static_cast<Rule>(rule), per_channel};
     FakeQuantize(w.data_ptr<float>(), channels, w.numel() / channels, spec,
                  want8 ? w8.data_ptr<float>() : nullptr, want4 ? w4.data_ptr<float>() : nullptr,
                  scales.data());
@@ -140,6 +147,43 @@ class ResNet20 : public QatNet {
 };
 
 }  // namespace
+
+std::pair<Tensor, Tensor> FakeQuantOps(const Tensor& weight, const QuantSpec& spec, bool want8,
+                                       bool want4) {
+  if (spec.k < 0 || spec.k > kMaxShift) {
+    throw std::invalid_argument("4-bit shift k must be 0..4, got " + std::to_string(spec.k));
+  }
+  torch::NoGradGuard no_grad;
+  const Tensor w = weight.detach();
+  const Tensor a = w.abs();
+  // max|w| per layer (0-dim) or per output channel ([C,1,1,1]); kept on the
+  // device as a tensor so the division below is a true division, never a
+  // multiplication by a host-side reciprocal.
+  const Tensor max_abs = spec.per_channel
+                             ? a.reshape({a.size(0), -1}).amax(1).reshape({a.size(0), 1, 1, 1})
+                             : a.amax();
+  const Tensor limit = torch::full({}, static_cast<float>(kMaxMagnitude8), w.options());
+  const Tensor scale = torch::where(max_abs > 0, max_abs / limit, torch::ones_like(max_abs));
+  // clamp(|w|/s, 0, 127) with NaN -> 127 like the kernel, then half-to-even.
+  const Tensor ratio = a / scale;
+  const Tensor q = torch::where(ratio <= limit, ratio, limit).round();
+  Tensor w8, w4;
+  if (want8) w8 = torch::copysign(q * scale, w);
+  if (want4) {
+    // Magnitude4 in float arithmetic, exact for these small integers (the
+    // divisions are by powers of two); no table upload, so it is capturable.
+    const double step = static_cast<double>(1 << spec.k);
+    Tensor q4;
+    if (spec.rule == Rule::kTruncate) {
+      q4 = torch::remainder(torch::floor(q / step), kMaxMagnitude4 + 1);
+    } else {
+      const double half = spec.k == 0 ? 0.0 : step / 2;
+      q4 = torch::clamp_max(torch::floor((q + half) / step), kMaxMagnitude4);
+    }
+    w4 = torch::copysign(q4 * step * scale, w);
+  }
+  return {w8, w4};
+}
 
 std::pair<Tensor, Tensor> FakeQuant(const Tensor& weight, const QuantSpec& spec, bool want8,
                                     bool want4) {

@@ -28,6 +28,17 @@ namespace labq::qat {
 std::pair<torch::Tensor, torch::Tensor> FakeQuant(const torch::Tensor& weight,
                                                   const QuantSpec& spec, bool want8, bool want4);
 
+/// The same fake quantization as FakeQuant's fused CPU kernel, written as
+/// device-generic torch ops (no autograd) so that it runs where the weight
+/// lives, e.g. on CUDA inside a captured graph: no host round trip. Every
+/// operation is exact or one correctly rounded float op in the kernel's order
+/// (|w| / s with s = max|w|/127, round half to even, q*s, LUT[q]*s, sign
+/// copied), so the codes equal the CPU kernel's bit for bit (tested on CPU).
+/// One difference: a NaN weight makes this path's scale NaN-free 1 where the
+/// CPU kernel skips NaNs in max|w|; both only happen after divergence.
+std::pair<torch::Tensor, torch::Tensor> FakeQuantOps(const torch::Tensor& weight,
+                                                     const QuantSpec& spec, bool want8, bool want4);
+
 /// Convolution without bias (BN follows) whose weight is fake-quantized by
 /// the network, which hands it the weight for the current precision.
 class QConv2dImpl : public torch::nn::Module {

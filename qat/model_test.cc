@@ -172,5 +172,67 @@ TEST(QatNet, SaveLoadRoundTripAndPyTorchCanReadIt) {
   fs::remove(path);
 }
 
+/// Same bits, not just equal values: -0.0 and 0.0 differ here.
+bool SameBits(const Tensor& a, const Tensor& b) {
+  return a.sizes() == b.sizes() &&
+         torch::equal(a.contiguous().view(torch::kInt32), b.contiguous().view(torch::kInt32));
+}
+
+/// Weights with exact round-half ties, zeros, negative zeros and values that
+/// wrap in the 4-bit window, plus random ones.
+Tensor AwkwardWeights(std::int64_t out, std::int64_t in) {
+  torch::manual_seed(21);
+  Tensor w = torch::clamp(torch::randn({out, in, 3, 3}) * 0.02, -0.04, 0.04);
+  auto flat = w.view({-1});
+  const float s = 0.05f / 127.0f;
+  flat[0] = 0.05f;  // max |w| of channel 0: q = 127
+  for (int i = 1; i < 40; ++i) flat[i] = (static_cast<float>(i) + 0.5f) * s * (i % 2 ? 1 : -1);
+  flat[41] = 0.0f;
+  flat[42] = -0.0f;
+  return w.contiguous(torch::MemoryFormat::ChannelsLast);
+}
+
+TEST(FakeQuantOps, SameCodesAsTheFusedCpuKernelBitForBit) {
+  // The device-generic path (what CUDA runs) against the fused CPU kernel,
+  // both run here on the CPU: every rule, k and scale granularity.
+  const Tensor w = AwkwardWeights(16, 8);
+  for (bool per_channel : {false, true}) {
+    for (Rule rule : {Rule::kTruncate, Rule::kRound}) {
+      for (int k = 0; k <= kMaxShift; ++k) {
+        const QuantSpec spec{k, rule, per_channel};
+        auto [f8, f4] = FakeQuant(w, spec, true, true);
+        auto [o8, o4] = FakeQuantOps(w, spec, true, true);
+        EXPECT_TRUE(SameBits(f8, o8)) << "8-bit k " << k << " per_channel " << per_channel;
+        EXPECT_TRUE(SameBits(f4, o4))
+            << "4-bit k " << k << " " << RuleName(rule) << " per_channel " << per_channel;
+      }
+    }
+  }
+  auto [only4_8, only4] = FakeQuantOps(w, QuantSpec{2, Rule::kRound, false}, false, true);
+  EXPECT_FALSE(only4_8.defined());
+  EXPECT_TRUE(only4.defined());
+}
+
+TEST(FakeQuantOps, CodesDecodeToTheHardwareValues) {
+  // The 8- and 4-bit codes (via Encode8/Code4From8 on the scale) decode to
+  // exactly what the ops path produced, so the ops path is the hardware's.
+  const Tensor w = AwkwardWeights(4, 2).contiguous();
+  const float* pw = w.data_ptr<float>();
+  const float scale = ScaleForMaxAbs(w.abs().max().item<float>());
+  for (Rule rule : {Rule::kTruncate, Rule::kRound}) {
+    for (int k = 0; k <= kMaxShift; ++k) {
+      auto [o8, o4] = FakeQuantOps(w, QuantSpec{k, rule, false}, true, true);
+      const Tensor c8 = o8.contiguous(), c4 = o4.contiguous();
+      for (std::int64_t i = 0; i < w.numel(); ++i) {
+        const std::uint8_t code8 = Encode8(pw[i], scale);
+        ASSERT_EQ(std::fabs(c8.data_ptr<float>()[i]), std::fabs(Decode8(code8, scale))) << i;
+        ASSERT_EQ(std::fabs(c4.data_ptr<float>()[i]),
+                  std::fabs(Decode4(Code4From8(code8, k, rule), scale, k)))
+            << i << " k " << k;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace labq::qat

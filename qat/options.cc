@@ -69,6 +69,40 @@ Mode ParseMode(std::string_view name) {
                               "' (expected fp, q8, q4 or nested)");
 }
 
+DeviceChoice ParseDevice(std::string_view text) {
+  DeviceChoice d;
+  if (text == "auto") return d;
+  if (text == "cpu") {
+    d.kind = DeviceChoice::Kind::kCpu;
+    return d;
+  }
+  if (text == "cuda") {
+    d.kind = DeviceChoice::Kind::kCuda;
+    return d;
+  }
+  const std::string_view digits = text.substr(0, 5) == "cuda:" ? text.substr(5) : "";
+  if (!digits.empty() && digits.size() <= 3 &&
+      digits.find_first_not_of("0123456789") == std::string_view::npos) {
+    d.kind = DeviceChoice::Kind::kCuda;
+    d.index = std::stoi(std::string(digits));
+    return d;
+  }
+  throw std::invalid_argument("unknown device '" + std::string(text) +
+                              "' (expected auto, cpu, cuda or cuda:N)");
+}
+
+std::string DeviceText(const DeviceChoice& d) {
+  switch (d.kind) {
+    case DeviceChoice::Kind::kAuto:
+      return "auto";
+    case DeviceChoice::Kind::kCpu:
+      return "cpu";
+    case DeviceChoice::Kind::kCuda:
+      return d.index < 0 ? "cuda" : "cuda:" + std::to_string(d.index);
+  }
+  return "?";
+}
+
 void ValidateOptions(const Options& o) {
   if (o.epochs < 1 || o.epochs > kMaxEpochs) {
     Bad("--epochs",
@@ -76,6 +110,10 @@ void ValidateOptions(const Options& o) {
   }
   if (o.batch < 1) Bad("--batch", "must be positive, got " + std::to_string(o.batch));
   if (o.threads < 1) Bad("--threads", "must be positive, got " + std::to_string(o.threads));
+  if (o.loss_every < 1) Bad("--loss-every", "must be positive");
+  if (o.amp && o.device.kind == DeviceChoice::Kind::kCpu) {
+    Bad("--amp", "bf16 autocast runs on CUDA only, not with --device cpu");
+  }
   if (o.train_limit < 0) Bad("--train-limit", "must be >= 0");
   if (o.test_limit < 0) Bad("--test-limit", "must be >= 0");
   if (o.calib < 1) Bad("--calib", "must be positive");

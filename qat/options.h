@@ -33,6 +33,19 @@ enum class Mode { kPretrain, kFp, kQ8, kQ4, kNested };
 std::string_view ModeName(Mode mode);
 Mode ParseMode(std::string_view name);
 
+/// `--device`: where tensors live and kernels run. kAuto picks CUDA when
+/// LibTorch has it and a device is visible, else the CPU; index -1 = "cuda"
+/// without an index (device 0, or the one CUDA_VISIBLE_DEVICES maps first).
+struct DeviceChoice {
+  enum class Kind { kAuto, kCpu, kCuda };
+  Kind kind = Kind::kAuto;
+  int index = -1;
+};
+/// Parses auto, cpu, cuda or cuda:N; throws std::invalid_argument naming the
+/// value.
+DeviceChoice ParseDevice(std::string_view text);
+std::string DeviceText(const DeviceChoice& d);
+
 struct Options {
   // data
   std::string dataset = "fashion-mnist";
@@ -55,6 +68,19 @@ struct Options {
   std::string schedule = "cosine";
   int threads = 2;
   std::uint64_t seed = 1;
+  // device
+  DeviceChoice device;
+  bool amp = false;  ///< bf16 autocast of the training forward (CUDA only)
+  /// Read the accumulated loss back to the host every N steps (and at the end
+  /// of each epoch): on a GPU each read is a synchronisation.
+  int loss_every = 50;
+  /// No CUDA graph capture of the training step (eager launches, for
+  /// comparison); capture needs CUDA, SGD and static shapes anyway.
+  bool no_cuda_graph = false;
+  /// Keep the data set on the device and gather batches there even on the
+  /// CPU (always on for CUDA). Not a CLI flag: the tests use it to run the
+  /// device code path on the CPU and hold it against the host path.
+  bool resident = false;
   // quantization
   std::string k = "search";  ///< "0".."4" or "search"
   Rule rule = Rule::kTruncate;

@@ -13,7 +13,11 @@
 #include <stdexcept>
 
 #include "qat/data.h"
+#include "qat/device_step.h"
 #include "qat/model.h"
+#ifdef LABQ_WITH_CUDA
+#include "qat/cuda_graph.h"
+#endif
 
 namespace labq::qat {
 namespace {
@@ -76,33 +80,53 @@ class Batcher {
   std::vector<std::int64_t> labels_;
 };
 
+/// Where the network runs and, on the device path, the splits kept there.
+struct Placement {
+  torch::Device device = torch::kCPU;
+  std::unique_ptr<ResidentImages> train;  ///< null: batches made on the host
+  std::unique_ptr<ResidentImages> test;
+};
+
+/// Images start..start+n-1 of a split (no augmentation) on the device.
+std::pair<Tensor, Tensor> InOrderBatch(const ResidentImages* resident, torch::Device device,
+                                       Batcher& batcher, std::vector<std::int64_t>& idx,
+                                       std::int64_t start, std::int64_t n) {
+  if (resident) return resident->Slice(start, n);
+  idx.resize(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i) idx[i] = start + i;
+  auto [x, y] = batcher.Make(idx.data(), n, false, nullptr);
+  if (device.is_cpu()) return {x, y};
+  return {x.to(device), y.to(device)};
+}
+
 /// Correct test predictions per requested precision (one shared quantization
-/// pass per batch).
-std::vector<std::int64_t> CountCorrect(QatNet& net, const Dataset& d,
+/// pass per batch). Counts stay on the device until the end: one read.
+std::vector<std::int64_t> CountCorrect(QatNet& net, const Dataset& d, const Placement& where,
                                        const std::vector<Precision>& precisions) {
   net.eval();
   torch::NoGradGuard no_grad;
   Batcher batcher(d.test, d.norm);
-  std::vector<std::int64_t> correct(precisions.size(), 0);
+  std::vector<Tensor> correct(precisions.size());
   std::vector<std::int64_t> idx;
   for (std::int64_t start = 0; start < d.test.count; start += kEvalBatch) {
     const std::int64_t n = std::min(kEvalBatch, d.test.count - start);
-    idx.resize(static_cast<std::size_t>(n));
-    for (std::int64_t i = 0; i < n; ++i) idx[i] = start + i;
-    auto [x, y] = batcher.Make(idx.data(), n, false, nullptr);
+    auto [x, y] = InOrderBatch(where.test.get(), where.device, batcher, idx, start, n);
     const std::vector<Tensor> logits = net.forward(x, precisions);
     for (std::size_t p = 0; p < precisions.size(); ++p) {
-      correct[p] += logits[p].argmax(1).eq(y).sum().item<std::int64_t>();
+      Tensor c = logits[p].argmax(1).eq(y).sum();
+      correct[p] = correct[p].defined() ? correct[p] + c : c;
     }
   }
-  return correct;
+  std::vector<std::int64_t> counts;
+  for (const Tensor& c : correct) counts.push_back(c.defined() ? c.item<std::int64_t>() : 0);
+  return counts;
 }
 
 /// Recomputes the BN statistics precision `p` reads from the first `images`
 /// training images (in order, no augmentation): exact averages over the
 /// calibration batches instead of the stale exponential averages.
-void Calibrate(QatNet& net, const Dataset& d, Precision p, std::int64_t images,
-               std::int64_t batch) {
+void Calibrate(QatNet& net, const Dataset& d, const Placement& where, Precision p,
+               std::int64_t images, std::int64_t batch) {
   const std::int64_t n = std::min(images, d.train.count);
   if (n <= 0) Fail("BN recalibration needs training images, the training split is empty");
   net.train();
@@ -112,9 +136,7 @@ void Calibrate(QatNet& net, const Dataset& d, Precision p, std::int64_t images,
   std::vector<std::int64_t> idx;
   for (std::int64_t start = 0; start < n; start += batch) {
     const std::int64_t b = std::min(batch, n - start);
-    idx.resize(static_cast<std::size_t>(b));
-    for (std::int64_t i = 0; i < b; ++i) idx[i] = start + i;
-    net.forward(batcher.Make(idx.data(), b, false, nullptr).first, {p});
+    net.forward(InOrderBatch(where.train.get(), where.device, batcher, idx, start, b).first, {p});
   }
   for (auto& bn : net.bns()) bn->EndCalibration();
   net.eval();
@@ -122,7 +144,7 @@ void Calibrate(QatNet& net, const Dataset& d, Precision p, std::int64_t images,
 
 /// Puts the BN slots into the state the mode's evaluation defines, then
 /// recalibrates when asked to.
-void PrepareEval(QatNet& net, const Dataset& d, const Options& o,
+void PrepareEval(QatNet& net, const Dataset& d, const Placement& where, const Options& o,
                  const std::vector<Precision>& precisions) {
   for (auto& bn : net.bns()) {
     if (o.mode == Mode::kPretrain || o.mode == Mode::kFp) {
@@ -136,7 +158,7 @@ void PrepareEval(QatNet& net, const Dataset& d, const Options& o,
   }
   if (o.bn != BnMode::kRecalibrate) return;
   for (Precision p : precisions) {
-    if (p != Precision::kFp) Calibrate(net, d, p, o.calib, o.batch);
+    if (p != Precision::kFp) Calibrate(net, d, where, p, o.calib, o.batch);
   }
 }
 
@@ -144,10 +166,10 @@ struct Accuracies {
   std::array<std::string, kNumPrecisions> text;  ///< "" when not evaluated
 };
 
-Accuracies Evaluate(QatNet& net, const Dataset& d, const Options& o,
+Accuracies Evaluate(QatNet& net, const Dataset& d, const Placement& where, const Options& o,
                     const std::vector<Precision>& precisions) {
-  PrepareEval(net, d, o, precisions);
-  const std::vector<std::int64_t> correct = CountCorrect(net, d, precisions);
+  PrepareEval(net, d, where, o, precisions);
+  const std::vector<std::int64_t> correct = CountCorrect(net, d, where, precisions);
   Accuracies acc;
   for (std::size_t i = 0; i < precisions.size(); ++i) {
     acc.text[static_cast<int>(precisions[i])] = FormatPercent(correct[i], d.test.count);
@@ -176,7 +198,10 @@ std::string AccuracyLog(const Accuracies& acc) {
 std::vector<int> SearchK(QatNet& net, Rule rule, bool per_channel, std::ostream& log) {
   std::vector<int> ks;
   for (std::size_t i = 0; i < net.convs().size(); ++i) {
-    Tensor w = net.convs()[i]->weight.detach().contiguous(torch::MemoryFormat::ChannelsLast);
+    Tensor w = net.convs()[i]
+                   ->weight.detach()
+                   .to(torch::kCPU)
+                   .contiguous(torch::MemoryFormat::ChannelsLast);
     const std::int64_t channels = w.size(0);
     int best = kMaxShift;
     double best_err = 0;
@@ -215,8 +240,9 @@ void SaveWeights(QatNet& net, const std::string& path, const json& sidecar) {
   for (auto& bn : net.bns()) bn->Materialize();
   const std::string tmp = path + ".tmp";
   try {
+    // CPU copies whatever device trained: the file loads on a CPU-only build.
     torch::serialize::OutputArchive archive;
-    net.save(archive);
+    SaveOnCpu(net, archive);
     archive.save_to(tmp);
   } catch (const c10::Error& e) {
     Fail(path + ": cannot save weights (" + e.what_without_backtrace() + ")");
@@ -225,18 +251,43 @@ void SaveWeights(QatNet& net, const std::string& path, const json& sidecar) {
   WriteJsonFile(path + ".json", sidecar);
 }
 
-void LoadWeights(QatNet& net, const std::string& path) {
+/// Shapes of every parameter and buffer by name.
+std::vector<std::pair<std::string, std::vector<std::int64_t>>> Shapes(const QatNet& net) {
+  std::vector<std::pair<std::string, std::vector<std::int64_t>>> shapes;
+  for (const auto& p : net.named_parameters())
+    shapes.emplace_back(p.key(), p.value().sizes().vec());
+  for (const auto& b : net.named_buffers()) shapes.emplace_back(b.key(), b.value().sizes().vec());
+  return shapes;
+}
+
+std::string ShapeText(const std::vector<std::int64_t>& shape) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? "," : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+/// Loads onto the CPU (the caller moves the net to its device). Module::load
+/// would silently take tensors of another shape, so every shape is checked:
+/// a file of another model or data set is refused here, before any output.
+void LoadWeights(QatNet& net, const std::string& path, const std::string& what) {
   if (!fs::exists(path)) Fail(path + ": no such weights file");
+  const auto expected = Shapes(net);
   try {
     torch::serialize::InputArchive archive;
-    archive.load_from(path);
+    archive.load_from(path, torch::Device(torch::kCPU));
     net.load(archive);
   } catch (const c10::Error& e) {
     std::string msg = e.what_without_backtrace();
     msg = msg.substr(0, msg.find('\n'));
-    Fail(path + ": not readable as weights of this model (" + msg + ")");
+    Fail(path + ": not readable as weights of " + what + " (" + msg + ")");
   }
-  net.ToChannelsLast();
+  const auto loaded = Shapes(net);
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    if (loaded[i].second != expected[i].second) {
+      Fail(path + ": " + expected[i].first + " has shape " + ShapeText(loaded[i].second) + ", " +
+           what + " needs " + ShapeText(expected[i].second) + " (weights of another model)");
+    }
+  }
 }
 
 /// Creates the output folder and fails now, not after training, when the
@@ -290,6 +341,195 @@ json BaseSidecar(const Options& o, const std::string& model, const Dataset& d,
 /// default here is 1, so it is always set explicitly.
 void SetupThreads(int threads) { torch::set_num_threads(threads); }
 
+/// Learning rate of global step t (cosine per step, step decay per epoch).
+double ScheduledLr(const Options& o, double lr0, std::int64_t t, std::int64_t total_steps,
+                   int epoch, int epochs) {
+  if (o.schedule == "cosine") {
+    return lr0 * 0.5 * (1.0 + std::cos(M_PI * static_cast<double>(t) / total_steps));
+  }
+  if (o.schedule == "step") {
+    const int passed =
+        (epoch >= epochs / 2 && epochs / 2 > 0) + (epoch >= 3 * epochs / 4 && 3 * epochs / 4 > 0);
+    return lr0 * std::pow(0.1, passed);
+  }
+  return lr0;
+}
+
+void CheckFinite(double loss, int epoch) {
+  if (!std::isfinite(loss)) {
+    Fail("training diverged (loss " + std::to_string(loss) + " at epoch " +
+         std::to_string(epoch + 1) + "); lower --lr");
+  }
+}
+
+/// What both ways of running an epoch's steps share.
+struct EpochPlan {
+  std::int64_t batch = 0;
+  std::int64_t steps = 0;  ///< per epoch; the incomplete last batch is dropped
+  int epochs = 0;
+  double lr0 = 0;
+  StepLoss loss;
+};
+
+/// Runs the training steps of one epoch and returns the sum of their losses.
+class EpochRunner {
+ public:
+  virtual ~EpochRunner() = default;
+  virtual double Run(int epoch, const std::vector<std::int64_t>& order, Rng& rng) = 0;
+  double last_lr() const { return last_lr_; }
+
+ protected:
+  double last_lr_ = 0;
+};
+
+/// The CPU path: batches made on the host, torch::optim, the loss read every
+/// step (it costs nothing on the CPU).
+class HostRunner : public EpochRunner {
+ public:
+  HostRunner(QatNet& net, const Dataset& d, const Options& o, EpochPlan plan)
+      : net_(net), d_(d), o_(o), plan_(std::move(plan)), batcher_(d.train, d.norm) {
+    params_ = net.parameters();
+    if (o.optimizer == "adam") {
+      opt_ = std::make_unique<torch::optim::Adam>(
+          params_, torch::optim::AdamOptions(plan_.lr0).weight_decay(o.weight_decay));
+    } else {
+      opt_ = std::make_unique<torch::optim::SGD>(
+          params_,
+          torch::optim::SGDOptions(plan_.lr0).momentum(o.momentum).weight_decay(o.weight_decay));
+    }
+  }
+
+  double Run(int epoch, const std::vector<std::int64_t>& order, Rng& rng) override {
+    double loss_sum = 0;
+    const std::int64_t total = plan_.steps * plan_.epochs;
+    for (std::int64_t s = 0; s < plan_.steps; ++s) {
+      last_lr_ = ScheduledLr(o_, plan_.lr0, epoch * plan_.steps + s, total, epoch, plan_.epochs);
+      for (auto& group : opt_->param_groups()) group.options().set_lr(last_lr_);
+      auto [x, y] = batcher_.Make(order.data() + s * plan_.batch, plan_.batch, d_.augment, &rng);
+      const Tensor loss = BatchLoss(net_.forward(x, plan_.loss.precisions), y, plan_.loss);
+      for (auto& p : params_) p.mutable_grad() = Tensor();  // set_to_none: no zero fill
+      loss.backward();
+      opt_->step();
+      const double l = loss.item<double>();
+      CheckFinite(l, epoch);
+      loss_sum += l;
+    }
+    return loss_sum;
+  }
+
+ private:
+  QatNet& net_;
+  const Dataset& d_;
+  const Options& o_;
+  EpochPlan plan_;
+  Batcher batcher_;
+  std::vector<Tensor> params_;
+  std::unique_ptr<torch::optim::Optimizer> opt_;
+};
+
+/// The device path (always on CUDA; on the CPU when Options::resident): the
+/// split resident on the device, indices uploaded once per epoch, SGD with the
+/// rate in a device tensor, the loss summed on the device and read every
+/// --loss-every steps; on CUDA the step is captured as a graph after warm-up.
+class DeviceRunner : public EpochRunner {
+ public:
+  /// Eager steps before capture: lazy allocations, cuDNN/cuBLAS handles and
+  /// autograd's device threads all exist by then.
+  static constexpr std::int64_t kWarmupSteps = 3;
+
+  DeviceRunner(QatNet& net, const Dataset& d, const Placement& where, const Options& o,
+               EpochPlan plan)
+      : d_(d), o_(o), plan_(std::move(plan)), device_(where.device), batcher_(d.train, d.norm) {
+    std::vector<Tensor> params = net.parameters();
+    std::function<void()> optimizer_step;
+    if (o.optimizer == "adam") {
+      adam_ = std::make_unique<torch::optim::Adam>(
+          params, torch::optim::AdamOptions(plan_.lr0).weight_decay(o.weight_decay));
+      optimizer_step = [this] { adam_->step(); };
+    } else {
+      sgd_ = std::make_unique<DeviceSgd>(params, o.momentum, o.weight_decay);
+      optimizer_step = [this] { sgd_->Step(); };
+    }
+    std::function<std::shared_ptr<void>()> autocast;
+#ifdef LABQ_WITH_CUDA
+    if (o.amp) autocast = [] { return cuda::Bf16Autocast(); };
+    use_graph_ = device_.is_cuda() && !o.no_cuda_graph && sgd_ && !d.augment;
+#endif
+    step_ = std::make_unique<TrainStep>(net, d.augment ? nullptr : where.train.get(), plan_.batch,
+                                        plan_.loss, optimizer_step, autocast);
+    if (d.augment) {
+      // Augmented batches are made on the host and copied into fixed inputs.
+      const ImageSet& t = d.train;
+      step_->inputs() = torch::empty(
+          {plan_.batch, t.channels, t.height, t.width},
+          torch::TensorOptions().device(device_).memory_format(torch::MemoryFormat::ChannelsLast));
+      step_->labels() =
+          torch::empty({plan_.batch}, torch::TensorOptions().dtype(torch::kInt64).device(device_));
+    }
+  }
+
+  bool uses_graph() const { return use_graph_; }
+
+  double Run(int epoch, const std::vector<std::int64_t>& order, Rng& rng) override {
+    step_->ResetLossSum();
+    // One upload of the epoch's order; each step copies its slice on the device.
+    const Tensor order_dev = torch::tensor(order).to(device_);
+    const std::int64_t total = plan_.steps * plan_.epochs;
+    for (std::int64_t s = 0; s < plan_.steps; ++s) {
+      const std::int64_t t = epoch * plan_.steps + s;
+      last_lr_ = ScheduledLr(o_, plan_.lr0, t, total, epoch, plan_.epochs);
+      if (sgd_) {
+        sgd_->SetLr(last_lr_);
+      } else {
+        for (auto& group : adam_->param_groups()) group.options().set_lr(last_lr_);
+      }
+      if (d_.augment) {
+        auto [x, y] = batcher_.Make(order.data() + s * plan_.batch, plan_.batch, true, &rng);
+        step_->inputs().copy_(x);
+        step_->labels().copy_(y);
+      } else {
+        step_->indices().copy_(order_dev.narrow(0, s * plan_.batch, plan_.batch));
+      }
+      RunStep(t);
+      if ((s + 1) % o_.loss_every == 0) CheckFinite(step_->LossSum(), epoch);
+    }
+    const double sum = step_->LossSum();
+    CheckFinite(sum, epoch);
+    return sum;
+  }
+
+ private:
+  void RunStep(std::int64_t t) {
+#ifdef LABQ_WITH_CUDA
+    if (use_graph_) {
+      if (!graph_ && t >= kWarmupSteps) {
+        graph_ = std::make_unique<cuda::StepGraph>([this] { step_->Run(); });
+      }
+      if (graph_) {
+        graph_->Replay();
+        return;
+      }
+    }
+#else
+    (void)t;
+#endif
+    step_->Run();
+  }
+
+  const Dataset& d_;
+  const Options& o_;
+  EpochPlan plan_;
+  torch::Device device_;
+  Batcher batcher_;
+  std::unique_ptr<DeviceSgd> sgd_;
+  std::unique_ptr<torch::optim::Adam> adam_;
+  std::unique_ptr<TrainStep> step_;
+  bool use_graph_ = false;
+#ifdef LABQ_WITH_CUDA
+  std::unique_ptr<cuda::StepGraph> graph_;
+#endif
+};
+
 }  // namespace
 
 std::string FormatPercent(std::int64_t correct, std::int64_t total) {
@@ -323,6 +563,13 @@ nlohmann::json ReadSidecar(const std::string& weights_path) {
 
 nlohmann::ordered_json RunTraining(const Options& o, std::ostream& out, std::ostream& log) {
   ValidateOptions(o);
+  // The device first: a bad --device/--amp fails before anything is read or written.
+  Placement where;
+  where.device = ResolveDevice(o.device, o.amp);
+#ifdef LABQ_WITH_CUDA
+  const std::shared_ptr<void> stream =
+      where.device.is_cuda() ? cuda::UseSideStream(where.device.index()) : nullptr;
+#endif
   SetupThreads(o.threads);
   const bool pretrain = o.mode == Mode::kPretrain;
   std::string model = o.model, dataset = o.dataset, data_dir = o.data_dir;
@@ -336,7 +583,6 @@ nlohmann::ordered_json RunTraining(const Options& o, std::ostream& out, std::ost
       data_dir = init_info.value("data", "");
     }
   }
-  PrepareOutput(o.out);
 
   const bool need_train = o.mode != Mode::kFp || o.bn == BnMode::kRecalibrate;
   const auto t_load = Clock::now();
@@ -354,9 +600,19 @@ nlohmann::ordered_json RunTraining(const Options& o, std::ostream& out, std::ost
       Fail("--init: " + o.init + " holds a " + init_info["model"].get<std::string>() + " for " +
            init_info["dataset"].get<std::string>() + ", not a " + model + " for " + dataset);
     }
-    LoadWeights(*net, o.init);
+    LoadWeights(*net, o.init, "a " + model + " for " + dataset);
   }
+  // Everything that can refuse the input has run: only now the output.
+  PrepareOutput(o.out);
+  net->to(where.device);
   net->ToChannelsLast();
+  const bool resident = !where.device.is_cpu() || o.resident;
+  if (resident) {
+    if (d.train.count > 0) {
+      where.train = std::make_unique<ResidentImages>(d.train, d.norm, where.device);
+    }
+    where.test = std::make_unique<ResidentImages>(d.test, d.norm, where.device);
+  }
   net->SetBnMode(o.bn);
   // k is chosen from the weights the quantized nets start from: the init
   // weights for train, the trained weights for pretrain (below).
@@ -384,37 +640,41 @@ nlohmann::ordered_json RunTraining(const Options& o, std::ostream& out, std::ost
       train_ps = epoch_ps = {Precision::k8, Precision::k4};
       break;
   }
-  std::vector<double> loss_weight;
+  StepLoss step_loss;
+  step_loss.precisions = train_ps;
   for (Precision p : train_ps) {
-    loss_weight.push_back(o.mode != Mode::kNested ? 1.0 : p == Precision::k8 ? o.w8 : o.w4);
+    step_loss.weights.push_back(o.mode != Mode::kNested ? 1.0 : p == Precision::k8 ? o.w8 : o.w4);
   }
+  if (o.mode == Mode::kNested) step_loss.distill = o.distill;
 
   json sidecar_base = BaseSidecar(o, model, d, data_dir, *net);
+  sidecar_base["device"] = DeviceName(where.device);
   const int epochs = train_ps.empty() ? 0 : o.epochs;
   double train_seconds = 0, last_loss = 0;
   std::int64_t trained_images = 0;
+  bool used_graph = false;
 
   if (epochs > 0) {
     const std::int64_t n = d.train.count;
     if (n < 2) Fail("training needs at least 2 images (--train-limit)");
-    const std::int64_t batch = std::min(o.batch, n);
-    const std::int64_t steps = n / batch;  // the incomplete last batch is dropped
-    const double lr0 =
-        o.lr ? *o.lr
-             : (o.optimizer == "adam" ? (pretrain ? 1e-3 : 1e-4) : (pretrain ? 0.01 : 0.005));
-    std::vector<Tensor> params = net->parameters();
-    std::unique_ptr<torch::optim::Optimizer> opt;
-    if (o.optimizer == "adam") {
-      opt = std::make_unique<torch::optim::Adam>(
-          params, torch::optim::AdamOptions(lr0).weight_decay(o.weight_decay));
+    EpochPlan plan;
+    plan.batch = std::min(o.batch, n);
+    plan.steps = n / plan.batch;  // the incomplete last batch is dropped: static shapes
+    plan.epochs = epochs;
+    plan.lr0 = o.lr
+                   ? *o.lr
+                   : (o.optimizer == "adam" ? (pretrain ? 1e-3 : 1e-4) : (pretrain ? 0.01 : 0.005));
+    plan.loss = step_loss;
+    const std::int64_t batch = plan.batch, steps = plan.steps;
+    std::unique_ptr<EpochRunner> runner;
+    if (resident) {
+      auto device_runner = std::make_unique<DeviceRunner>(*net, d, where, o, plan);
+      used_graph = device_runner->uses_graph();
+      runner = std::move(device_runner);
     } else {
-      opt = std::make_unique<torch::optim::SGD>(
-          params, torch::optim::SGDOptions(lr0).momentum(o.momentum).weight_decay(o.weight_decay));
+      runner = std::make_unique<HostRunner>(*net, d, o, plan);
     }
     Rng rng(o.seed);
-    Batcher batcher(d.train, d.norm);
-    const std::int64_t total_steps = steps * epochs;
-    double lr = lr0;
     // LABQAT_TRACE=file.json records a chrome://tracing profile of the
     // training steps (development aid; costs a little speed).
     const char* trace = std::getenv("LABQAT_TRACE");
@@ -426,44 +686,9 @@ nlohmann::ordered_json RunTraining(const Options& o, std::ostream& out, std::ost
       const double cpu0 = CpuSeconds();
       net->train();
       const std::vector<std::int64_t> order = Shuffled(n, rng);
-      double loss_sum = 0;
-      for (std::int64_t s = 0; s < steps; ++s) {
-        const std::int64_t t = epoch * steps + s;
-        if (o.schedule == "cosine") {
-          lr = lr0 * 0.5 * (1.0 + std::cos(M_PI * static_cast<double>(t) / total_steps));
-        } else if (o.schedule == "step") {
-          const int passed = (epoch >= epochs / 2 && epochs / 2 > 0) +
-                             (epoch >= 3 * epochs / 4 && 3 * epochs / 4 > 0);
-          lr = lr0 * std::pow(0.1, passed);
-        }
-        for (auto& group : opt->param_groups()) group.options().set_lr(lr);
-
-        auto [x, y] = batcher.Make(order.data() + s * batch, batch, d.augment, &rng);
-        const std::vector<Tensor> logits = net->forward(x, train_ps);
-        Tensor loss;
-        for (std::size_t i = 0; i < logits.size(); ++i) {
-          if (loss_weight[i] == 0) continue;
-          Tensor term = loss_weight[i] * torch::nn::functional::cross_entropy(logits[i], y);
-          loss = loss.defined() ? loss + term : term;
-        }
-        if (o.mode == Mode::kNested && o.distill > 0) {
-          // In-place distillation: the 8-bit net teaches the 4-bit net, no
-          // gradient into the teacher through this term.
-          Tensor kl = torch::nn::functional::kl_div(
-              torch::log_softmax(logits[1], 1), torch::softmax(logits[0].detach(), 1),
-              torch::nn::functional::KLDivFuncOptions().reduction(torch::kBatchMean));
-          loss = loss.defined() ? loss + o.distill * kl : o.distill * kl;
-        }
-        for (auto& p : params) p.mutable_grad() = Tensor();  // set_to_none: no zero fill
-        loss.backward();
-        opt->step();
-        const double l = loss.item<double>();
-        if (!std::isfinite(l)) {
-          Fail("training diverged (loss " + std::to_string(l) + " at epoch " +
-               std::to_string(epoch + 1) + "); lower --lr");
-        }
-        loss_sum += l;
-      }
+      // Run ends with a host read of the loss, so the clock sees finished work.
+      const double loss_sum = runner->Run(epoch, order, rng);
+      const double lr = runner->last_lr();
       const double seconds = Seconds(t0, Clock::now());
       const double cpu_seconds = CpuSeconds() - cpu0;
       train_seconds += seconds;
@@ -471,7 +696,7 @@ nlohmann::ordered_json RunTraining(const Options& o, std::ostream& out, std::ost
       last_loss = loss_sum / static_cast<double>(steps);
 
       const auto t_eval = Clock::now();
-      const Accuracies acc = Evaluate(*net, d, o, epoch_ps);
+      const Accuracies acc = Evaluate(*net, d, where, o, epoch_ps);
       const double eval_seconds = Seconds(t_eval, Clock::now());
       json line;
       line["type"] = "epoch";
@@ -484,6 +709,7 @@ nlohmann::ordered_json RunTraining(const Options& o, std::ostream& out, std::ost
       line["images_per_s"] = Round(static_cast<double>(steps * batch) / seconds, 1);
       line["cpu_seconds"] = Round(cpu_seconds, 3);
       line["eval_seconds"] = Round(eval_seconds, 3);
+      line["device"] = DeviceName(where.device);
       out << line.dump() << "\n" << std::flush;
       log << "labqat: epoch " << epoch + 1 << "/" << epochs << " loss " << Round(last_loss, 4)
           << AccuracyLog(acc) << " (" << Round(seconds, 1) << " s, "
@@ -501,7 +727,7 @@ nlohmann::ordered_json RunTraining(const Options& o, std::ostream& out, std::ost
     net->SetQuantization(ResolveK(*net, o, log), o.rule, o.per_channel);
     sidecar_base["k"] = net->ks();
   }
-  const Accuracies acc = Evaluate(*net, d, o, final_ps);
+  const Accuracies acc = Evaluate(*net, d, where, o, final_ps);
   json sidecar = sidecar_base;
   sidecar["epochs"] = epochs;
   PutAccuracies(sidecar, acc);
@@ -516,8 +742,8 @@ nlohmann::ordered_json RunTraining(const Options& o, std::ostream& out, std::ost
   if (o.mode == Mode::kQ8 && o.bn == BnMode::kSwitchable) {
     // Naive truncation plus BN recalibration (not saved: the file keeps the
     // naive 4-bit net that acc4 describes).
-    Calibrate(*net, d, Precision::k4, o.calib, o.batch);
-    const std::vector<std::int64_t> c = CountCorrect(*net, d, {Precision::k4});
+    Calibrate(*net, d, where, Precision::k4, o.calib, o.batch);
+    const std::vector<std::int64_t> c = CountCorrect(*net, d, where, {Precision::k4});
     fin["acc4_recal"] = std::stod(FormatPercent(c[0], d.test.count));
   }
   fin["k"] = net->ks();
@@ -539,6 +765,9 @@ nlohmann::ordered_json RunTraining(const Options& o, std::ostream& out, std::ost
   fin["test_images"] = d.test.count;
   fin["threads"] = o.threads;
   fin["seed"] = o.seed;
+  fin["device"] = DeviceName(where.device);
+  fin["amp"] = o.amp;
+  fin["cuda_graph"] = used_graph;
   fin["weights"] = o.out;
   out << fin.dump() << "\n" << std::flush;
   log << "labqat: final" << AccuracyLog(acc) << ", k";
@@ -549,6 +778,13 @@ nlohmann::ordered_json RunTraining(const Options& o, std::ostream& out, std::ost
 
 EvalReport RunEval(const Options& o, std::ostream& log) {
   if (o.init.empty()) Fail("--weights: required");
+  if (o.amp) Fail("--amp: eval runs in fp32; bf16 autocast is for training only");
+  Placement where;
+  where.device = ResolveDevice(o.device, false);
+#ifdef LABQ_WITH_CUDA
+  const std::shared_ptr<void> stream =
+      where.device.is_cuda() ? cuda::UseSideStream(where.device.index()) : nullptr;
+#endif
   SetupThreads(o.threads);
   EvalReport report;
   report.sidecar = ReadSidecar(o.init);
@@ -580,20 +816,27 @@ EvalReport RunEval(const Options& o, std::ostream& log) {
     Fail("--dataset: " + o.init + " was trained on " + sc["dataset"].get<std::string>() +
          " images, " + dataset + " images have another shape");
   }
-  LoadWeights(*net, o.init);
+  LoadWeights(*net, o.init, "a " + model + " for " + sc["dataset"].get<std::string>());
+  net->to(where.device);
+  net->ToChannelsLast();
+  if (!where.device.is_cpu()) {
+    where.test = std::make_unique<ResidentImages>(d.test, d.norm, where.device);
+  }
   // Slots are materialised in the file: precision p reads slot p.
   net->SetBnMode(BnMode::kSwitchable);
   net->SetQuantization(ks, rule, per_channel);
   if (o.k_set && o.k == "search") {
     net->SetQuantization(SearchK(*net, rule, per_channel, log), rule, per_channel);
   }
-  if (recalibrate) Calibrate(*net, d, Precision::k4, o.calib, o.batch);
-  const std::vector<std::int64_t> c = CountCorrect(*net, d, {Precision::k8, Precision::k4});
+  if (recalibrate) Calibrate(*net, d, where, Precision::k4, o.calib, o.batch);
+  const std::vector<std::int64_t> c = CountCorrect(*net, d, where, {Precision::k8, Precision::k4});
   report.acc8 = FormatPercent(c[0], d.test.count);
   report.acc4 = FormatPercent(c[1], d.test.count);
   log << "labqat: evaluated " << o.init << " (" << sc["mode"].get<std::string>() << ", k";
   for (int k : net->ks()) log << " " << k;
-  log << ") on " << d.test.count << " " << dataset << " test images\n";
+  log << ") on " << d.test.count << " " << dataset << " test images, " << DeviceName(where.device)
+      << "\n";
+  report.device = DeviceName(where.device);
   return report;
 }
 

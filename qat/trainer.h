@@ -28,6 +28,7 @@ nlohmann::ordered_json RunTraining(const Options& o, std::ostream& out, std::ost
 struct EvalReport {
   std::string acc8;  ///< two decimals, as printed: "91.23"
   std::string acc4;
+  std::string device;  ///< where it ran: "cpu", "cuda:0"
   nlohmann::json sidecar;
 };
 

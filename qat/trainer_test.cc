@@ -113,6 +113,44 @@ TEST_F(LabqatCli, HelpDocumentsTheFourBitRule) {
   EXPECT_NE(r.out.find("--bn"), std::string::npos);
 }
 
+TEST_F(LabqatCli, DeviceCudaWithoutCudaFailsAtOnceWritingNothing) {
+  // Debian's LibTorch has no CUDA: the device is checked before any data is
+  // read or file written, and the one error line names CUDA.
+  Result help = Labqat("train --help");
+  ASSERT_NE(help.out.find("--device"), std::string::npos);
+  for (const std::string& cmd :
+       {"pretrain --out " + Path("out/fp.pt"),
+        "train --mode nested --init " + Path("absent.pt") + " --out " + Path("out/q.pt"),
+        "eval --weights " + Path("absent.pt")}) {
+    Result r = Labqat(cmd + " --device cuda");
+    if (r.rc == 0) GTEST_SKIP() << "this labqat has CUDA and a GPU";
+    EXPECT_EQ(r.rc, 1) << cmd;
+    EXPECT_NE(r.err.find("--device cuda"), std::string::npos) << r.err;
+    if (r.err.find("without CUDA") == std::string::npos) {
+      GTEST_SKIP() << "this labqat has CUDA: " << r.err;
+    }
+    EXPECT_NE(r.err.find("CUDA"), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_TRUE(r.out.empty());
+  }
+  EXPECT_FALSE(fs::exists(Path("out")));
+}
+
+TEST_F(LabqatCli, BadDeviceIndexAndAmpOnCpuAreRefusedWritingNothing) {
+  Result r = Labqat("pretrain --out " + Path("out/fp.pt") + " --device cuda:7");
+  EXPECT_EQ(r.rc, 1);
+  EXPECT_NE(r.err.find("--device cuda:7"), std::string::npos) << r.err;
+  r = Labqat("pretrain --out " + Path("out/fp.pt") + " --device gpu");
+  EXPECT_NE(r.rc, 0);
+  EXPECT_NE(r.err.find("--device"), std::string::npos) << r.err;
+  r = Labqat("pretrain --out " + Path("out/fp.pt") + " --device cpu --amp");
+  EXPECT_EQ(r.rc, 1);
+  EXPECT_NE(r.err.find("--amp"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("CUDA"), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty());
+  EXPECT_FALSE(fs::exists(Path("out")));
+}
+
 TEST(Format, TwoDecimals) {
   EXPECT_EQ(FormatPercent(9123, 10000), "91.23");
   EXPECT_EQ(FormatPercent(2, 3), "66.67");

@@ -56,9 +56,9 @@ void CheckDpu(const ExpandedConfig& config) {
 }
 
 /// Keys that decide what the FP pretraining job computes.
-const char* kPretrainKeys[] = {"dataset", "data",  "model",       "pretrain_epochs",
-                               "seed",    "batch", "train_limit", "test_limit",
-                               "threads", "lr",    "timeout_s"};
+const char* kPretrainKeys[] = {"dataset",   "data",        "model",      "pretrain_epochs", "seed",
+                               "batch",     "train_limit", "test_limit", "threads",         "lr",
+                               "timeout_s", "device",      "amp"};
 
 }  // namespace
 

@@ -89,6 +89,10 @@ std::vector<ParamSpec> QatParams() {
       Choice("dataset", "fashion-mnist", {"fashion-mnist", "mnist", "cifar10"}, "data set"),
       Path("data", "default", {"default"}, "data folder (default: Debian's fashion-mnist)"),
       Choice("model", "cnn", {"cnn", "resnet20"}, "network"),
+      Choice("device", "cpu", {"cpu", "cuda"},
+             "where labqat trains; cuda holds one `gpu` resource (limit: the GPUs visible) and "
+             "gets its own CUDA_VISIBLE_DEVICES, or --gres=gpu:1 on SLURM"),
+      Bool("amp", false, "bf16 autocast while training (device: cuda only)"),
       Number("timeout_s", 7200, 1, 1e7, "per-step timeout"),
       Int("retries", 0, 0, 10, "retries after a transient failure (signal)"),
   };

@@ -193,6 +193,17 @@ void RequireResourceName(const Parser& p, const YAML::Node& node, const std::str
   }
 }
 
+/// A labqat job on `device: cuda` holds one `gpu` (unless the group's
+/// resources give another count) and, on SLURM, asks sbatch for one GPU
+/// unless the group's slurm.gres says otherwise.
+void ClaimGpu(JobSpec& job) {
+  if (!job.params.is_object() || job.params.value("device", "cpu") != "cuda") return;
+  if (!job.resources.contains("gpu")) job.resources["gpu"] = 1;
+  if (job.executor.value("type", "") != "slurm") return;
+  json& options = job.executor["options"];
+  if (options.value("gres", "").empty()) options["gres"] = "gpu:1";
+}
+
 /// `executor: local|slurm` and `slurm: {partition, account, time, mem, cpus,
 /// gres, qos, extra_args}` of a sweep or group, validated here so nothing
 /// unsafe reaches sbatch.
@@ -624,6 +635,7 @@ Sweep ParseSweep(const std::string& text, const std::string& file,
     for (size_t i = first_new; i < sweep.jobs.size(); ++i) {
       sweep.jobs[i].resources = resources;
       sweep.jobs[i].executor = executor;
+      ClaimGpu(sweep.jobs[i]);
     }
   }
   for (const auto& [name, node] : parameter_overrides) {

@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 
 #include "common/error.h"
+#include "orchestrator/slurm_client.h"
 #include "tests/test_paths.h"
 
 namespace labq {
@@ -96,6 +98,57 @@ groups:
   for (size_t i = 1; i < sweep.jobs.size(); ++i) {
     EXPECT_EQ(sweep.jobs[i].kind, "qat");
     EXPECT_EQ(sweep.jobs[i].depends_on, std::vector<std::string>{sweep.jobs[0].name});
+  }
+}
+
+TEST(SweepParser, CudaQatJobsHoldAGpuAndAskSlurmForOne) {
+  Sweep sweep = ParseSweep(R"(name: t
+groups:
+  - name: gpu
+    kind: qat
+    params: {epochs: 1, device: cuda}
+    grid: {mode: [q8, nested]}
+  - name: cpu
+    kind: qat
+    params: {epochs: 1, mode: q4}
+  - name: cluster
+    kind: qat
+    executor: slurm
+    params: {epochs: 1, mode: q8, device: cuda}
+  - name: big
+    kind: qat
+    executor: slurm
+    slurm: {gres: "gpu:a100:2"}
+    resources: {gpu: 2}
+    params: {epochs: 1, mode: q8, device: cuda}
+)",
+                           "t.yaml");
+  ASSERT_EQ(sweep.jobs.size(), 9u);
+  for (const auto& job : sweep.jobs) {
+    const bool cuda = job.group != "cpu";
+    EXPECT_EQ(job.params["device"], cuda ? "cuda" : "cpu") << job.name;
+    // Pretraining runs where its group trains, holding a GPU too.
+    EXPECT_EQ(job.resources.value("gpu", 0), job.group == "big" ? 2 : cuda ? 1 : 0) << job.name;
+    const std::string gres =
+        job.executor.value("options", nlohmann::json::object()).value("gres", std::string("none"));
+    if (job.group == "cluster") {
+      // The sbatch line the SLURM executor builds from it.
+      const auto args = SlurmOptionArgs(SlurmOptionsFromJson(job.executor.at("options")));
+      EXPECT_NE(std::find(args.begin(), args.end(), "--gres=gpu:1"), args.end()) << job.name;
+    }
+    const std::string want_gres = job.group == "cluster" ? "gpu:1"
+                                  : job.group == "big"   ? "gpu:a100:2"
+                                                         : "none";
+    EXPECT_EQ(gres, want_gres) << job.name;
+  }
+  try {
+    ParseSweep("name: t\ngroups:\n  - {name: q, kind: qat, params: {mode: q8, device: tpu}}\n",
+               "d.yaml");
+    FAIL() << "device: tpu accepted";
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("d.yaml:3:"), std::string::npos) << what;
+    EXPECT_NE(what.find("groups[0].params.device"), std::string::npos) << what;
   }
 }
 
