@@ -94,10 +94,16 @@ int CmdRun(const std::string& db_path, const std::string& file, int jobs,
       std::fprintf(stderr, "%s %s: %s\n", job.state.c_str(), job.name.c_str(), job.error.c_str());
     }
   }
-  std::fprintf(stderr, "%d done, %d failed, %d skipped, %d cancelled, %d queued of %d\n",
+  // Jobs another runner (labd) on this database took are counted like ours.
+  const int settled = counts.Count("done") + counts.Count("cached") + counts.Count("failed") +
+                      counts.Count("timeout") + counts.Count("cancelled");
+  std::fprintf(stderr,
+               "%d done, %d failed, %d timeout, %d skipped, %d cancelled, %d queued, %d running "
+               "of %d (%d run by another runner)\n",
                counts.Count("done") + counts.Count("cached"), counts.Count("failed"),
-               counts.Count("skipped"), counts.Count("cancelled"), counts.Count("queued"),
-               counts.total);
+               counts.Count("timeout"), counts.Count("skipped"), counts.Count("cancelled"),
+               counts.Count("queued"), counts.Count("running"), counts.total,
+               std::max(0, settled - scheduler.finished_here()));
   if (interrupted) return 130;
   return SweepExitCode(counts);
 }
@@ -115,8 +121,10 @@ int CmdSubmit(const std::string& db_path, const std::string& file, bool no_cache
 
 int CmdStatus(const std::string& db_path) {
   ResultStore store(db_path);
-  std::cout << "labd: " << (DaemonRunning(db_path) ? "running" : "not running") << " on " << db_path
-            << "\n";
+  const bool running = DaemonRunning(db_path);
+  std::cout << "labd: " << (running ? "running" : "not running") << " on " << db_path;
+  if (running) std::cout << ": " << DaemonState(db_path);
+  std::cout << "\n";
   Table t;
   t.headers = {"id",     "sweep",  "jobs",    "queued",  "running",  "done",
                "cached", "failed", "timeout", "skipped", "cancelled"};
@@ -196,7 +204,7 @@ int CmdLogs(const std::string& db_path, const std::string& job_name, bool follow
     if (std::filesystem::is_directory(dir, ec)) {
       for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
         const auto ext = entry.path().extension();
-        if (ext == ".stdout" || ext == ".stderr") logs.push_back(entry.path());
+        if (ext == ".stdout" || ext == ".stderr" || ext == ".log") logs.push_back(entry.path());
       }
     }
     std::sort(logs.begin(), logs.end(), [](const auto& a, const auto& b) {

@@ -1,10 +1,12 @@
 #include "orchestrator/job_execution.h"
 
 #include <chrono>
+#include <csignal>
 
 #include "common/file_util.h"
 #include "common/text.h"
 #include "jobs/job_kind.h"
+#include "jobs/metric_lines.h"
 
 namespace labq {
 namespace {
@@ -107,7 +109,9 @@ JobCompletion ExecuteJob(const JobRecord& job, const ExecutionEnvironment& env) 
   try {
     if (!kind) throw JobFailed("unknown job kind '" + job.kind + "'");
     JobContext context{job.name, job.params, dir, env.dependency_dirs, env.stage_dir};
-    output = kind->Run(context, runner);
+    JobOutput produced = kind->Run(context, runner);
+    CheckMetrics(produced.metrics);  // what a parser produced must fit the store, too
+    output = std::move(produced);
     completion.state = "done";
   } catch (const JobFailed& e) {
     completion.state = "failed";
@@ -137,7 +141,8 @@ JobCompletion ExecuteJob(const JobRecord& job, const ExecutionEnvironment& env) 
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   // result.json mirrors what goes into the store, next to the raw reports.
-  nlohmann::json result = {{"state", completion.state},
+  nlohmann::json result = {{"attempt", job.attempts},  // whose result this is, for adoption
+                           {"state", completion.state},
                            {"error", completion.error},
                            {"wall_seconds", completion.wall_seconds},
                            {"texts", completion.texts},
@@ -165,8 +170,18 @@ JobCompletion ExecuteJob(const JobRecord& job, const ExecutionEnvironment& env) 
 }  // namespace labq
 
 namespace labq {
+namespace {
+
+/// Raised by SIGTERM/SIGINT (labd's cancel, scancel): the steps are stopped
+/// and the runner still writes its result.
+std::atomic<bool> g_runner_stop{false};
+extern "C" void OnRunnerStop(int) { g_runner_stop.store(true); }
+
+}  // namespace
 
 int ExecuteJobInPlace(const std::filesystem::path& dir) {
+  std::signal(SIGTERM, OnRunnerStop);
+  std::signal(SIGINT, OnRunnerStop);
   const auto description = nlohmann::json::parse(ReadFile((dir / "job.json").string()));
   JobRecord job;
   job.sweep_name = description.value("sweep", "");
@@ -177,6 +192,7 @@ int ExecuteJobInPlace(const std::filesystem::path& dir) {
   job.workdir = dir.string();
   ExecutionEnvironment env;
   env.keep_directory = true;
+  env.cancel = &g_runner_stop;
   env.stage_dir = description.value("stage_dir", (dir / ".stage").string());
   const nlohmann::json deps = description.value("dependency_dirs", nlohmann::json::object());
   for (const auto& [name, path] : deps.items()) env.dependency_dirs[name] = path.get<std::string>();
