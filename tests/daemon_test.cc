@@ -200,8 +200,8 @@ groups:
   }
 }
 
-TEST_F(DaemonTest, SurvivesKillNineAtRandomMoments) { KillNineSweep(*this, 60, 6); }
-TEST_F(DaemonTest, SlowSurvivesTwentyKillNinesInA200JobSweep) { KillNineSweep(*this, 200, 20); }
+/// About 5 s on 2 cores, so it stays in the default suite.
+TEST_F(DaemonTest, SurvivesTwentyKillNinesInA200JobSweep) { KillNineSweep(*this, 200, 20); }
 
 TEST_F(DaemonTest, CancelStopsRunningAndQueuedJobs) {
   Write("s.yaml", R"(name: sleepy
