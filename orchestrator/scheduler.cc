@@ -109,6 +109,7 @@ class Scheduler::LoopState {
   std::map<std::string, double> in_use_;                           // resource -> amount held
   std::vector<PendingResult> pending_;
   std::string storage_problem_;  ///< "" while the store takes writes
+  bool probing_ = false;         ///< the problem was cleared untested
   double retry_delay_ = kFirstStorageRetry;
   std::chrono::steady_clock::time_point retry_at_;
   std::string last_event_;
@@ -328,6 +329,11 @@ bool Scheduler::LoopState::ClaimWhileFree() {
     if (!job) break;
     claimed_any = true;
     retry_delay_ = kFirstStorageRetry;  // the store takes writes
+    if (probing_) {
+      probing_ = false;
+      last_event_ = "the results database takes writes again: resumed claiming";
+      ReportQuietly();
+    }
     Start(std::move(*job));
   }
   return claimed_any;
@@ -520,8 +526,11 @@ void Scheduler::LoopState::RetryPending() {
     }
     ReportQuietly();
   }
-  storage_problem_.clear();  // with nothing waiting, the next claim is the probe
-  if (waiting.empty()) return;
+  storage_problem_.clear();
+  if (waiting.empty()) {
+    probing_ = true;  // nothing waited: the next claim tells whether writes work again
+    return;
+  }
   last_event_ = "the results database takes writes again: resumed (" +
                 std::to_string(waiting.size()) + " waiting result(s) stored)";
   retry_delay_ = kFirstStorageRetry;
@@ -531,6 +540,7 @@ void Scheduler::LoopState::RetryPending() {
 /// Stops claiming until a retry succeeds; called with the loop's mutex held.
 void Scheduler::LoopState::Pause(const std::string& why) {
   storage_problem_ = why;
+  probing_ = false;
   retry_at_ = std::chrono::steady_clock::now() +
               std::chrono::milliseconds(static_cast<int>(retry_delay_ * 1000));
   last_event_ = "paused, not claiming jobs: " + why + "; retrying in " +
