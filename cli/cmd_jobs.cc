@@ -85,14 +85,14 @@ int CmdShow(const std::string& db_path, const JobArgs& a) {
   return 0;
 }
 
-/// The step logs of a job directory (<step>.stdout / .stderr), oldest first.
+/// The step logs of a job directory (<step>.stdout / .stderr, warnings.log), oldest first.
 std::vector<std::filesystem::path> StepLogs(const std::filesystem::path& dir) {
   std::vector<std::filesystem::path> logs;
   std::error_code ec;
   if (std::filesystem::is_directory(dir, ec)) {
     for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
       const auto ext = entry.path().extension();
-      if (ext == ".stdout" || ext == ".stderr") logs.push_back(entry.path());
+      if (ext == ".stdout" || ext == ".stderr" || ext == ".log") logs.push_back(entry.path());
     }
   }
   std::sort(logs.begin(), logs.end(), [](const auto& a, const auto& b) {

@@ -1,6 +1,7 @@
 /// labq run / submit: expand a sweep file (with --set overrides) and run it
 /// here, queue it for labd, or (--dry-run) only show what would happen.
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -152,10 +153,16 @@ int CmdRun(const std::string& db_path, const RunArgs& a) {
       std::fprintf(stderr, "%s %s: %s\n", job.state.c_str(), job.name.c_str(), job.error.c_str());
     }
   }
-  std::fprintf(stderr, "%d done, %d failed, %d skipped, %d cancelled, %d queued of %d\n",
+  // Jobs another runner (labd) on this database took are counted like ours.
+  const int settled = counts.Count("done") + counts.Count("cached") + counts.Count("failed") +
+                      counts.Count("timeout") + counts.Count("cancelled");
+  std::fprintf(stderr,
+               "%d done, %d failed, %d timeout, %d skipped, %d cancelled, %d queued, %d running "
+               "of %d (%d run by another runner)\n",
                counts.Count("done") + counts.Count("cached"), counts.Count("failed"),
-               counts.Count("skipped"), counts.Count("cancelled"), counts.Count("queued"),
-               counts.total);
+               counts.Count("timeout"), counts.Count("skipped"), counts.Count("cancelled"),
+               counts.Count("queued"), counts.Count("running"), counts.total,
+               std::max(0, settled - scheduler.finished_here()));
   if (interrupted) return 130;
   return SweepExitCode(counts);
 }

@@ -23,8 +23,10 @@ namespace {
 int CmdStatus(const std::string& db_path) {
   auto reader = ResultStore::OpenReadOnly(db_path);
   ResultStore& store = *reader;
-  std::cout << "labd: " << (DaemonHoldsLock(db_path) ? "running" : "not running") << " on "
-            << db_path << "\n";
+  const bool running = DaemonHoldsLock(db_path);
+  std::cout << "labd: " << (running ? "running" : "not running") << " on " << db_path;
+  if (running) std::cout << ": " << DaemonState(db_path);
+  std::cout << "\n";
   Table t;
   t.columns = {{"id", ""}, {"sweep", ""}, {"jobs", ""}};
   for (const auto& state : JobStates()) t.columns.push_back({state, ""});

@@ -1,8 +1,11 @@
 #include "jobs/command_job.h"
 
+#include <fstream>
 #include <regex>
 
+#include "common/file_util.h"
 #include "common/text.h"
+#include "jobs/metric_lines.h"
 
 namespace labq {
 
@@ -51,15 +54,16 @@ JobOutput CommandJob::Run(const JobContext& context, StepRunner& runner) const {
   StepOptions options;
   options.timeout = StepTimeout(context.params);
   RunStepOrFail(runner, context, "command", argv, options);
+  std::ifstream stdout_file(context.dir / "command.stdout", std::ios::binary);
+  MetricLines parsed = ParseMetricLines(stdout_file, "command.stdout");
   JobOutput out;
-  for (const auto& line : SplitLines(ReadFile((context.dir / "command.stdout").string()))) {
-    auto fields = SplitWhitespace(line);
-    if (fields.size() < 3 || fields[0] != "labq-metric") continue;
-    auto value = ParseDouble(fields[2]);
-    if (!value)
-      throw JobFailed("command.stdout: metric " + fields[1] + ": '" + fields[2] +
-                      "' is not a number");
-    out.Add(fields[1], *value, fields.size() > 3 ? fields[3] : "");
+  out.metrics = std::move(parsed.metrics);
+  if (!parsed.warnings.empty()) {
+    // Kept beside the step logs, so `labq logs` shows them, and stored with the result.
+    std::string text;
+    for (const auto& w : parsed.warnings) text += w + "\n";
+    WriteFileAtomically(context.dir / "warnings.log", text);
+    out.texts["warnings"] = text;
   }
   return out;
 }

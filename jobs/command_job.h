@@ -1,7 +1,8 @@
 #pragma once
 /// A user's own program as a job: `argv` with {param} substituted from the
 /// job's parameters (values validated at parse time, never passed through a
-/// shell). Lines `labq-metric NAME VALUE [UNIT]` on stdout become metrics.
+/// shell). Lines `labq-metric NAME VALUE [UNIT]` on stdout become metrics
+/// (jobs/metric_lines.h); malformed ones become warnings in warnings.log.
 
 #include "jobs/job_kind.h"
 

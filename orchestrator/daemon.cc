@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
+#include <fstream>
 #include <thread>
 
 #include "common/error.h"
@@ -17,6 +18,9 @@
 
 namespace labq {
 namespace {
+
+/// Size of the state record at the start of `<db>.labd.lock`.
+constexpr size_t kStateBytes = 512;
 
 /// Holds the flock for the daemon's lifetime.
 class LockFile {
@@ -29,6 +33,15 @@ class LockFile {
   LockFile(const LockFile&) = delete;
   LockFile& operator=(const LockFile&) = delete;
   bool TryLock() { return fd_ >= 0 && ::flock(fd_, LOCK_EX | LOCK_NB) == 0; }
+  /// The daemon's state for `labq status`, written over the same bytes each
+  /// time: once allocated, updating it needs no free space on a full disk.
+  void WriteState(std::string text) {
+    text.resize(kStateBytes - 1, ' ');
+    text += '\n';
+    if (::pwrite(fd_, text.data(), text.size(), 0) < 0) {
+      // Nothing better to do: the log still says it.
+    }
+  }
 
  private:
   int fd_;
@@ -77,6 +90,14 @@ bool DaemonRunning(const std::string& db_path) {
   return !lock.TryLock();
 }
 
+std::string DaemonState(const std::string& db_path) {
+  std::ifstream in(db_path + ".labd.lock");
+  std::string text(kStateBytes, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  return std::string(Trim(text));
+}
+
 int RunDaemon(const DaemonOptions& options) {
   // Signals go to one waiting thread, never to handlers racing the workers.
   sigset_t signals;
@@ -98,6 +119,7 @@ int RunDaemon(const DaemonOptions& options) {
     logger->error("another labd already serves {}", options.db_path);
     return 1;
   }
+  lock.WriteState("serving");
   DaemonConfig config = LoadConfig(options);
   ResultStore store(options.db_path);
   SchedulerOptions scheduler_options;
@@ -133,9 +155,17 @@ int RunDaemon(const DaemonOptions& options) {
       }
     }
   });
+  std::string storage_problem;
   scheduler.Serve([&](const Progress& p) {
     if (!p.event.empty()) logger->info("{}", p.event);
+    if (p.storage_problem != storage_problem) {
+      storage_problem = p.storage_problem;
+      lock.WriteState(storage_problem.empty()
+                          ? "serving"
+                          : "paused (results cannot be stored: " + storage_problem + ")");
+    }
   });
+  lock.WriteState("stopped");
   signal_thread.request_stop();
   logger->info("labd {} stopped", getpid());
   return 0;

@@ -24,5 +24,8 @@ int RunDaemon(const DaemonOptions& options);
 
 /// True if a labd holds the lock of `db_path`.
 bool DaemonRunning(const std::string& db_path);
+/// What the labd of `db_path` last said of itself: "serving", "paused
+/// (results cannot be stored: ...)", "stopped"; "" if none ever ran.
+std::string DaemonState(const std::string& db_path);
 
 }  // namespace labq

@@ -1,10 +1,12 @@
 #include "orchestrator/job_execution.h"
 
 #include <chrono>
+#include <csignal>
 
 #include "common/file_util.h"
 #include "common/text.h"
 #include "jobs/job_kind.h"
+#include "jobs/metric_lines.h"
 
 namespace labq {
 namespace {
@@ -83,7 +85,8 @@ nlohmann::json JobDescription(const JobRecord& job, const ExecutionEnvironment& 
           {"params", job.params},
           {"attempt", job.attempts},
           {"dependency_dirs", deps},
-          {"stage_dir", env.stage_dir.string()}};
+          {"stage_dir", env.stage_dir.string()},
+          {"step_env", env.step_env}};
 }
 
 void PrepareJobDirectory(const JobRecord& job, const ExecutionEnvironment& env) {
@@ -115,7 +118,9 @@ JobCompletion ExecuteJob(const JobRecord& job, const ExecutionEnvironment& env) 
   try {
     if (!kind) throw JobFailed("unknown job kind '" + job.kind + "'");
     JobContext context{job.name, job.params, dir, env.dependency_dirs, env.stage_dir};
-    output = kind->Run(context, runner);
+    JobOutput produced = kind->Run(context, runner);
+    CheckMetrics(produced.metrics);  // what a parser produced must fit the store, too
+    output = std::move(produced);
     completion.state = "done";
   } catch (const JobFailed& e) {
     completion.state = "failed";
@@ -145,7 +150,8 @@ JobCompletion ExecuteJob(const JobRecord& job, const ExecutionEnvironment& env) 
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   // result.json mirrors what goes into the store, next to the raw reports.
-  nlohmann::json result = {{"state", completion.state},
+  nlohmann::json result = {{"attempt", job.attempts},  // whose result this is, for adoption
+                           {"state", completion.state},
                            {"error", completion.error},
                            {"wall_seconds", completion.wall_seconds},
                            {"texts", completion.texts},
@@ -173,8 +179,18 @@ JobCompletion ExecuteJob(const JobRecord& job, const ExecutionEnvironment& env) 
 }  // namespace labq
 
 namespace labq {
+namespace {
+
+/// Raised by SIGTERM/SIGINT (labd's cancel, scancel): the steps are stopped
+/// and the runner still writes its result.
+std::atomic<bool> g_runner_stop{false};
+extern "C" void OnRunnerStop(int) { g_runner_stop.store(true); }
+
+}  // namespace
 
 int ExecuteJobInPlace(const std::filesystem::path& dir) {
+  std::signal(SIGTERM, OnRunnerStop);
+  std::signal(SIGINT, OnRunnerStop);
   const auto description = nlohmann::json::parse(ReadFile((dir / "job.json").string()));
   JobRecord job;
   job.sweep_name = description.value("sweep", "");
@@ -185,9 +201,13 @@ int ExecuteJobInPlace(const std::filesystem::path& dir) {
   job.workdir = dir.string();
   ExecutionEnvironment env;
   env.keep_directory = true;
+  env.cancel = &g_runner_stop;
   env.stage_dir = description.value("stage_dir", (dir / ".stage").string());
   const nlohmann::json deps = description.value("dependency_dirs", nlohmann::json::object());
   for (const auto& [name, path] : deps.items()) env.dependency_dirs[name] = path.get<std::string>();
+  // What the scheduler gave this job's steps (CUDA_VISIBLE_DEVICES of a GPU job).
+  const nlohmann::json step_env = description.value("step_env", nlohmann::json::object());
+  for (const auto& [name, value] : step_env.items()) env.step_env[name] = value.get<std::string>();
   const JobCompletion completion = ExecuteJob(job, env);
   return completion.state == "done" ? 0 : 1;
 }

@@ -34,11 +34,15 @@ struct Progress {
   std::vector<std::string> running;  ///< names of running jobs
   double eta_seconds = -1;           ///< -1 = unknown yet
   std::string event;                 ///< what just happened ("done dpu_8_full.synth")
+  /// Why results cannot be stored now (disk full, I/O error): no job is
+  /// claimed until a retry succeeds. "" while the store takes writes.
+  std::string storage_problem;
 };
 
 class Scheduler {
  public:
   Scheduler(ResultStore& store, SchedulerOptions options);
+  ~Scheduler();
 
   /// Blocks until the sweep has nothing runnable left; returns its counts.
   SweepCounts RunSweep(int64_t sweep_id, const std::function<void(const Progress&)>& on_progress);
@@ -60,13 +64,20 @@ class Scheduler {
   }
   /// New resource limits and slot count (labd's SIGHUP); safe from any thread.
   void Reconfigure(int slots, const nlohmann::json& limits);
-  /// Puts jobs whose owner process died back in the queue once their
-  /// processes are gone; returns a line per job it looked at.
-  /// Jobs on SLURM whose runner died are adopted instead (their SLURM job
-  /// runs on): they are appended to `adopted` for the caller to re-attach.
+  /// Jobs whose owner process died: adopted when their runner lives on (a
+  /// local runner holding the job lock, or a SLURM job) or left a result for
+  /// this attempt (appended to `adopted` for the caller to wait for and
+  /// commit), else put back in the queue; failed once runners died with
+  /// them kMaxCrashes times in a row. Returns a line per job it looked at.
   std::vector<std::string> RecoverOrphans(std::vector<JobRecord>* adopted = nullptr);
+  /// Jobs whose final state this scheduler stored (the rest of a sweep's
+  /// finished jobs were run by another runner on the same database).
+  int finished_here() const { return finished_here_; }
 
  private:
+  class LoopState;
+  /// One job of RecoverOrphans; "" when another scheduler got there first.
+  std::string RecoverOrphan(const JobRecord& job, std::vector<JobRecord>* adopted);
   void Loop(std::optional<int64_t> sweep_id,
             const std::function<void(const Progress&)>& on_progress);
 
@@ -77,6 +88,7 @@ class Scheduler {
   std::atomic<bool> cancel_{false};
   std::atomic<bool> interrupt_{false};
   std::mutex options_mutex_;
+  int finished_here_ = 0;
 };
 
 }  // namespace labq

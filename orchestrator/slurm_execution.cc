@@ -21,6 +21,9 @@ std::string FindLabqBinary() {
   const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (!ec) {
     if (self.filename() == "labq") return self.string();
+    if (std::filesystem::exists(self.parent_path() / "labq", ec)) {
+      return (self.parent_path() / "labq").string();  // installed side by side
+    }
     const auto sibling = self.parent_path().parent_path() / "cli" / "labq";
     if (std::filesystem::exists(sibling, ec)) return sibling.string();
   }

@@ -132,13 +132,15 @@ CREATE TABLE sweep_tags(
   tag TEXT NOT NULL,
   PRIMARY KEY (sweep_id, tag));
 )sql",
+    // 7: how many runners in a row died while this job was theirs (crash-loop guard).
+    "ALTER TABLE jobs ADD COLUMN crashes INTEGER NOT NULL DEFAULT 0;",
 };
 
 constexpr const char* kJobColumns =
     "j.id, j.sweep_id, s.name, j.name, j.kind, j.grp, j.params, j.state, j.attempts, j.workdir, "
     "j.argv, j.exit_status, j.signal, j.error, j.started_at, j.finished_at, j.wall_seconds, "
     "j.resources, j.owner, j.pid, j.cancel_requested, j.cache_key, j.cached_from, s.limits, "
-    "j.executor, j.external_id";
+    "j.executor, j.external_id, j.crashes";
 
 std::string Now() { return "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"; }
 
@@ -187,6 +189,12 @@ void ResultStore::Migrate() {
   if (current > SchemaVersion()) {
     throw Error(db_.path() + ": results database has schema version " + std::to_string(current) +
                 ", newer than this labq (" + std::to_string(SchemaVersion()) + ")");
+  }
+  if (current == SchemaVersion()) {
+    // Up to date: write nothing, so opening works on a full disk too.
+    tx.Commit();
+    db_.Exec("PRAGMA foreign_keys=ON");
+    return;
   }
   for (int64_t v = current; v < SchemaVersion(); ++v) db_.Exec(kMigrations[v]);
   db_.Exec("PRAGMA user_version = " + std::to_string(SchemaVersion()));
@@ -316,14 +324,17 @@ std::optional<JobRecord> ResultStore::Claim(const ClaimRequest& request) {
   return JobLocked(*chosen);
 }
 
-void ResultStore::FinishJob(int64_t job_id, const JobCompletion& c) {
+bool ResultStore::FinishJob(int64_t job_id, const JobCompletion& c, std::optional<int> attempt) {
   std::lock_guard lock(mutex_);
   sql::Transaction tx(db_);
+  // With `attempt`, only that attempt may finish the job, and only once.
   sql::Statement update(db_,
                         "UPDATE jobs SET state = ?, argv = ?, exit_status = ?, signal = ?, "
                         "error = ?, wall_seconds = ?, owner = '', pid = NULL, cache_key = ?8, "
-                        "finished_at = " +
-                            Now() + " WHERE id = ?7");
+                        "crashes = 0, finished_at = " +
+                            Now() +
+                            " WHERE id = ?7 AND (?9 IS NULL OR (state = 'running' AND attempts = "
+                            "?9))");
   update.Bind(1, c.state)
       .Bind(2, c.argv.dump())
       .Bind(3, c.exit_status)
@@ -332,7 +343,9 @@ void ResultStore::FinishJob(int64_t job_id, const JobCompletion& c) {
       .Bind(6, c.wall_seconds)
       .Bind(7, job_id)
       .Bind(8, c.cache_key)
+      .Bind(9, attempt ? std::optional<int64_t>(*attempt) : std::nullopt)
       .Run();
+  if (db_.Changes() == 0) return false;  // rolled back: someone else settled this attempt
   // A retried job replaces what an earlier attempt stored.
   sql::Statement clear_metrics(db_, "DELETE FROM metrics WHERE job_id = ?");
   clear_metrics.Bind(1, job_id).Run();
@@ -345,6 +358,20 @@ void ResultStore::FinishJob(int64_t job_id, const JobCompletion& c) {
   sql::Statement text(db_, "INSERT INTO job_texts(job_id, name, value) VALUES (?, ?, ?)");
   for (const auto& [name, value] : c.texts) text.Bind(1, job_id).Bind(2, name).Bind(3, value).Run();
   tx.Commit();
+  return true;
+}
+
+int ResultStore::RecordCrash(int64_t job_id) {
+  std::lock_guard lock(mutex_);
+  sql::Transaction tx(db_);
+  sql::Statement update(db_, "UPDATE jobs SET crashes = crashes + 1 WHERE id = ?");
+  update.Bind(1, job_id).Run();
+  sql::Statement q(db_, "SELECT crashes FROM jobs WHERE id = ?");
+  q.Bind(1, job_id);
+  const int crashes = q.Step() ? static_cast<int>(q.Int(0)) : 0;
+  q.Reset();
+  tx.Commit();
+  return crashes;
 }
 
 void ResultStore::Requeue(int64_t job_id, const std::string& reason, double delay_seconds) {
@@ -406,7 +433,7 @@ int ResultStore::Retry(std::optional<int64_t> sweep_id, std::optional<int64_t> j
   sql::Statement retry(
       db_,
       "UPDATE jobs SET state = 'queued', error = '', cancel_requested = 0, "
-      "not_before = 0, owner = '', pid = NULL WHERE state IN ('failed', 'timeout', "
+      "not_before = 0, owner = '', pid = NULL, crashes = 0 WHERE state IN ('failed', 'timeout', "
       "'cancelled', 'skipped') AND (?1 IS NULL OR sweep_id = ?1) AND (?2 IS NULL "
       "OR id = ?2)");
   retry.Bind(1, sweep_id).Bind(2, job_id).Run();
@@ -534,6 +561,7 @@ JobRecord ResultStore::ReadJob(sql::Statement& q) {
   r.sweep_limits = nlohmann::json::parse(q.Text(23));
   r.executor = nlohmann::json::parse(q.Text(24));
   r.external_id = q.Text(25);
+  r.crashes = static_cast<int>(q.Int(26));
   sql::Statement deps(db_, "SELECT depends_on FROM job_deps WHERE job_id = ? ORDER BY depends_on");
   deps.Bind(1, r.id);
   while (deps.Step()) r.depends_on.push_back(deps.Int(0));

@@ -74,6 +74,7 @@ struct JobRecord {
   nlohmann::json sweep_limits = nlohmann::json::object();
   nlohmann::json executor = nlohmann::json::object();  ///< {} local, or {"type": "slurm", ...}
   std::string external_id;                             ///< the SLURM job id while it runs there
+  int crashes = 0;  ///< runners in a row that died while this job was theirs
 };
 
 /// What a scheduler asks for when it has a free slot.
@@ -132,7 +133,13 @@ class ResultStore {
   std::optional<JobRecord> ClaimRunnable(int64_t sweep_id, const std::string& workdir_root);
   /// The general form: highest priority first, skipping jobs `admit` refuses.
   std::optional<JobRecord> Claim(const ClaimRequest& request);
-  void FinishJob(int64_t job_id, const JobCompletion& completion);
+  /// Commits a job's final state with its metrics. With `attempt`, only if
+  /// the job is still running that attempt: a result is committed once, by
+  /// whoever gets there first. Returns false (nothing written) otherwise.
+  bool FinishJob(int64_t job_id, const JobCompletion& completion,
+                 std::optional<int> attempt = std::nullopt);
+  /// Counts one more runner that died while the job was its; returns the count.
+  int RecordCrash(int64_t job_id);
   /// Puts a job back in the queue (interrupted, or a transient failure to
   /// retry after `delay_seconds`). The next claim counts a new attempt.
   void Requeue(int64_t job_id, const std::string& reason, double delay_seconds = 0);

@@ -79,16 +79,33 @@ Database::Database(const std::string& path, Access access) : path_(path), access
 
 Database::~Database() { sqlite3_close(db_); }
 
+bool SqliteError::StorageFault() const {
+  switch (code_ & 0xff) {
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_NOMEM:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_PROTOCOL:
+      return true;
+    default:
+      return false;
+  }
+}
+
 void Database::Fail(const std::string& what) const {
-  throw Error(path_ + ": " + what + ": " + sqlite3_errmsg(db_));
+  throw SqliteError(path_ + ": " + what + ": " + sqlite3_errmsg(db_),
+                    sqlite3_extended_errcode(db_));
 }
 
 void Database::Exec(const std::string& sql) {
   char* message = nullptr;
-  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+  if (const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message); rc != SQLITE_OK) {
     std::string text = message ? message : "unknown error";
     sqlite3_free(message);
-    throw Error(path_ + ": " + text + " (in: " + sql.substr(0, 80) + ")");
+    throw SqliteError(path_ + ": " + text + " (in: " + sql.substr(0, 80) + ")",
+                      sqlite3_extended_errcode(db_));
   }
 }
 

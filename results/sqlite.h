@@ -8,7 +8,23 @@
 #include <optional>
 #include <string>
 
+#include "common/error.h"
+
 namespace labq::sql {
+
+/// An error SQLite reported, with its result code, so callers can tell a
+/// storage fault (disk full, I/O error: wait and retry) from a statement the
+/// data made fail (a constraint: retrying cannot help).
+class SqliteError : public Error {
+ public:
+  SqliteError(const std::string& message, int code) : Error(message), code_(code) {}
+  int code() const { return code_; }
+  /// Disk full, I/O error, cannot open, out of memory, busy past the timeout.
+  bool StorageFault() const;
+
+ private:
+  int code_;
+};
 
 enum class Access {
   kReadWrite,  ///< created if missing, WAL, may migrate

@@ -1,0 +1,154 @@
+#include "orchestrator/local_runner.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "common/error.h"
+#include "common/file_util.h"
+#include "common/text.h"
+#include "orchestrator/job_lock.h"
+#include "orchestrator/slurm_execution.h"
+#include "orchestrator/subprocess.h"
+
+namespace labq {
+namespace {
+
+/// How often a waiting scheduler looks at its runner and the cancel flag.
+constexpr auto kPoll = std::chrono::milliseconds(20);
+/// A runner told to stop gets this long to stop its steps and write its result.
+constexpr auto kStopGrace = std::chrono::seconds(10);
+
+/// fork + exec of `argv` in a new session, stdout/stderr to `log`, holding
+/// `lock_fd` across the exec. Only async-signal-safe calls after the fork.
+pid_t SpawnRunner(const std::vector<std::string>& argv, const std::filesystem::path& log,
+                  int lock_fd) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  const int null_in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (out < 0 || null_in < 0) {
+    if (out >= 0) ::close(out);
+    if (null_in >= 0) ::close(null_in);
+    throw Error(log.string() + ": cannot open runner log: " + std::strerror(errno));
+  }
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setsid();
+    ::dup2(null_in, 0);
+    ::dup2(out, 1);
+    ::dup2(out, 2);
+    ::fcntl(lock_fd, F_SETFD, 0);  // the runner (and its steps) keep the lock
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);  // labd blocks signals for its own reasons
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  const int fork_errno = errno;
+  ::close(out);
+  ::close(null_in);
+  if (pid < 0)
+    throw Error(std::string("cannot start the job runner: ") + std::strerror(fork_errno));
+  return pid;
+}
+
+/// Reaps the runner; SIGTERM once `cancel` is raised, SIGKILL to its group
+/// if it has not stopped after the grace period. Returns the wait status.
+int WaitForRunner(pid_t pid, const std::atomic<bool>* cancel) {
+  std::optional<std::chrono::steady_clock::time_point> stop_sent;
+  while (true) {
+    int status = 0;
+    const pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid) return status;
+    if (r < 0 && errno != EINTR) return -1;
+    if (cancel && cancel->load() && !stop_sent) {
+      ::kill(pid, SIGTERM);
+      stop_sent = std::chrono::steady_clock::now();
+    }
+    if (stop_sent && std::chrono::steady_clock::now() - *stop_sent > kStopGrace) {
+      ::kill(-pid, SIGKILL);
+    }
+    std::this_thread::sleep_for(kPoll);
+  }
+}
+
+std::string DescribeStatus(int status) {
+  if (status < 0) return "could not be waited for";
+  if (WIFSIGNALED(status)) return "was killed by signal " + std::to_string(WTERMSIG(status));
+  return "exited with status " + std::to_string(WEXITSTATUS(status));
+}
+
+}  // namespace
+
+std::optional<JobCompletion> AttemptResult(const std::filesystem::path& dir, int attempt) {
+  std::error_code ec;
+  if (!std::filesystem::exists(dir / "result.json", ec)) return std::nullopt;
+  try {
+    const auto r = nlohmann::json::parse(ReadFile((dir / "result.json").string()));
+    if (r.value("attempt", -1) != attempt) return std::nullopt;  // an older attempt's file
+    return ReadJobResult(dir);
+  } catch (const std::exception&) {
+    return std::nullopt;  // torn or unreadable: as if it was never written
+  }
+}
+
+JobCompletion RunJobLocally(const JobRecord& job, const ExecutionEnvironment& env,
+                            const std::function<void(int pid)>& on_spawned) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::filesystem::path dir = job.workdir;
+  JobCompletion completion;
+  completion.state = "failed";
+  auto lock = JobLock::TryAcquire(dir);
+  if (!lock) {
+    completion.error = "an earlier attempt of this job still runs";
+    completion.transient = true;
+    return completion;
+  }
+  try {
+    PrepareJobDirectory(job, env);
+  } catch (const std::exception& e) {
+    completion.error = std::string("cannot prepare job directory: ") + e.what();
+    return completion;
+  }
+  const auto labq = FindExecutable(FindLabqBinary());
+  if (!labq) {
+    completion.error = "cannot find the labq program to run the job (set LABQ_BIN)";
+    return completion;
+  }
+  const pid_t pid =
+      SpawnRunner({labq->string(), "exec-job", dir.string()}, dir / "runner.log", lock->fd());
+  lock.reset();  // the runner holds it now
+  if (on_spawned) on_spawned(pid);
+  const int status = WaitForRunner(pid, env.cancel);
+  if (auto result = AttemptResult(dir, job.attempts)) return *result;
+  completion.error =
+      "the job runner " + DescribeStatus(status) + " without writing result.json (see runner.log)";
+  completion.transient = status >= 0 && WIFSIGNALED(status);
+  completion.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return completion;
+}
+
+std::optional<JobCompletion> AwaitOrphanedAttempt(const JobRecord& job,
+                                                  const std::atomic<bool>* cancel) {
+  const std::filesystem::path dir = job.workdir;
+  bool stop_sent = false;
+  while (JobLock::Held(dir)) {
+    if (cancel && cancel->load() && !stop_sent && job.pid) {
+      ::kill(static_cast<pid_t>(*job.pid), SIGTERM);  // the runner, asked to stop its steps
+      stop_sent = true;
+    }
+    std::this_thread::sleep_for(kPoll);
+  }
+  return AttemptResult(dir, job.attempts);
+}
+
+}  // namespace labq
