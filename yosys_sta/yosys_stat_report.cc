@@ -169,7 +169,9 @@ class SectionParser {
       block_started_ = false;
     }
     header_open_ = true;
-    auto label = Trim(t.substr(t.find_first_not_of("+-")));
+    // A rule of only "+---" has no label (found by fuzz_yosys_stat).
+    const size_t start = t.find_first_not_of("+-");
+    auto label = start == std::string_view::npos ? std::string_view() : Trim(t.substr(start));
     columns_.push_back(Lower(label));
     s_.table = true;
     list_ = List::kNone;
