@@ -261,9 +261,14 @@ std::vector<std::pair<std::string, std::vector<std::int64_t>>> Shapes(const QatN
 }
 
 std::string ShapeText(const std::vector<std::int64_t>& shape) {
+  // Appends only: GCC 12 -O3 misreads `"," + std::to_string(...)` (-Wrestrict).
   std::string s = "[";
-  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? "," : "") + std::to_string(shape[i]);
-  return s + "]";
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    if (i > 0) s += ',';
+    s += std::to_string(shape[i]);
+  }
+  s += ']';
+  return s;
 }
 
 /// Loads onto the CPU (the caller moves the net to its device). Module::load
