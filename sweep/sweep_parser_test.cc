@@ -599,8 +599,14 @@ name: b
   EXPECT_EQ(ErrorOf([&] { ParseSweep(text, "m.yaml"); }),
             "m.yaml:4:1: a second YAML document; a sweep file holds one (remove the '---' line or "
             "split the file)");
-  // One document with an explicit start marker is fine.
-  EXPECT_EQ(ParseSweep("---\n" + text.substr(0, text.find("---")), "one.yaml").name, "a");
+  // One document with an explicit start marker, or an end marker, is fine.
+  const std::string one = text.substr(0, text.find("---"));
+  EXPECT_EQ(ParseSweep("---\n" + one, "one.yaml").name, "a");
+  EXPECT_EQ(ParseSweep("%YAML 1.2\n--- # c\n" + one + "...\n# end\n", "one.yaml").name, "a");
+  // Content after an end marker is a second document too.
+  EXPECT_EQ(ErrorOf([&] { ParseSweep(one + "...\nname: b\n", "e.yaml"); }),
+            "e.yaml:5:1: a second YAML document; a sweep file holds one (remove the '---' line or "
+            "split the file)");
 }
 
 // Finding 8: a directory as the sweep said "the sweep file is empty".
