@@ -437,7 +437,8 @@ TEST_F(DaemonTest, ARunnerThatOutlivesLabdHandsOverItsResult) {
   ASSERT_TRUE(WaitUntil([&] { return store.Jobs(id).at(0).pid.has_value(); }));
   KillLabd(SIGKILL);  // the runner lives on, waiting for `go`
   StartLabd();
-  ASSERT_TRUE(WaitUntil([&] { return LabdLog().find("adopted c") != std::string::npos; }));
+  ASSERT_TRUE(
+      WaitUntil([&] { return LabdLog().find(" c (its runner still runs)") != std::string::npos; }));
   WriteFileAtomically(go, "");
   EXPECT_EQ(WaitFinished(id).Count("done"), 1);
   const auto job = store.Jobs(id).at(0);
@@ -464,7 +465,8 @@ TEST_F(DaemonTest, NoJobStartsWhileAnEarlierAttemptHoldsItsLock) {
   auto lock = JobLock::TryAcquire(job->workdir);
   ASSERT_TRUE(lock);
   StartLabd();
-  ASSERT_TRUE(WaitUntil([&] { return LabdLog().find("adopted c") != std::string::npos; }));
+  ASSERT_TRUE(
+      WaitUntil([&] { return LabdLog().find(" c (its runner still runs)") != std::string::npos; }));
   EXPECT_EQ(store.Jobs(id).at(0).state, "running");
   std::filesystem::create_directories(job->workdir);
   WriteFileAtomically(std::filesystem::path(job->workdir) / "result.json",
