@@ -114,7 +114,6 @@ int CmdRun(const std::string& db_path, const RunArgs& a) {
   Sweep sweep = LoadWithOverrides(a);
   ResultStore store(db_path);
   const int64_t sweep_id = store.AddSweep(sweep, a.no_cache);
-  store.SetSweepDescription(sweep_id, sweep.description);
   std::fprintf(stderr, "sweep %s@%lld: %zu jobs, %d slots, results in %s\n", sweep.name.c_str(),
                static_cast<long long>(sweep_id), sweep.jobs.size(), a.jobs, db_path.c_str());
   SchedulerOptions options;
@@ -172,7 +171,6 @@ int CmdSubmit(const std::string& db_path, const RunArgs& a) {
   Sweep sweep = LoadWithOverrides(a);
   ResultStore store(db_path);
   const int64_t id = store.AddSweep(sweep, a.no_cache);
-  store.SetSweepDescription(id, sweep.description);
   std::cout << id << "\n";
   std::fprintf(stderr, "queued sweep %s@%lld (%zu jobs) in %s%s\n", sweep.name.c_str(),
                static_cast<long long>(id), sweep.jobs.size(), db_path.c_str(),

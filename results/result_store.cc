@@ -209,12 +209,15 @@ int64_t ResultStore::AddSweep(const Sweep& sweep, bool no_cache) {
   std::lock_guard lock(mutex_);
   sql::Transaction tx(db_);
   sql::Statement insert_sweep(
-      db_, "INSERT INTO sweeps(name, file, source, limits, no_cache) VALUES (?, ?, ?, ?, ?)");
+      db_,
+      "INSERT INTO sweeps(name, file, source, limits, no_cache, description) "
+      "VALUES (?, ?, ?, ?, ?, ?)");
   insert_sweep.Bind(1, sweep.name)
       .Bind(2, sweep.file)
       .Bind(3, sweep.source_text)
       .Bind(4, sweep.limits.dump())
       .Bind(5, no_cache ? 1 : 0)
+      .Bind(6, sweep.description)
       .Run();
   const int64_t sweep_id = db_.LastInsertId();
   std::map<std::string, int64_t> ids;

@@ -182,7 +182,6 @@ class ResultStore {
   /// Every sweep called `name` (a reused name gives several), oldest first.
   std::vector<SweepInfo> SweepsNamed(const std::string& name);
   std::optional<SweepInfo> SweepById(int64_t id);
-  void SetSweepDescription(int64_t sweep_id, const std::string& description);
   void SetSweepNote(int64_t sweep_id, const std::string& note);
   /// Adds (or with `remove`, drops) a tag; returns whether anything changed.
   bool TagSweep(int64_t sweep_id, const std::string& tag, bool remove = false);

@@ -56,12 +56,6 @@ std::optional<SweepInfo> ResultStore::SweepById(int64_t id) {
   return std::nullopt;
 }
 
-void ResultStore::SetSweepDescription(int64_t sweep_id, const std::string& description) {
-  std::lock_guard lock(mutex_);
-  sql::Statement q(db_, "UPDATE sweeps SET description = ? WHERE id = ?");
-  q.Bind(1, description).Bind(2, sweep_id).Run();
-}
-
 void ResultStore::SetSweepNote(int64_t sweep_id, const std::string& note) {
   std::lock_guard lock(mutex_);
   sql::Statement q(db_, "UPDATE sweeps SET note = ? WHERE id = ?");
