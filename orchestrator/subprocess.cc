@@ -7,7 +7,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/process.hpp>
+#include <cstdio>
 #include <functional>
+#include <memory>
 
 namespace labq {
 namespace bp = boost::process;
@@ -60,15 +62,27 @@ SubprocessResult RunSubprocess(const SubprocessSpec& spec, const std::atomic<boo
   boost::asio::io_context io;
   bp::group group;
   bp::environment env = boost::this_process::environment();
-  for (const auto& [key, value] : spec.extra_env) env[key] = value;
+  // Not env[key]: Boost's find() memcmps the key against entries shorter
+  // than it (a heap over-read ASan reports); set() checks lengths first.
+  for (const auto& [key, value] : spec.extra_env) env.set(key, value);
   std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
 
+  // Boost.Process opens a path given to std_out/std_err without O_TRUNC, so a
+  // shorter second run would overwrite the head of the first and leave its
+  // tail, which a metric parser then reads as this run's output. Truncate, as
+  // the `>` in command.sh does.
+  using File = std::unique_ptr<FILE, int (*)(FILE*)>;
+  File out(std::fopen(spec.stdout_path.c_str(), "w"), &std::fclose);
+  File err(std::fopen(spec.stderr_path.c_str(), "w"), &std::fclose);
+  if (!out || !err) {
+    result.error = "cannot open the output files of '" + spec.argv[0] + "'";
+    return result;
+  }
   bool exited = false;
   std::error_code launch_error;
   bp::child child(
       bp::exe = exe->string(), bp::args = args, bp::start_dir = spec.working_dir.string(),
-      bp::std_in<bp::null, bp::std_out> spec.stdout_path.string(),
-      bp::std_err > spec.stderr_path.string(), env, group, io,
+      bp::std_in<bp::null, bp::std_out> out.get(), bp::std_err > err.get(), env, group, io,
       bp::on_exit = [&](int, const std::error_code&) { exited = true; }, launch_error);
   if (launch_error) {
     result.error = "cannot start '" + spec.argv[0] + "': " + launch_error.message();

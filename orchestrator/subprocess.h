@@ -17,8 +17,8 @@ namespace labq {
 struct SubprocessSpec {
   std::vector<std::string> argv;  ///< argv[0] is looked up on PATH unless it holds a '/'
   std::filesystem::path working_dir;
-  std::filesystem::path stdout_path;     ///< appended to
-  std::filesystem::path stderr_path;     ///< appended to
+  std::filesystem::path stdout_path;     ///< truncated first
+  std::filesystem::path stderr_path;     ///< truncated first
   std::chrono::milliseconds timeout{0};  ///< 0 = none
   std::map<std::string, std::string> extra_env;
 };

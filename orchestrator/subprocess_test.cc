@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "common/error.h"
+#include "common/file_util.h"
 #include "common/text.h"
 #include "tests/test_paths.h"
 
@@ -35,6 +36,14 @@ TEST(Subprocess, ArgumentsAreNotShellExpanded) {
   auto r = RunSubprocess(Spec(tmp, {"echo", "$HOME; rm -rf /", "*"}));
   ASSERT_TRUE(r.Succeeded());
   EXPECT_EQ(ReadFile((tmp.path() / "out").string()), "$HOME; rm -rf / *\n");
+}
+
+TEST(Subprocess, OutputReplacesWhatAnEarlierRunLeft) {
+  testing::TempDir tmp;
+  WriteOutputFile(tmp.path() / "out", "a longer first run\n");
+  auto r = RunSubprocess(Spec(tmp, {"echo", "second"}));
+  ASSERT_TRUE(r.Succeeded());
+  EXPECT_EQ(ReadFile((tmp.path() / "out").string()), "second\n");
 }
 
 TEST(Subprocess, ReportsTheKillingSignal) {

@@ -64,6 +64,18 @@ Database::Database(const std::string& path, Access access) : path_(path), access
     db_ = nullptr;
     throw Error(path + ": cannot open results database: " + message);
   }
+  // A file that is not a database opens fine and fails at the first pragma;
+  // the destructor does not run for a throwing constructor, so close here.
+  try {
+    Configure(read_only);
+  } catch (...) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw;
+  }
+}
+
+void Database::Configure(bool read_only) {
   // Readers never see "database is locked": WAL lets them read while a writer
   // commits, and the busy timeout waits out other writers.
   sqlite3_busy_timeout(db_, 30000);

@@ -49,6 +49,8 @@ class Database {
   [[noreturn]] void Fail(const std::string& what) const;
 
  private:
+  void Configure(bool read_only);
+
   sqlite3* db_ = nullptr;
   std::string path_;
   Access access_ = Access::kReadWrite;
