@@ -126,9 +126,9 @@ std::string VersionLine(const std::vector<std::string>& argv) {
 
 const char* kMethods = R"(Part 1 (DPU, one synth job per N and mode):
 - f (MHz): the clock the design runs at: 1/period when the worst setup slack is >= 0 at that period, else 1/(period - slack), the speed its critical path allows. fmax is 1/(period - slack) either way.
-- OPS (operations/s): a DPU of size N does 2*N operations per cycle (N multiplies, N adds), so OPS = 2 * N * f.
+- OPS (operations/s): a DPU of size N does 2·N operations per cycle (N multiplies, N adds), so OPS = 2·N·f.
 - OPS/W = OPS / P, with P the total power OpenSTA reports at that clock (activity model in the power_model column).
-- OPS/mm^2 = OPS / (cell area in mm^2); the area is the synthesized cell area in um^2 times 1e-6.
+- OPS/mm² = OPS / (cell area in mm²); the area is the synthesized cell area in µm² times 1e-6.
 - verified: the simulation job this synth job waited for passed (the RTL matches the golden model on the test vectors).
 
 Part 2 (QAT, one job per mode):
@@ -158,6 +158,24 @@ struct Doc {
     const std::string fence = Fence(text);
     md += fence + language + "\n" + text + (EndsWithNewline(text) ? "" : "\n") + fence + "\n\n";
     html += "<pre><code>" + HtmlEscape(text) + "</code></pre>\n";
+  }
+  /// Our own text (never user data): "- " lines become list items, other
+  /// lines paragraphs.
+  void List(const std::string& text) {
+    md += text + "\n";
+    bool open = false;
+    for (const auto& line : SplitLines(text)) {
+      const bool item = StartsWith(line, "- ");
+      if (item && !open) html += "<ul>\n";
+      if (!item && open) html += "</ul>\n";
+      open = item;
+      if (item) {
+        html += "<li>" + HtmlEscape(line.substr(2)) + "</li>\n";
+      } else if (!line.empty()) {
+        html += "<p>" + HtmlEscape(line) + "</p>\n";
+      }
+    }
+    if (open) html += "</ul>\n";
   }
   static bool EndsWithNewline(const std::string& s) { return !s.empty() && s.back() == '\n'; }
 };
@@ -310,7 +328,7 @@ ReportFiles WriteReport(ResultStore& store, const ReportRequest& request) {
       "codesign: needs the codesign table (labq table codesign), not available in this build");
 
   doc.Heading(2, "How each number was computed");
-  doc.Code(kMethods, "text");
+  doc.List(kMethods);
 
   doc.Heading(2, "Sweep file");
   const std::string source = store.SweepSource(sweep->id);

@@ -75,7 +75,7 @@ TEST(Report, HoldsTablesInlineFiguresYamlVersionsAndMethods) {
   EXPECT_NE(html.find("name: lab2"), std::string::npos) << "the sweep YAML";
   EXPECT_NE(html.find("gnuplot 5"), std::string::npos) << "gnuplot's version line";
   EXPECT_NE(html.find("not installed"), std::string::npos);
-  EXPECT_NE(html.find("OPS = 2 * N * f"), std::string::npos);
+  EXPECT_NE(html.find("OPS = 2·N·f"), std::string::npos);
   const std::string md = ReadFile(files.markdown.string());
   EXPECT_NE(md.find("![dpu figure](dpu.svg)"), std::string::npos);
   EXPECT_NE(md.find("| pure 8-bit QAT |"), std::string::npos) << md;
