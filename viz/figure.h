@@ -50,6 +50,11 @@ struct Panel {
   /// range (accuracy tics end at 100 % though notes need room beyond).
   std::optional<std::array<double, 3>> value_tics;
   std::optional<ReferenceLine> reference;
+  /// A vertical dotted line at this x (kLines), e.g. where pretraining ends.
+  std::optional<double> x_divider;
+  /// Where a kLines key goes: where the curves are not (rising accuracy
+  /// leaves the bottom right free, falling loss the top right).
+  bool key_top = false;
 };
 
 struct Figure {

@@ -29,18 +29,27 @@ std::string DataString(const std::string& note) {
   return "\"" + note + "\"";
 }
 
+/// The text size of axis labels and tics: SVG sizes are pixels of the
+/// 1280x720 canvas, cairo's points at 72 dpi; both read from a slide's back row.
+int BaseFont(ImageFormat format) { return format == ImageFormat::kSvg ? 20 : 17; }
+
 std::string Terminal(ImageFormat format) {
+  const std::string font = "font 'DejaVu Sans," + std::to_string(BaseFont(format)) + "'";
   switch (format) {
     case ImageFormat::kSvg:
-      return "set terminal svg size 1280,720 font 'DejaVu Sans,18' linewidth 1.5 "
-             "background rgb 'white'\n";
+      return "set terminal svg size 1280,720 " + font + " linewidth 1.5 background rgb 'white'\n";
     case ImageFormat::kPng:
-      return "set terminal pngcairo size 1280,720 font 'DejaVu Sans,15' linewidth 1.5 "
-             "background rgb 'white'\n";
+      return "set terminal pngcairo size 1280,720 " + font +
+             " linewidth 1.5 background rgb 'white'\n";
     case ImageFormat::kPdf:
-      return "set terminal pdfcairo size 13.333in,7.5in font 'DejaVu Sans,15' linewidth 1.5\n";
+      return "set terminal pdfcairo size 13.333in,7.5in " + font + " linewidth 1.5\n";
   }
   return "";
+}
+
+/// A font size relative to the base: notes a little smaller, titles larger.
+std::string Font(ImageFormat format, int delta) {
+  return "font '," + std::to_string(BaseFont(format) + delta) + "'";
 }
 
 /// The largest value a panel shows (for headroom above bars and notes).
@@ -56,7 +65,7 @@ double MaxValue(const Panel& panel) {
 const char* kPanelReset =
     "unset title; unset xlabel; unset ylabel; unset arrow; unset label; unset logscale\n"
     "set xrange [*:*]; set yrange [*:*]; set xtics autofreq; set ytics autofreq\n"
-    "set key default; set key noopaque\n";
+    "set key default; set key noopaque; unset grid; unset offsets\n";
 
 std::string CategoryTics(const std::vector<std::string>& categories, bool reversed) {
   std::string out = "(";
@@ -104,7 +113,8 @@ struct Builder {
 
   void AddPanel(const viz::Panel& panel) {
     script += kPanelReset;
-    if (!panel.title.empty()) script += "set title " + Q(panel.title, "panel title") + "\n";
+    if (!panel.title.empty())
+      script += "set title " + Q(panel.title, "panel title") + " " + Font(format, 3) + "\n";
     if (!panel.xlabel.empty()) script += "set xlabel " + Q(panel.xlabel, "axis label") + "\n";
     if (!panel.ylabel.empty()) script += "set ylabel " + Q(panel.ylabel, "axis label") + "\n";
     switch (panel.style) {
@@ -148,7 +158,7 @@ struct Builder {
     if (panel.reference) {
       script += "set arrow from graph 0, first " + Num(panel.reference->value) +
                 " to graph 1, first " + Num(panel.reference->value) +
-                " nohead lc rgb '#000000' dt 2 lw 2.5 front\n";
+                " nohead lc rgb '#000000' dt 2 lw 2.5 back\n";
     }
     std::string plot = "plot ";
     for (size_t i = 0; i < panel.series.size(); ++i) {
@@ -164,14 +174,16 @@ struct Builder {
       plot += std::string(plot.size() > 5 ? ", \\\n     " : "") + Source(b) +
               " using 1:2 with boxes fs solid 0.9 noborder " + Color(s) + " title " +
               Q(s.title, "series title") + ", \\\n     " + Source(b) +
-              " using 1:2:3 with labels center offset 0,0.8 font ',14' notitle";
+              " using 1:2:3 with labels center offset 0,0.8 " + Font(format, -2) + " boxed notitle";
     }
     script += plot + ReferencePlot(panel) + "\n";
   }
 
   void HBars(const viz::Panel& panel) {
     const size_t k = panel.categories.size();
-    script += "set yrange [-0.6:" + Num(static_cast<double>(k) - 0.4) + "]\n";
+    // A free band above the top bar holds the reference line's key entry.
+    const double band = panel.reference ? 0.6 : 0.0;
+    script += "set yrange [-0.6:" + Num(static_cast<double>(k) - 0.4 + band) + "]\n";
     script += "set ytics " + CategoryTics(panel.categories, true) + " nomirror scale 0\n";
     script += "set xrange " + Range(panel, 1.22) + "\nset xtics nomirror\n";
     if (panel.value_tics) {
@@ -179,11 +191,13 @@ struct Builder {
       script += "set xtics " + Num(t[0]) + ", " + Num(t[1]) + ", " + Num(t[2]) + "\n";
     }
     script += "set grid xtics lc rgb '#dddddd' lw 1 dt 1\nset border 3\n";
-    script += "set key outside top center horizontal samplen 2\n";
+    // Bars are coloured by class and named on the axis, so they need no key
+    // entries; the reference line's entry sits in the free band.
+    script += "set key inside top right opaque samplen 2\n";
     if (panel.reference) {
       script += "set arrow from first " + Num(panel.reference->value) + ", graph 0 to first " +
                 Num(panel.reference->value) +
-                ", graph 1 nohead lc rgb '#000000' dt 2 lw 2.5 front\n";
+                ", graph 1 nohead lc rgb '#000000' dt 2 lw 2.5 back\n";
     }
     std::string plot = "plot ";
     for (const auto& s : panel.series) {
@@ -195,11 +209,10 @@ struct Builder {
       }
       if (xy.empty()) continue;
       const int b = Block(xy, notes);
-      const std::string title = s.title.empty() ? "notitle" : "title " + Q(s.title, "series title");
       plot += std::string(plot.size() > 5 ? ", \\\n     " : "") + Source(b) +
               " using ($2/2):1:($2/2):(0.34) with boxxyerror fs solid 0.9 noborder " + Color(s) +
-              " " + title + ", \\\n     " + Source(b) +
-              " using 2:1:3 with labels left offset 0.6,0 font ',15' notitle";
+              " notitle, \\\n     " + Source(b) + " using 2:1:3 with labels left offset 0.6,0 " +
+              Font(format, -1) + " boxed notitle";
     }
     script += plot + ReferencePlot(panel) + "\n";
   }
@@ -214,12 +227,18 @@ struct Builder {
       if (panel.x_tic_step) script += "set xtics " + Num(*panel.x_tic_step) + "\n";
     }
     if (panel.log_x) script += "set logscale x 2\n";
+    if (panel.categories.empty()) script += "set autoscale xfix\n";
+    if (panel.x_divider) {
+      script += "set arrow from first " + Num(*panel.x_divider) + ", graph 0 to first " +
+                Num(*panel.x_divider) + ", graph 1 nohead lc rgb '#888888' dt 3 lw 2 back\n";
+    }
     if (panel.y_min || panel.y_max) {
       script += "set yrange [" + (panel.y_min ? Num(*panel.y_min) : std::string("*")) + ":" +
                 (panel.y_max ? Num(*panel.y_max) : std::string("*")) + "]\n";
     }
     script += "set ytics nomirror\nset grid xtics ytics lc rgb '#dddddd' lw 1 dt 1\nset border 3\n";
-    script += "set key bottom right opaque box lc rgb '#bbbbbb' samplen 2.5 font ',14'\n";
+    script += std::string("set key ") + (panel.key_top ? "top" : "bottom") +
+              " right opaque box lc rgb '#bbbbbb' samplen 2.5 " + Font(format, -2) + "\n";
     std::string plot = "plot ";
     for (const auto& s : panel.series) {
       std::vector<std::array<double, 2>> xy;
@@ -233,7 +252,8 @@ struct Builder {
       plot += std::string(plot.size() > 5 ? ", \\\n     " : "") + Source(b) +
               " using 1:2 with linespoints lw 3 pt 7 ps 1.3 dt " + std::to_string(s.dash) + " " +
               Color(s) + " title " + Q(s.title, "series title") + ", \\\n     " + Source(b) +
-              " using 1:2:3 with labels left offset 0.8,0 font ',13' " + TextColor(s) + " notitle";
+              " using 1:2:3 with labels left offset 0.8,0 " + Font(format, -4) + " " +
+              TextColor(s) + " notitle";
     }
     script += plot + ReferencePlot(panel) + "\n";
   }
@@ -292,11 +312,14 @@ GnuplotFiles BuildGnuplot(const Figure& figure, ImageFormat format, const std::s
              Q(data_name, "data file name") + " (index per series).\n";
   b.script += "set encoding utf8\n" + Terminal(format);
   b.script += "set output " + Q(image_name, "figure file name") + "\n";
-  b.script += "set termoption noenhanced\nset style fill solid 0.9 noborder\nset tics out\n";
+  b.script +=
+      "set termoption noenhanced\nset style fill solid 0.9 noborder\nset tics out\n"
+      // Notes sit on white boxes so a reference line never runs through them.
+      "set style textbox opaque noborder margins 2,2\n";
   const bool multi = figure.panels.size() > 1;
   if (multi) {
     b.script += "set multiplot layout 1," + std::to_string(figure.panels.size()) + " title " +
-                Q(figure.title, "figure title") + " font ',22'\n";
+                Q(figure.title, "figure title") + " " + Font(format, 4) + "\n";
   }
   for (size_t i = 0; i < figure.panels.size(); ++i) {
     Panel panel = figure.panels[i];

@@ -101,7 +101,9 @@ PlotFiles DrawFigure(const Figure& figure, const fs::path& out, const std::strin
   RequireWritableFolder(out);
   const fs::path gnuplot = RequireGnuplot();
   const fs::path dir = out.parent_path().empty() ? fs::path(".") : out.parent_path();
-  PlotFiles files{out, dir / (out.stem().string() + ".gp"), dir / (out.stem().string() + ".dat")};
+  // Beside the figure, named as the user named it ("dpu.gp" for "dpu.svg").
+  const fs::path stem = out.parent_path() / out.stem();
+  PlotFiles files{out, fs::path(stem.string() + ".gp"), fs::path(stem.string() + ".dat")};
   const GnuplotFiles text =
       BuildGnuplot(figure, format, out.filename().string(), files.data.filename().string(), about);
   WriteOutputFile(files.data, text.data);

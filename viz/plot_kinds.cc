@@ -48,16 +48,14 @@ size_t ColumnIndex(const Table& t, const std::string& name, const std::string& o
 
 /// Panel labels of the two figures of merit; other columns say name and unit.
 void LabelDpuPanel(Panel& panel, const Column& column, const Scale& scale) {
+  // The y label names the quantity; a panel title would only repeat it.
   if (column.name == "OPS_per_W") {
-    panel.title = "Energy efficiency";
-    panel.ylabel = "OPS/W  (" + scale.prefix + "OPS/W, OPS = operations/s)";
+    panel.ylabel = "energy efficiency (" + scale.prefix + "OPS/W)";
   } else if (column.name == "OPS_per_mm2") {
-    panel.title = "Area efficiency";
-    panel.ylabel = "OPS/mm²  (" + scale.prefix + "OPS/mm²)";
+    panel.ylabel = "area efficiency (" + scale.prefix + "OPS/mm²)";
   } else {
-    panel.title = column.name;
     panel.ylabel =
-        column.name + (column.unit.empty() ? "" : "  (" + scale.prefix + column.unit + ")");
+        column.name + (column.unit.empty() ? "" : " (" + scale.prefix + column.unit + ")");
   }
   panel.xlabel = "N (dot-product length, elements)";
 }
@@ -206,55 +204,71 @@ Figure CurvesFigure(ResultStore& store, const SweepView& sweep) {
   static const std::regex kEpoch(R"(epoch_(\d+)\.(.+))");
   static const std::map<std::string, std::pair<std::string, int>> kAccuracy = {
       {"acc_fp", {"FP", 1}}, {"acc8", {"8-bit", 1}}, {"acc4", {"4-bit", 2}}};
-  Panel acc, loss;
-  acc.title = "Test accuracy per epoch";
-  acc.xlabel = loss.xlabel = "epoch";
-  acc.x_tic_step = loss.x_tic_step = 1;
-  acc.ylabel = "test accuracy (%, top-1)";
-  loss.title = "Training loss per epoch";
-  loss.ylabel = "mean cross-entropy loss";
-  int color = 0;
+  struct Curves {
+    std::string who;
+    bool pretrain = false;
+    std::map<std::string, std::vector<std::pair<int, double>>> per_key;
+  };
+  std::vector<Curves> jobs;
   int finished = 0;
+  int pretrain_epochs = 0;
   for (const auto& job : store.Jobs(sweep.id)) {
     if (job.kind != "qat" && job.kind != "pretrain") continue;
     if (!Finished(job.state)) continue;
     ++finished;
-    std::map<std::string, std::vector<std::pair<int, double>>> per_key;
+    Curves c{job.kind == "pretrain" ? "pretrain" : job.params.value("mode", job.name),
+             job.kind == "pretrain",
+             {}};
     for (const auto& m : store.Metrics(job.id)) {
       std::smatch match;
-      if (std::regex_match(m.name, match, kEpoch))
-        per_key[match[2]].push_back({std::stoi(match[1]), m.value});
+      if (!std::regex_match(m.name, match, kEpoch)) continue;
+      const int epoch = std::stoi(match[1]);
+      c.per_key[match[2]].push_back({epoch, m.value});
+      if (c.pretrain) pretrain_epochs = std::max(pretrain_epochs, epoch);
     }
-    if (per_key.empty()) continue;
-    const std::string who =
-        job.kind == "pretrain" ? "pretrain" : job.params.value("mode", job.name);
-    for (auto& [key, points] : per_key) {
+    if (!c.per_key.empty()) jobs.push_back(std::move(c));
+  }
+  if (finished == 0) NothingFinished(sweep, "qat or pretrain jobs");
+  if (jobs.empty()) {
+    throw Error("sweep '" + sweep.name +
+                "' stores no per-epoch metrics (epoch_N.acc8, epoch_N.loss, ...): curves need "
+                "finished qat or pretrain jobs that trained at least one epoch");
+  }
+  Panel acc, loss;
+  acc.title = "Test accuracy per epoch";
+  loss.title = "Training loss per epoch";
+  acc.ylabel = "test accuracy (%, top-1)";
+  loss.ylabel = "mean cross-entropy loss";
+  acc.x_tic_step = loss.x_tic_step = 1;
+  loss.key_top = true;
+  // QAT fine-tunes the pretrained network: its epochs follow pretraining's.
+  acc.xlabel = loss.xlabel = pretrain_epochs > 0
+                                 ? "epoch (1–" + std::to_string(pretrain_epochs) +
+                                       " pretraining in FP, then QAT from the pretrained weights)"
+                                 : "epoch";
+  if (pretrain_epochs > 0) acc.x_divider = loss.x_divider = pretrain_epochs + 0.5;
+  for (size_t j = 0; j < jobs.size(); ++j) {
+    const int offset = jobs[j].pretrain ? 0 : pretrain_epochs;
+    for (auto& [key, points] : jobs[j].per_key) {
       std::sort(points.begin(), points.end());
       Series s;
-      s.color = color;
+      s.color = static_cast<int>(j);
       for (size_t i = 0; i < points.size(); ++i) {
         const bool last = i + 1 == points.size();
         const std::string note = !last ? ""
                                        : (key == "loss" ? FormatNumber(points[i].second, 3)
                                                         : FormatFixed(points[i].second, 1));
-        s.points.push_back({static_cast<double>(points[i].first), points[i].second, note});
+        s.points.push_back({static_cast<double>(points[i].first + offset), points[i].second, note});
       }
       if (key == "loss") {
-        s.title = who;
+        s.title = jobs[j].who;
         loss.series.push_back(std::move(s));
       } else if (auto it = kAccuracy.find(key); it != kAccuracy.end()) {
-        s.title = who + " " + it->second.first;
+        s.title = jobs[j].who + " " + it->second.first;
         s.dash = it->second.second;
         acc.series.push_back(std::move(s));
       }
     }
-    ++color;
-  }
-  if (finished == 0) NothingFinished(sweep, "qat or pretrain jobs");
-  if (acc.series.empty() && loss.series.empty()) {
-    throw Error("sweep '" + sweep.name +
-                "' stores no per-epoch metrics (epoch_N.acc8, epoch_N.loss, ...): curves need "
-                "finished qat or pretrain jobs that trained at least one epoch");
   }
   Figure figure;
   figure.title = "Training curves, sweep " + sweep.name;

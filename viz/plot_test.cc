@@ -38,7 +38,7 @@ TEST(PlotFigure, DpuBarsCarryOpsPerWattPerModeScaledToTheAxis) {
   // 3.5e11 * 1.6 OPS/W at N=128 reads 560 on a GOPS/W axis.
   EXPECT_DOUBLE_EQ(opw.series[1].points[1].y, testing::FixtureOpsPerW(128, "lsb") / 1e9);
   EXPECT_EQ(opw.series[1].points[1].note, "560");
-  EXPECT_NE(opw.ylabel.find("GOPS/W"), std::string::npos) << opw.ylabel;
+  EXPECT_EQ(opw.ylabel, "energy efficiency (GOPS/W)");
 }
 
 TEST(PlotFigure, QatBarsAndTheFpBaseline) {
@@ -70,6 +70,10 @@ TEST(PlotFigure, CurvesHaveAPointPerStoredEpoch) {
   EXPECT_EQ(f.panels[1].series.size(), 4u);  // loss of pretrain, q8, q4, nested
   for (const auto& s : f.panels[0].series) EXPECT_EQ(s.points.size(), 3u) << s.title;
   EXPECT_DOUBLE_EQ(f.panels[1].series[0].points[2].y, 0.3);
+  // QAT epochs follow the 3 pretraining epochs on the axis.
+  EXPECT_EQ(f.panels[0].series[1].title, "q8 8-bit");
+  EXPECT_DOUBLE_EQ(f.panels[0].series[1].points[0].x, 4);
+  EXPECT_EQ(f.panels[0].x_divider, 3.5);
 }
 
 TEST(PlotFigure, MetricAgainstAParameterGroupedByAnother) {
@@ -152,7 +156,7 @@ TEST(PlotRender, ScriptIsKeptAndRerunsWithGnuplot) {
   EXPECT_EQ(files.script, tmp.path() / "dpu.gp");
   const std::string first = ReadFile(files.figure.string());
   EXPECT_NE(first.find("<svg"), std::string::npos);
-  EXPECT_NE(first.find("Energy efficiency"), std::string::npos);
+  EXPECT_NE(first.find("energy efficiency (GOPS/W)"), std::string::npos);
   EXPECT_NE(first.find(">560<"), std::string::npos) << "the N=128 lsb bar's value is annotated";
   fs::remove(files.figure);
   const ToolRun again = RunTool({"gnuplot", "dpu.gp"}, tmp.path());
