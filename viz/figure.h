@@ -52,9 +52,9 @@ struct Panel {
   std::optional<ReferenceLine> reference;
   /// A vertical dotted line at this x (kLines), e.g. where pretraining ends.
   std::optional<double> x_divider;
-  /// Where a kLines key goes: where the curves are not (rising accuracy
-  /// leaves the bottom right free, falling loss the top right).
-  bool key_top = false;
+  /// Where a kLines key goes, as gnuplot says it ("bottom left", "top
+  /// center"): where the curves are not. Only these words, never user text.
+  enum class KeyPlace { kBottomRight, kBottomLeft, kTopCenter } key_place = KeyPlace::kBottomRight;
 };
 
 struct Figure {

@@ -237,8 +237,11 @@ struct Builder {
                 (panel.y_max ? Num(*panel.y_max) : std::string("*")) + "]\n";
     }
     script += "set ytics nomirror\nset grid xtics ytics lc rgb '#dddddd' lw 1 dt 1\nset border 3\n";
-    script += std::string("set key ") + (panel.key_top ? "top" : "bottom") +
-              " right opaque box lc rgb '#bbbbbb' samplen 2.5 " + Font(format, -2) + "\n";
+    const char* place = panel.key_place == viz::Panel::KeyPlace::kBottomLeft  ? "bottom left"
+                        : panel.key_place == viz::Panel::KeyPlace::kTopCenter ? "top center"
+                                                                              : "bottom right";
+    script += std::string("set key ") + place + " opaque box lc rgb '#bbbbbb' samplen 2.5 " +
+              Font(format, -2) + "\n";
     std::string plot = "plot ";
     for (const auto& s : panel.series) {
       std::vector<std::array<double, 2>> xy;

@@ -47,7 +47,7 @@ size_t ColumnIndex(const Table& t, const std::string& name, const std::string& o
 }
 
 /// Panel labels of the two figures of merit; other columns say name and unit.
-void LabelDpuPanel(Panel& panel, const Column& column, const Scale& scale) {
+void LabelDpuPanel(Panel& panel, const Column& column, const Scale& scale, const std::string& by) {
   // The y label names the quantity; a panel title would only repeat it.
   if (column.name == "OPS_per_W") {
     panel.ylabel = "energy efficiency (" + scale.prefix + "OPS/W)";
@@ -57,7 +57,7 @@ void LabelDpuPanel(Panel& panel, const Column& column, const Scale& scale) {
     panel.ylabel =
         column.name + (column.unit.empty() ? "" : " (" + scale.prefix + column.unit + ")");
   }
-  panel.xlabel = "N (dot-product length, elements)";
+  panel.xlabel = "N (dot-product length, elements), a bar per " + by;
 }
 
 /// "-0.71" with a true minus sign, for notes on a slide.
@@ -120,11 +120,11 @@ Figure DpuFigure(ResultStore& store, const PlotRequest& request, const SweepView
     const Scale scale = ScaleFor(max_value);
     Panel panel;
     panel.style = PanelStyle::kBars;
-    LabelDpuPanel(panel, t.columns[c], scale);
+    LabelDpuPanel(panel, t.columns[c], scale, by);
     for (int64_t n : n_order) panel.categories.push_back(std::to_string(n));
     for (size_t g = 0; g < groups.size(); ++g) {
       Series s;
-      s.title = by + " " + groups[g];
+      s.title = groups[g];
       s.color = static_cast<int>(g);
       for (const auto* row : rows) {
         if (Cell((*row)[by_col]) != groups[g]) continue;
@@ -240,12 +240,13 @@ Figure CurvesFigure(ResultStore& store, const SweepView& sweep) {
   acc.ylabel = "test accuracy (%, top-1)";
   loss.ylabel = "mean cross-entropy loss";
   acc.x_tic_step = loss.x_tic_step = 1;
-  loss.key_top = true;
+  // Rising accuracy leaves the bottom left free, falling loss the top middle.
+  acc.key_place = Panel::KeyPlace::kBottomLeft;
+  loss.key_place = Panel::KeyPlace::kTopCenter;
   // QAT fine-tunes the pretrained network: its epochs follow pretraining's.
-  acc.xlabel = loss.xlabel = pretrain_epochs > 0
-                                 ? "epoch (1–" + std::to_string(pretrain_epochs) +
-                                       " pretraining in FP, then QAT from the pretrained weights)"
-                                 : "epoch";
+  acc.xlabel = loss.xlabel = pretrain_epochs > 0 ? "epoch (1–" + std::to_string(pretrain_epochs) +
+                                                       " FP pretraining, then QAT)"
+                                                 : "epoch";
   if (pretrain_epochs > 0) acc.x_divider = loss.x_divider = pretrain_epochs + 0.5;
   for (size_t j = 0; j < jobs.size(); ++j) {
     const int offset = jobs[j].pretrain ? 0 : pretrain_epochs;
@@ -255,16 +256,18 @@ Figure CurvesFigure(ResultStore& store, const SweepView& sweep) {
       s.color = static_cast<int>(j);
       for (size_t i = 0; i < points.size(); ++i) {
         const bool last = i + 1 == points.size();
-        const std::string note = !last ? ""
-                                       : (key == "loss" ? FormatNumber(points[i].second, 3)
-                                                        : FormatFixed(points[i].second, 1));
+        // Final accuracies crowd each other (the qat figure has them); losses do not.
+        const std::string note =
+            last && key == "loss" ? FormatNumber(points[i].second, 3) : std::string();
         s.points.push_back({static_cast<double>(points[i].first + offset), points[i].second, note});
       }
       if (key == "loss") {
         s.title = jobs[j].who;
         loss.series.push_back(std::move(s));
       } else if (auto it = kAccuracy.find(key); it != kAccuracy.end()) {
-        s.title = jobs[j].who + " " + it->second.first;
+        // A q8 job's 4-bit accuracy is its 8-bit codes cut without 4-bit training.
+        s.title = jobs[j].who == "q8" && key == "acc4" ? "q8 cut to 4-bit (naive)"
+                                                       : jobs[j].who + " " + it->second.first;
         s.dash = it->second.second;
         acc.series.push_back(std::move(s));
       }

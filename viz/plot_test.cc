@@ -33,7 +33,7 @@ TEST(PlotFigure, DpuBarsCarryOpsPerWattPerModeScaledToTheAxis) {
   const Panel& opw = f.panels[0];
   EXPECT_EQ(opw.categories, (std::vector<std::string>{"8", "128"}));
   ASSERT_EQ(opw.series.size(), 2u);
-  EXPECT_EQ(opw.series[1].title, "mode lsb");
+  EXPECT_EQ(opw.series[1].title, "lsb");
   ASSERT_EQ(opw.series[1].points.size(), 2u);
   // 3.5e11 * 1.6 OPS/W at N=128 reads 560 on a GOPS/W axis.
   EXPECT_DOUBLE_EQ(opw.series[1].points[1].y, testing::FixtureOpsPerW(128, "lsb") / 1e9);
