@@ -182,6 +182,8 @@ class ResultStore {
   /// Every sweep called `name` (a reused name gives several), oldest first.
   std::vector<SweepInfo> SweepsNamed(const std::string& name);
   std::optional<SweepInfo> SweepById(int64_t id);
+  /// The sweep file's text as it was submitted ("" when none was stored).
+  std::string SweepSource(int64_t sweep_id);
   void SetSweepNote(int64_t sweep_id, const std::string& note);
   /// Adds (or with `remove`, drops) a tag; returns whether anything changed.
   bool TagSweep(int64_t sweep_id, const std::string& tag, bool remove = false);

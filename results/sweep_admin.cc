@@ -56,6 +56,13 @@ std::optional<SweepInfo> ResultStore::SweepById(int64_t id) {
   return std::nullopt;
 }
 
+std::string ResultStore::SweepSource(int64_t sweep_id) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(db_, "SELECT source FROM sweeps WHERE id = ?");
+  q.Bind(1, sweep_id);
+  return q.Step() ? q.Text(0) : std::string();
+}
+
 void ResultStore::SetSweepNote(int64_t sweep_id, const std::string& note) {
   std::lock_guard lock(mutex_);
   sql::Statement q(db_, "UPDATE sweeps SET note = ? WHERE id = ?");

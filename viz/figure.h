@@ -1,0 +1,68 @@
+#pragma once
+/// What a figure shows, before any plotting engine sees it: panels of named
+/// series of points. The kinds of `labq plot` fill one of these from the
+/// store; gnuplot_script.h turns it into a script and a data file.
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace labq::viz {
+
+enum class PanelStyle {
+  kBars,   ///< vertical bars, one cluster per x category, one bar per series
+  kHBars,  ///< horizontal bars, one per y category (long labels read on a slide)
+  kLines,  ///< lines with points over a numeric or categorical x
+};
+
+struct Point {
+  double x = 0;  ///< a category's index (bars, categorical lines) or a number
+  double y = 0;
+  std::string note;  ///< annotation printed beside the point ("" none)
+};
+
+struct Series {
+  std::string title;  ///< key entry (user data: escaped)
+  std::vector<Point> points;
+  int color = 0;  ///< index into the Okabe-Ito palette
+  int dash = 1;   ///< gnuplot dash type: 1 solid, 2 dashed, ...
+};
+
+/// A horizontal (vertical for kHBars) reference line, e.g. the FP baseline.
+struct ReferenceLine {
+  double value = 0;
+  std::string label;
+};
+
+struct Panel {
+  std::string title;
+  std::string xlabel;  ///< with the unit: "N (elements)"
+  std::string ylabel;  ///< with the unit: "energy efficiency (GOPS/W)"
+  PanelStyle style = PanelStyle::kLines;
+  std::vector<Series> series;
+  /// Category names by index (bars: x; hbars: y). Empty: numeric axis.
+  std::vector<std::string> categories;
+  bool log_x = false;
+  std::optional<double> x_tic_step;    ///< numeric x: one tic every this much (epochs: 1)
+  std::optional<double> y_min, y_max;  ///< value axis range (x for kHBars)
+  /// Value-axis tics {start, step, end} when they should stop short of the
+  /// range (accuracy tics end at 100 % though notes need room beyond).
+  std::optional<std::array<double, 3>> value_tics;
+  std::optional<ReferenceLine> reference;
+  /// A vertical dotted line at this x (kLines), e.g. where pretraining ends.
+  std::optional<double> x_divider;
+  /// Where a kLines key goes, as gnuplot says it ("bottom left", "top
+  /// center"): where the curves are not. Only these words, never user text.
+  enum class KeyPlace { kBottomRight, kBottomLeft, kTopCenter } key_place = KeyPlace::kBottomRight;
+};
+
+struct Figure {
+  std::string title;  ///< over all panels
+  std::vector<Panel> panels;
+};
+
+/// The Okabe-Ito colour-blind-safe palette (Okabe & Ito 2008), black last.
+const std::vector<std::string>& Palette();
+
+}  // namespace labq::viz

@@ -1,0 +1,92 @@
+#include "viz/gnuplot_script.h"
+
+#include <gtest/gtest.h>
+
+#include "common/error.h"
+#include "common/file_util.h"
+#include "common/text.h"
+#include "tests/test_paths.h"
+#include "viz/plot.h"
+#include "viz/run_tool.h"
+#include "viz/viz_testing.h"
+
+namespace labq::viz {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(GnuplotQuote, DoublesQuotesAndKeepsEverythingElseLiteral) {
+  EXPECT_EQ(GnuplotQuote("it's", "t"), "'it''s'");
+  EXPECT_EQ(GnuplotQuote("a\\b `id` system(\"id\") @m", "t"), "'a\\b `id` system(\"id\") @m'");
+  EXPECT_EQ(GnuplotQuote("", "t"), "''");
+  // gnuplot misreads a literal that opens with a doubled quote.
+  EXPECT_EQ(GnuplotQuote("'a'", "t"), "(\"'\" . 'a''')");
+  EXPECT_EQ(GnuplotQuote("''", "t"), "(\"''\" . '')");
+}
+
+TEST(GnuplotQuote, RefusesControlCharactersNamingTheField) {
+  try {
+    GnuplotQuote("two\nlines", "sweep name");
+    FAIL() << "a newline was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("sweep name"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("0x0a"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(GnuplotQuote("bell\a", "t"), Error);
+  EXPECT_THROW(GnuplotQuote("del\x7f", "t"), Error);
+}
+
+TEST(ImageFormatFor, KnowsSvgPngPdfAndNamesTheFileOtherwise) {
+  EXPECT_EQ(ImageFormatFor("a/b.SVG"), ImageFormat::kSvg);
+  EXPECT_EQ(ImageFormatFor("b.png"), ImageFormat::kPng);
+  EXPECT_EQ(ImageFormatFor("b.pdf"), ImageFormat::kPdf);
+  try {
+    ImageFormatFor("out/fig.jpg");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("out/fig.jpg"), std::string::npos);
+  }
+}
+
+/// Titles built to break out of a gnuplot string, run through real gnuplot:
+/// nothing may execute, and the text must arrive in the SVG as written.
+TEST(GnuplotScript, HostileTextIsDrawnAsTextByRealGnuplot) {
+  LABQ_REQUIRE_GNUPLOT();
+  labq::testing::TempDir tmp;
+  const fs::path marker = tmp.path() / "pwned";
+  const std::string hostile = "it's \\ `touch pwned` system(\"touch pwned\") @evil <script>";
+  Figure f;
+  f.title = hostile;
+  Panel p;
+  p.style = PanelStyle::kBars;
+  p.categories = {"x'; system('touch pwned'); '", "`touch pwned`"};
+  p.ylabel = "y \\";
+  Series s;
+  s.title = "' . system('touch pwned') . '";
+  s.points = {{0, 1, "1"}, {1, 2, "2"}};
+  p.series.push_back(s);
+  f.panels.push_back(p);
+  DrawFigure(f, tmp.path() / "hostile.svg", hostile);
+  EXPECT_FALSE(fs::exists(marker)) << "gnuplot ran a command from a title";
+  const std::string svg = ReadFile((tmp.path() / "hostile.svg").string());
+  EXPECT_NE(svg.find("it's \\ `touch pwned` system(\"touch pwned\") @evil &lt;script"),
+            std::string::npos)
+      << svg.substr(0, 3000);
+  EXPECT_NE(svg.find("' . system('touch pwned') . '"), std::string::npos);
+  EXPECT_EQ(svg.find("<script"), std::string::npos);
+}
+
+TEST(GnuplotScript, DataFileHoldsOnlyNumbersAndNotes) {
+  Figure f;
+  Panel p;
+  p.style = PanelStyle::kLines;
+  p.series.push_back({"a\"b", {{1, 2.5, "2.5"}, {2, 3, ""}}, 0, 1});
+  f.panels.push_back(p);
+  const auto files = BuildGnuplot(f, ImageFormat::kSvg, "x.svg", "x.dat", "about");
+  EXPECT_EQ(files.data, "1\t2.5\t\"2.5\"\n2\t3\t\"\"\n\n\n");
+  EXPECT_NE(files.script.find("title 'a\"b'"), std::string::npos) << files.script;
+  EXPECT_NE(files.script.find("set output 'x.svg'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace labq::viz
