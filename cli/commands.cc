@@ -27,6 +27,7 @@ int RunLabq(int argc, char** argv) {
   AddJobCommands(app, ctx);
   AddResultCommands(app, ctx);
   AddMiscCommands(app, ctx);
+  AddServeCommands(app, ctx);
   try {
     app.parse(argc, argv);  // runs the chosen subcommand's callback
   } catch (const CLI::ParseError& e) {

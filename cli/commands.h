@@ -18,5 +18,6 @@ void AddSweepCommands(CLI::App& app, CliContext& ctx);   ///< status, sweeps, wa
 void AddJobCommands(CLI::App& app, CliContext& ctx);     ///< jobs, show, logs, cancel, retry
 void AddResultCommands(CLI::App& app, CliContext& ctx);  ///< table, diff, export
 void AddMiscCommands(CLI::App& app, CliContext& ctx);    ///< parse, exec-job, params, completion
+void AddServeCommands(CLI::App& app, CliContext& ctx);   ///< serve (cmd_serve.cc)
 
 }  // namespace labq
