@@ -19,6 +19,7 @@
 #include "common/text.h"
 #include "orchestrator/subprocess.h"
 #include "results/result_store.h"
+#include "results/table.h"
 #include "tests/labq_cli.h"
 #include "tests/test_paths.h"
 #include "web/web_test_store.h"

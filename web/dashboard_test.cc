@@ -90,7 +90,7 @@ std::string ReadFileOr(const std::string& path) {
 TEST_F(DashboardTest, PagesEscapeUserData) {
   auto d = Serve();
   httplib::Client c("127.0.0.1", d->port());
-  for (const std::string path :
+  for (const std::string& path :
        {std::string("/"), "/sweeps/" + Id(evil_sweep_), "/jobs/" + Id(evil_job_)}) {
     auto r = c.Get(path);
     ASSERT_TRUE(r) << path;
@@ -195,8 +195,8 @@ TEST_F(DashboardTest, LogReadsStayInTheJobDirectory) {
   const auto j = nlohmann::json::parse(ok->body);
   EXPECT_EQ(j["text"], "</pre><script>bad()</script>\n");
   EXPECT_EQ(j["next_offset"], j["size"]);
-  for (const std::string step : {"..%2F..%2Fr.db", "..%2F..%2F..%2Fsecret.log", "evil.log",
-                                 "%2Fetc%2Fpasswd", "c.stdout%2F..%2F..%2F..%2Fsecret.log"}) {
+  for (const std::string& step : {"..%2F..%2Fr.db", "..%2F..%2F..%2Fsecret.log", "evil.log",
+                                  "%2Fetc%2Fpasswd", "c.stdout%2F..%2F..%2F..%2Fsecret.log"}) {
     auto r = c.Get(log + step);
     ASSERT_TRUE(r) << step;
     EXPECT_EQ(r->status, 404) << step;
@@ -254,10 +254,12 @@ TEST(DashboardBinaries, LabdServesAndBothRefuseNonLoopbackWithoutToken) {
   labq::testing::TempDir tmp;
   const std::string db = (tmp.path() / "r.db").string();
   const std::string labd = labq::testing::BinaryDir() + "/orchestrator/labd";
-  const auto refused = RunSubprocess({{labd, "--db", db, "--http", "0.0.0.0:0"},
-                                      tmp.path(),
-                                      tmp.path() / "refused.out",
-                                      tmp.path() / "refused.err"});
+  SubprocessSpec spec;
+  spec.argv = {labd, "--db", db, "--http", "0.0.0.0:0"};
+  spec.working_dir = tmp.path();
+  spec.stdout_path = tmp.path() / "refused.out";
+  spec.stderr_path = tmp.path() / "refused.err";
+  const auto refused = RunSubprocess(spec);
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_NE(ReadFile((tmp.path() / "refused.err").string()).find("give --token"),
             std::string::npos);
