@@ -221,7 +221,7 @@ TEST_F(BrowserDashboard, JobPageShowsTheStateChangeLive) {
                       "    params: {argv: [sh, -c, \"echo waiting for the test; while [ ! -e " +
                           release.string() +
                           " ]; do sleep 0.05; done; echo released; "
-                          "echo labq-metric answer 42 count\"]}\n");
+                          "echo labq-metric answer 42 count\"]}\n    grid: {i: [1]}\n");
   const auto t0 = Clock::now();
   runner_ = std::make_unique<bp::child>(
       bp::exe = Labq(), bp::args = {"--db", Db(), "run", "live.yaml", "--quiet"},

@@ -107,11 +107,12 @@ TEST_F(DashboardTest, PagesEscapeUserData) {
   EXPECT_NE(job.find("hello &lt;/pre&gt;&lt;script&gt;bad()&lt;/script&gt;"), std::string::npos);
   EXPECT_NE(job.find("512.5"), std::string::npos);
   EXPECT_NE(job.find("MHz"), std::string::npos);
-  // The name as a URL path segment finds the sweep too.
-  auto by_name = c.Get("/sweeps/%3Cscript%3Ealert(1)%3C%2Fscript%3E");
+  // A sweep by name as well as by id.
+  auto by_name = c.Get("/sweeps/plain");
   ASSERT_TRUE(by_name);
   EXPECT_EQ(by_name->status, 200);
-  EXPECT_NE(by_name->body.find("@" + Id(evil_sweep_)), std::string::npos);
+  EXPECT_NE(by_name->body.find("<h1>Sweep plain <span class=\"muted\">@" + Id(dpu_sweep_)),
+            std::string::npos);
 }
 
 TEST_F(DashboardTest, JsonTwinsCarryRawValuesEscapedAsJson) {
