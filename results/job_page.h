@@ -42,13 +42,15 @@ struct JobPageQuery {
 /// Jobs of `query.sweep_id` in id order, `limit` from `offset`.
 std::vector<JobSummary> QueryJobPage(sql::Database& db, const JobPageQuery& query);
 
-/// Counts per state and an ETA, from one GROUP BY (kind, state).
+/// Counts per state (one GROUP BY on the covering (sweep_id, state) index)
+/// and an ETA, reading at most a few hundred job rows.
 struct SweepProgress {
   SweepCounts counts;
   /// Seconds until queued and running jobs end: per kind, the remaining count
-  /// times the mean wall time of that kind's finished jobs, over the jobs
-  /// running now (at least one). -1 while a kind with work left has no
-  /// finished job to measure; 0 when nothing is left.
+  /// times the mean wall time of that kind among the last 500 done jobs, over
+  /// the jobs running now (at least one); past 10,000 jobs left, the remaining
+  /// count times the overall recent mean. -1 while a kind with work left has
+  /// no finished job to measure; 0 when nothing is left.
   double eta_seconds = -1;
 };
 
