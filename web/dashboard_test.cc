@@ -196,8 +196,8 @@ TEST_F(DashboardTest, LogReadsStayInTheJobDirectory) {
   const auto j = nlohmann::json::parse(ok->body);
   EXPECT_EQ(j["text"], "</pre><script>bad()</script>\n");
   EXPECT_EQ(j["next_offset"], j["size"]);
-  for (const std::string& step : {"..%2F..%2Fr.db", "..%2F..%2F..%2Fsecret.log", "evil.log",
-                                  "%2Fetc%2Fpasswd", "c.stdout%2F..%2F..%2F..%2Fsecret.log"}) {
+  for (const char* step : {"..%2F..%2Fr.db", "..%2F..%2F..%2Fsecret.log", "evil.log",
+                           "%2Fetc%2Fpasswd", "c.stdout%2F..%2F..%2F..%2Fsecret.log"}) {
     auto r = c.Get(log + step);
     ASSERT_TRUE(r) << step;
     EXPECT_EQ(r->status, 404) << step;
