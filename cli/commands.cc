@@ -28,6 +28,7 @@ int RunLabq(int argc, char** argv) {
   AddResultCommands(app, ctx);
   AddMiscCommands(app, ctx);
   AddVizCommands(app, ctx);
+  AddServeCommands(app, ctx);
   try {
     app.parse(argc, argv);  // runs the chosen subcommand's callback
   } catch (const CLI::ParseError& e) {

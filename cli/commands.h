@@ -19,5 +19,6 @@ void AddJobCommands(CLI::App& app, CliContext& ctx);     ///< jobs, show, logs, 
 void AddResultCommands(CLI::App& app, CliContext& ctx);  ///< table, diff, export
 void AddMiscCommands(CLI::App& app, CliContext& ctx);    ///< parse, exec-job, params, completion
 void AddVizCommands(CLI::App& app, CliContext& ctx);     ///< plot, report (cmd_viz.cc)
+void AddServeCommands(CLI::App& app, CliContext& ctx);   ///< serve (cmd_serve.cc)
 
 }  // namespace labq

@@ -1,12 +1,46 @@
+#include <signal.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 
 #include "orchestrator/daemon.h"
+#include "viz/svg_renderer.h"
+#include "web/dashboard.h"
+
+namespace {
+
+/// The dashboard beside the daemon, when --http is given: checked (address,
+/// token) before the daemon starts, so a bad --http is a start-up error.
+std::unique_ptr<labq::web::Dashboard> StartDashboard(const std::string& db_path,
+                                                     const std::string& http,
+                                                     const std::string& token) {
+  if (http.empty()) return nullptr;
+  labq::web::DashboardOptions options;
+  options.db_path = db_path;
+  options.address = labq::web::ParseHttpAddress(http);
+  options.token = token;
+  options.figures = labq::viz::MakeSvgRenderer(db_path);
+  auto dashboard = std::make_unique<labq::web::Dashboard>(options);
+  // The daemon waits for these signals on its own thread; the server's
+  // threads must not take them (they would end the process undrained).
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&signals, sig);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  dashboard->Start();
+  std::fprintf(stderr, "labd: dashboard on %s (read-only)\n", dashboard->Url().c_str());
+  return dashboard;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"labd: the labq daemon; runs queued jobs of every sweep in a results database"};
   labq::DaemonOptions options;
+  std::string http;
+  std::string token;
   const char* env_db = std::getenv("LABQ_DB");
   if (env_db && *env_db) options.db_path = env_db;
   app.add_option("--db", options.db_path, "results database (default ./labq.db or $LABQ_DB)");
@@ -16,8 +50,12 @@ int main(int argc, char** argv) {
   app.add_option("--config", options.config_path,
                  "YAML {jobs: N, limits: {...}}, re-read on SIGHUP");
   app.add_option("--log", options.log_path, "log file (default <db>.labd.log)");
+  app.add_option("--http", http,
+                 "also serve the read-only web dashboard on HOST:PORT (e.g. 127.0.0.1:8080)");
+  app.add_option("--token", token, "required with a non-loopback --http HOST");
   CLI11_PARSE(app, argc, argv);
   try {
+    auto dashboard = StartDashboard(options.db_path, http, token);
     return labq::RunDaemon(options);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "labd: %s\n", e.what());

@@ -1,0 +1,143 @@
+#include "results/job_page.h"
+
+#include <algorithm>
+#include <map>
+
+namespace labq {
+
+const std::vector<std::string>& AllJobStates() {
+  static const std::vector<std::string> kStates = {"queued", "running", "done",    "cached",
+                                                   "failed", "timeout", "skipped", "cancelled"};
+  return kStates;
+}
+
+bool IsJobState(const std::string& state) {
+  const auto& states = AllJobStates();
+  return std::find(states.begin(), states.end(), state) != states.end();
+}
+
+bool IsTerminalJobState(const std::string& state) {
+  return IsJobState(state) && state != "queued" && state != "running";
+}
+
+std::vector<JobSummary> QueryJobPage(sql::Database& db, const JobPageQuery& query) {
+  // Two statements rather than "(? = '' OR state = ?)", which would keep
+  // SQLite from using the (sweep_id, state) index for a filtered page (its
+  // entries are in id order within a state: no sort). Unfiltered, the index
+  // would hand over the whole sweep to sort by id; instead walk the table in
+  // id order from the sweep's first job (`+sweep_id` keeps the planner off
+  // the index) and stop after offset + limit rows.
+  const std::string columns =
+      "SELECT id, name, kind, state, attempts, wall_seconds, started_at, finished_at, "
+      "substr(error, 1, 300) FROM jobs WHERE ";
+  const std::string sql =
+      columns +
+      (query.state.empty()
+           ? "+sweep_id = ?1 AND id >= (SELECT MIN(id) FROM jobs WHERE sweep_id = ?1)"
+           : "sweep_id = ?1 AND state = ?4") +
+      " ORDER BY id LIMIT ?2 OFFSET ?3";
+  sql::Statement q(db, sql);
+  q.Bind(1, query.sweep_id).Bind(2, query.limit).Bind(3, query.offset);
+  if (!query.state.empty()) q.Bind(4, query.state);
+  std::vector<JobSummary> out;
+  while (q.Step()) {
+    JobSummary s;
+    s.id = q.Int(0);
+    s.name = q.Text(1);
+    s.kind = q.Text(2);
+    s.state = q.Text(3);
+    s.attempts = static_cast<int>(q.Int(4));
+    s.wall_seconds = q.Double(5);
+    s.started_at = q.Text(6);
+    s.finished_at = q.Text(7);
+    s.error = q.Text(8);
+    s.error = s.error.substr(0, s.error.find('\n'));
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+namespace {
+
+/// Mean wall time per kind over the sweep's last `sample` done jobs (the
+/// (sweep_id, state) index hands them over newest first: no scan).
+std::map<std::string, double> RecentMeanWall(sql::Database& db, int64_t sweep_id, int sample,
+                                             double* overall) {
+  sql::Statement q(db,
+                   "SELECT kind, AVG(wall_seconds), COUNT(*) FROM (SELECT kind, wall_seconds FROM "
+                   "jobs WHERE sweep_id = ? AND state = 'done' ORDER BY id DESC LIMIT ?) GROUP BY "
+                   "kind");
+  q.Bind(1, sweep_id).Bind(2, sample);
+  std::map<std::string, double> mean;
+  double total = 0;
+  int64_t n = 0;
+  while (q.Step()) {
+    mean[q.Text(0)] = q.Double(1);
+    total += q.Double(1) * static_cast<double>(q.Int(2));
+    n += q.Int(2);
+  }
+  *overall = n ? total / static_cast<double>(n) : -1;
+  return mean;
+}
+
+}  // namespace
+
+SweepProgress QuerySweepProgress(sql::Database& db, int64_t sweep_id) {
+  // Counts from the covering (sweep_id, state) index: no table rows read.
+  sql::Statement q(db, "SELECT state, COUNT(*) FROM jobs WHERE sweep_id = ? GROUP BY state");
+  q.Bind(1, sweep_id);
+  SweepProgress p;
+  while (q.Step()) {
+    const int n = static_cast<int>(q.Int(1));
+    p.counts.by_state[q.Text(0)] += n;
+    p.counts.total += n;
+  }
+  const int left = p.counts.Count("queued") + p.counts.Count("running");
+  if (left == 0) {
+    p.eta_seconds = 0;
+    return p;
+  }
+  if (p.counts.Count("done") == 0) return p;  // nothing measured yet
+  double overall = -1;
+  const auto mean = RecentMeanWall(db, sweep_id, 500, &overall);
+  double work = 0;
+  if (left > 10000) {
+    // Reading every queued row for its kind would cost more than the page;
+    // assume the rest is like the recent mix.
+    work = left * overall;
+  } else {
+    sql::Statement k(db,
+                     "SELECT kind, COUNT(*) FROM jobs WHERE sweep_id = ? AND state IN ('queued', "
+                     "'running') GROUP BY kind");
+    k.Bind(1, sweep_id);
+    while (k.Step()) {
+      auto it = mean.find(k.Text(0));
+      if (it == mean.end()) return p;  // a kind with work left has no finished job yet
+      work += static_cast<double>(k.Int(1)) * it->second;
+    }
+  }
+  p.eta_seconds = work / std::max(1, p.counts.Count("running"));
+  return p;
+}
+
+std::optional<SweepInfo> QuerySweepHeader(sql::Database& db, const std::string& name_or_id) {
+  sql::Statement q(db,
+                   "SELECT id, name, file, created_at, description, note FROM sweeps WHERE name = "
+                   "?1 OR CAST(id AS TEXT) = ?1 ORDER BY (CAST(id AS TEXT) = ?1) DESC, id DESC "
+                   "LIMIT 1");
+  q.Bind(1, name_or_id);
+  if (!q.Step()) return std::nullopt;
+  SweepInfo s;
+  s.id = q.Int(0);
+  s.name = q.Text(1);
+  s.file = q.Text(2);
+  s.created_at = q.Text(3);
+  s.description = q.Text(4);
+  s.note = q.Text(5);
+  sql::Statement tags(db, "SELECT tag FROM sweep_tags WHERE sweep_id = ? ORDER BY tag");
+  tags.Bind(1, s.id);
+  while (tags.Step()) s.tags.push_back(tags.Text(0));
+  return s;
+}
+
+}  // namespace labq
