@@ -184,7 +184,9 @@ TEST_F(BrowserDashboard, SweepsSweepJobAndTablePagesWithCsvDownload) {
   const std::string page = DumpDom(base + "/sweeps/dpu-web", "sweep");
   EXPECT_EQ(Count(page, "<tr data-job="), 100) << "100 jobs a page";
   EXPECT_NE(page.find("jobs 1-100 of 120"), std::string::npos);
-  EXPECT_NE(page.find("figures not available in this build"), std::string::npos);
+  // labq serve draws figures with gnuplot (viz::MakeSvgRenderer).
+  EXPECT_NE(page.find("<img class=\"figure\" src=\"/sweeps/"), std::string::npos) << page;
+  EXPECT_NE(page.find("/figures/dpu.svg\""), std::string::npos) << page;
   // Open a job the way a user does: the first row's link.
   std::smatch m;
   ASSERT_TRUE(std::regex_search(page, m, std::regex("<a href=\"(/jobs/[0-9]+)\">dpu_0_min</a>")));
