@@ -40,6 +40,9 @@ const std::vector<std::string> kMetrics = {"clock_period", "slack",     "timing_
                                            "ops",          "ops_per_w", "ops_per_mm2"};
 enum Text { kPowerActivity, kPeriodSource };
 const std::vector<std::string> kTexts = {"power_activity", "period_source"};
+/// The params the table reads (PowerModel, PeriodSource and the N, mode and
+/// liberty columns); SQLite extracts just these from each job's params.
+const std::vector<std::string> kParams = {"n", "mode", "liberty", "toggle_rate", "clock_period_ns"};
 
 }  // namespace
 
@@ -67,7 +70,7 @@ Table BuildDpuTable(ResultStore& store, std::optional<int64_t> sweep_id) {
                    {"OPS_per_mm2", "OPS/s/mm^2"},
                    {"state", ""}};
   // One query for the whole table, whatever its size (not three per job).
-  const auto jobs = store.JobRows({sweep_id, "", "synth"}, {kMetrics, kTexts, "sim"});
+  const auto jobs = store.JobRows({sweep_id, "", "synth"}, {kMetrics, kTexts, "sim", kParams});
   for (const auto& job : jobs) {
     const bool have = job.state == "done" || job.state == "cached";
     const auto& m = job.metrics;

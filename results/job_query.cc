@@ -14,13 +14,14 @@ namespace {
 constexpr int kFixedColumns = 10;
 
 /// Parameter numbers: ?1 sweep, ?2 state, ?3 kind, ?4 dependency kind, then
-/// the metric names, then the text names.
+/// the metric names, then the text names, then the params paths.
 constexpr int kFirstName = 5;
 
 std::string Sql(const JobFilter& filter, const JobColumns& extra) {
   std::string sql =
       "SELECT j.id, j.sweep_id, s.name, j.name, j.kind, j.state, j.attempts, j.wall_seconds, "
-      "j.error, j.params";
+      "j.error, ";
+  sql += extra.params.empty() ? "j.params" : "NULL";
   int param = kFirstName;
   for (size_t i = 0; i < extra.metrics.size(); ++i) {
     sql += ", (SELECT value FROM metrics WHERE job_id = j.id AND name = ?" +
@@ -29,6 +30,9 @@ std::string Sql(const JobFilter& filter, const JobColumns& extra) {
   for (size_t i = 0; i < extra.texts.size(); ++i) {
     sql += ", (SELECT value FROM job_texts WHERE job_id = j.id AND name = ?" +
            std::to_string(param++) + ")";
+  }
+  for (size_t i = 0; i < extra.params.size(); ++i) {
+    sql += ", j.params -> ?" + std::to_string(param++);
   }
   if (!extra.dependency_kind.empty()) {
     sql +=
@@ -50,6 +54,7 @@ void Bind(sql::Statement& q, const JobFilter& filter, const JobColumns& extra) {
   int param = kFirstName;
   for (const auto& name : extra.metrics) q.Bind(param++, name);
   for (const auto& name : extra.texts) q.Bind(param++, name);
+  for (const auto& key : extra.params) q.Bind(param++, "$." + key);
 }
 
 }  // namespace
@@ -70,13 +75,17 @@ std::vector<JobRow> ResultStore::JobRows(const JobFilter& filter, const JobColum
     r.attempts = static_cast<int>(q.Int(6));
     r.wall_seconds = q.Double(7);
     r.error = q.Text(8);
-    r.params = nlohmann::json::parse(q.Text(9));
+    r.params = extra.params.empty() ? nlohmann::json::parse(q.Text(9)) : nlohmann::json::object();
     int column = kFixedColumns;
     for (size_t i = 0; i < extra.metrics.size(); ++i, ++column) {
       r.metrics.push_back(q.IsNull(column) ? std::nullopt : std::optional(q.Double(column)));
     }
     for (size_t i = 0; i < extra.texts.size(); ++i, ++column) {
       r.texts.push_back(q.IsNull(column) ? std::nullopt : std::optional(q.Text(column)));
+    }
+    for (const auto& key : extra.params) {
+      if (!q.IsNull(column)) r.params[key] = nlohmann::json::parse(q.Text(column));
+      ++column;
     }
     if (!extra.dependency_kind.empty() && !q.IsNull(column)) r.dependency_state = q.Text(column);
   }

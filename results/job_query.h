@@ -26,6 +26,10 @@ struct JobColumns {
   /// A kind: JobRow::dependency_state is the state of the job's first
   /// dependency (lowest id) of that kind, such as a synth job's verify job.
   std::string dependency_kind;
+  /// Top-level params keys to read: JobRow::params then holds only these
+  /// (those the job has), extracted by SQLite (`params -> '$.key'`) instead
+  /// of parsing each whole params document here. Empty: the whole document.
+  std::vector<std::string> params;
 };
 
 /// A job as `labq jobs` and the result tables show it.

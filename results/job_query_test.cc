@@ -50,7 +50,7 @@ TEST(JobQuery, RowsFollowTheFilterInIdOrder) {
 TEST(JobQuery, ExtraColumnsMatchTheOneJobReads) {
   TwoSweeps t;
   const auto rows = t.store.JobRows({std::nullopt, "", "synth"},
-                                    {{"area", "missing"}, {"period_source", "flow"}, "sim"});
+                                    {{"area", "missing"}, {"period_source", "flow"}, "sim", {}});
   ASSERT_EQ(rows.size(), 2u);
   const JobRow& done = rows[0];
   ASSERT_EQ(done.state, "done");
@@ -70,8 +70,20 @@ TEST(JobQuery, ExtraColumnsMatchTheOneJobReads) {
   EXPECT_FALSE(queued.texts[0]);
   EXPECT_EQ(queued.dependency_state, "queued");
   // A kind no dependency has; no extra columns asked for: none read.
-  EXPECT_FALSE(t.store.JobRows({t.first, "", "synth"}, {{}, {}, "qat"})[0].dependency_state);
+  EXPECT_FALSE(t.store.JobRows({t.first, "", "synth"}, {{}, {}, "qat", {}})[0].dependency_state);
   EXPECT_TRUE(t.store.JobRows({t.first, "", ""})[0].metrics.empty());
+}
+
+TEST(JobQuery, SelectedParamsHoldOnlyThoseKeysTheJobHas) {
+  TwoSweeps t;
+  const auto rows = t.store.JobRows({t.first, "", "synth"}, {{}, {}, "", {"mode", "liberty"}});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].params, nlohmann::json({{"mode", "full"}}));
+  EXPECT_EQ(t.store.JobRows({t.first, "", "synth"})[0].params,
+            nlohmann::json({{"n", 8}, {"mode", "full"}}));
+  // None of the keys: an empty object, which params.value() still reads.
+  EXPECT_EQ(t.store.JobRows({t.first, "", "synth"}, {{}, {}, "", {"x"}})[0].params,
+            nlohmann::json::object());
 }
 
 }  // namespace
