@@ -42,7 +42,7 @@ int CmdJobs(const std::string& db_path, const JobArgs& a) {
   Table t;
   t.columns = {{"id", ""},    {"sweep", ""},    {"name", ""},    {"kind", ""},
                {"state", ""}, {"attempts", ""}, {"wall_s", "s"}, {"error", ""}};
-  for (const auto& j : store.Jobs(ResolveSweepArg(store, a.sweep), a.state)) {
+  for (const auto& j : store.JobRows({ResolveSweepArg(store, a.sweep), a.state, ""})) {
     std::string error = j.error.substr(0, j.error.find('\n'));
     t.AddRow({j.id, j.sweep_name + "@" + std::to_string(j.sweep_id), j.name, j.kind, j.state,
               j.attempts, j.wall_seconds, error});

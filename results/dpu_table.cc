@@ -1,6 +1,10 @@
 #include "results/dpu_table.h"
 
-#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "results/job_query.h"
 
 namespace labq {
 namespace {
@@ -11,32 +15,34 @@ std::string LibertyName(const std::string& liberty) {
 }
 
 /// The verify job this synth job waited for: "pass", or its state.
-std::string Verified(const JobRecord& job, const std::map<int64_t, const JobRecord*>& by_id) {
-  for (int64_t dep : job.depends_on) {
-    auto it = by_id.find(dep);
-    if (it == by_id.end() || it->second->kind != "sim") continue;
-    const std::string& state = it->second->state;
-    return state == "done" || state == "cached" ? "pass" : state;
-  }
-  return "-";
+std::string Verified(const std::optional<std::string>& verify_state) {
+  if (!verify_state) return "-";
+  return *verify_state == "done" || *verify_state == "cached" ? "pass" : *verify_state;
 }
 
 /// "default activity" or "toggle 0.2": how OpenSTA's power figure was made.
-std::string PowerModel(const std::map<std::string, std::string>& texts,
-                       const nlohmann::json& params) {
+std::string PowerModel(const std::optional<std::string>& activity, const nlohmann::json& params) {
   const auto rate = params.value("toggle_rate", nlohmann::json("default"));
   if (rate.is_number()) return "toggle rate " + nlohmann::json(rate).dump();
-  auto it = texts.find("power_activity");
-  if (it != texts.end() && it->second.rfind("global", 0) == 0) return it->second;
+  if (activity && activity->rfind("global", 0) == 0) return *activity;
   return "OpenSTA default activity";
 }
 
-std::string PeriodSource(const std::map<std::string, std::string>& texts,
-                         const nlohmann::json& params) {
-  auto it = texts.find("period_source");
-  if (it != texts.end()) return it->second.rfind("auto", 0) == 0 ? "auto" : "sweep";
+std::string PeriodSource(const std::optional<std::string>& source, const nlohmann::json& params) {
+  if (source) return source->rfind("auto", 0) == 0 ? "auto" : "sweep";
   return params.value("clock_period_ns", nlohmann::json()).is_string() ? "auto" : "sweep";
 }
+
+/// The metrics the table reads, in JobColumns order.
+enum Metric { kPeriod, kSlack, kTimingMet, kFmax, kArea, kPower, kOps, kOpsPerW, kOpsPerMm2 };
+const std::vector<std::string> kMetrics = {"clock_period", "slack",     "timing_met",
+                                           "fmax",         "area",      "power_total",
+                                           "ops",          "ops_per_w", "ops_per_mm2"};
+enum Text { kPowerActivity, kPeriodSource };
+const std::vector<std::string> kTexts = {"power_activity", "period_source"};
+/// The params the table reads (PowerModel, PeriodSource and the N, mode and
+/// liberty columns); SQLite extracts just these from each job's params.
+const std::vector<std::string> kParams = {"n", "mode", "liberty", "toggle_rate", "clock_period_ns"};
 
 }  // namespace
 
@@ -63,27 +69,23 @@ Table BuildDpuTable(ResultStore& store, std::optional<int64_t> sweep_id) {
                    {"OPS_per_W", "OPS/W"},
                    {"OPS_per_mm2", "OPS/s/mm^2"},
                    {"state", ""}};
-  auto jobs = store.Jobs(sweep_id);
-  std::map<int64_t, const JobRecord*> by_id;
-  for (const auto& job : jobs) by_id[job.id] = &job;
+  // One query for the whole table, whatever its size (not three per job).
+  const auto jobs = store.JobRows({sweep_id, "", "synth"}, {kMetrics, kTexts, "sim", kParams});
   for (const auto& job : jobs) {
-    if (job.kind != "synth") continue;
-    std::map<std::string, double> m;
-    for (const auto& metric : store.Metrics(job.id)) m[metric.name] = metric.value;
-    const auto texts = store.Texts(job.id);
     const bool have = job.state == "done" || job.state == "cached";
-    auto raw = [&](const std::string& name, double scale = 1.0) -> nlohmann::json {
-      if (!have || !m.count(name)) return nullptr;
-      return m[name] * scale;
+    const auto& m = job.metrics;
+    auto raw = [&](Metric metric, double scale = 1.0) -> nlohmann::json {
+      if (!have || !m[metric]) return nullptr;
+      return *m[metric] * scale;
     };
     // fmax is what the critical path allows: 1/(period - slack), met or not;
     // f is the clock the design runs at (the period when met, else fmax).
     nlohmann::json fmax = nullptr;
-    if (have && m.count("clock_period") && m.count("slack") && m["clock_period"] - m["slack"] > 0) {
-      fmax = 1e3 / (m["clock_period"] - m["slack"]);
+    if (have && m[kPeriod] && m[kSlack] && *m[kPeriod] - *m[kSlack] > 0) {
+      fmax = 1e3 / (*m[kPeriod] - *m[kSlack]);
     }
     nlohmann::json timing = nullptr;
-    if (have && m.count("timing_met")) timing = m["timing_met"] != 0 ? "met" : "VIOLATED";
+    if (have && m[kTimingMet]) timing = *m[kTimingMet] != 0 ? "met" : "VIOLATED";
     const auto& p = job.params;
     table.AddRow({job.sweep_name,
                   job.id,
@@ -91,20 +93,20 @@ Table BuildDpuTable(ResultStore& store, std::optional<int64_t> sweep_id) {
                   p.value("n", 0),
                   p.value("mode", ""),
                   LibertyName(p.value("liberty", "")),
-                  Verified(job, by_id),
+                  Verified(job.dependency_state),
                   job.state == "cached",
-                  raw("clock_period"),
-                  PeriodSource(texts, p),
-                  raw("slack"),
+                  raw(kPeriod),
+                  PeriodSource(job.texts[kPeriodSource], p),
+                  raw(kSlack),
                   timing,
-                  raw("fmax", 1e-6),
+                  raw(kFmax, 1e-6),
                   fmax,
-                  raw("area"),
-                  raw("power_total", 1e3),
-                  PowerModel(texts, p),
-                  raw("ops"),
-                  raw("ops_per_w"),
-                  raw("ops_per_mm2"),
+                  raw(kArea),
+                  raw(kPower, 1e3),
+                  PowerModel(job.texts[kPowerActivity], p),
+                  raw(kOps),
+                  raw(kOpsPerW),
+                  raw(kOpsPerMm2),
                   job.state});
   }
   return table;

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "results/job_query.h"
 #include "results/sqlite.h"
 #include "sweep/job_spec.h"
 
@@ -173,6 +174,11 @@ class ResultStore {
   std::optional<JobRecord> FindJob(const std::string& name_or_id,
                                    std::optional<int64_t> sweep_id = std::nullopt);
   std::vector<MetricRecord> Metrics(int64_t job_id);
+
+  /// The matching jobs in id order with what lists and tables show, and
+  /// `extra` metrics, texts and a dependency's state, in one query
+  /// (results/job_query.cc).
+  std::vector<JobRow> JobRows(const JobFilter& filter, const JobColumns& extra = {});
   std::map<std::string, std::string> Texts(int64_t job_id);
   SweepCounts Counts(int64_t sweep_id);
 
@@ -200,6 +206,11 @@ class ResultStore {
   void Migrate();
   void RequireCurrentSchema();
   JobRecord ReadJob(sql::Statement& row);
+  /// ReadJob with the caller's prepared dependency query (one per listing).
+  JobRecord ReadJob(sql::Statement& row, sql::Statement& deps);
+  /// SweepDetails restricted by `where` (a term on s, binding ?1 to `key`).
+  std::vector<SweepInfo> SweepDetailsWhere(const std::string& where,
+                                           const std::optional<std::string>& key);
   std::optional<JobRecord> JobLocked(int64_t id);
   int SkipBlocked(std::optional<int64_t> sweep_id);
 

@@ -188,5 +188,44 @@ TEST(ResultStore, NewDatabaseIsAtTheCurrentSchemaVersion) {
   EXPECT_GE(ResultStore::SchemaVersion(), 2);
 }
 
+TEST(ResultStore, VersionSevenDatabaseGainsTheScaleIndexes) {
+  testing::TempDir tmp;
+  const std::string path = (tmp.path() / "r.db").string();
+  int64_t sweep_id = 0;
+  {
+    ResultStore store(path);
+    sweep_id = store.AddSweep(Chain());
+  }
+  {
+    // What labq 7 left: the same tables without migration 8's indexes.
+    sql::Database db(path);
+    db.Exec("DROP INDEX jobs_by_sweep; DROP INDEX jobs_by_kind; PRAGMA user_version = 7");
+  }
+  EXPECT_THROW(ResultStore::OpenReadOnly(path), Error);  // a reader never migrates
+  {
+    ResultStore store(path);
+    EXPECT_EQ(store.Jobs(sweep_id).size(), 4u);
+  }
+  sql::Database db(path);
+  sql::Statement version(db, "PRAGMA user_version");
+  ASSERT_TRUE(version.Step());
+  EXPECT_EQ(version.Int(0), 8);
+  version.Reset();
+  sql::Statement indexes(db,
+                         "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN "
+                         "('jobs_by_sweep', 'jobs_by_kind')");
+  ASSERT_TRUE(indexes.Step());
+  EXPECT_EQ(indexes.Int(0), 2);
+  indexes.Reset();
+  // A sweep's job page walks the new index in id order instead of sorting.
+  sql::Statement plan(db,
+                      "EXPLAIN QUERY PLAN SELECT id FROM jobs WHERE sweep_id = 1 ORDER BY id "
+                      "LIMIT 100");
+  std::string details;
+  while (plan.Step()) details += plan.Text(3) + "\n";
+  EXPECT_NE(details.find("jobs_by_sweep"), std::string::npos) << details;
+  EXPECT_EQ(details.find("TEMP B-TREE"), std::string::npos) << details;
+}
+
 }  // namespace
 }  // namespace labq

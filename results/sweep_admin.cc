@@ -17,10 +17,14 @@ constexpr const char* kSweepDetailColumns =
 
 }  // namespace
 
-std::vector<SweepInfo> ResultStore::SweepDetails() {
+std::vector<SweepInfo> ResultStore::SweepDetails() { return SweepDetailsWhere("1", {}); }
+
+std::vector<SweepInfo> ResultStore::SweepDetailsWhere(const std::string& where,
+                                                      const std::optional<std::string>& key) {
   std::lock_guard lock(mutex_);
-  sql::Statement q(db_,
-                   std::string("SELECT ") + kSweepDetailColumns + " FROM sweeps s ORDER BY id");
+  sql::Statement q(db_, std::string("SELECT ") + kSweepDetailColumns + " FROM sweeps s WHERE " +
+                            where + " ORDER BY id");
+  if (key) q.Bind(1, *key);
   std::vector<SweepInfo> out;
   while (q.Step()) {
     out.push_back({q.Int(0),
@@ -41,19 +45,16 @@ std::vector<SweepInfo> ResultStore::SweepDetails() {
   return out;
 }
 
+// One sweep's details, not every sweep's: each has a wall time to compute
+// from its jobs, and `--sweep NAME` resolves through here on every command.
 std::vector<SweepInfo> ResultStore::SweepsNamed(const std::string& name) {
-  std::vector<SweepInfo> out;
-  for (auto& sweep : SweepDetails()) {
-    if (sweep.name == name) out.push_back(std::move(sweep));
-  }
-  return out;
+  return SweepDetailsWhere("s.name = ?1", name);
 }
 
 std::optional<SweepInfo> ResultStore::SweepById(int64_t id) {
-  for (auto& sweep : SweepDetails()) {
-    if (sweep.id == id) return std::move(sweep);
-  }
-  return std::nullopt;
+  auto found = SweepDetailsWhere("s.id = CAST(?1 AS INTEGER)", std::to_string(id));
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
 }
 
 std::string ResultStore::SweepSource(int64_t sweep_id) {

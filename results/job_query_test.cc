@@ -1,0 +1,90 @@
+#include "results/job_query.h"
+
+#include <gtest/gtest.h>
+
+#include "results/result_store.h"
+#include "tests/test_paths.h"
+
+namespace labq {
+namespace {
+
+/// Two sweeps of a verify job and a synth job after it; the first finished.
+struct TwoSweeps {
+  testing::TempDir tmp;
+  ResultStore store{(tmp.path() / "r.db").string()};
+  int64_t first = 0, second = 0;
+
+  TwoSweeps() {
+    Sweep s;
+    s.name = "dpu";
+    s.jobs = {{"a.verify", "sim", "g", {{"n", 8}}, {}},
+              {"a.synth", "synth", "g", {{"n", 8}, {"mode", "full"}}, {"a.verify"}}};
+    first = store.AddSweep(s);
+    second = store.AddSweep(s);
+    for (int i = 0; i < 2; ++i) {
+      auto job = store.ClaimRunnable(first, "/w");
+      JobCompletion done;
+      done.state = "done";
+      done.metrics = {{"area", 100.0 + i, "um^2"}, {"slack", 0.5, "ns"}};
+      done.texts = {{"period_source", "sweep"}, {"flow", "yosys-sta"}};
+      EXPECT_TRUE(store.FinishJob(job->id, done));
+    }
+  }
+};
+
+TEST(JobQuery, RowsFollowTheFilterInIdOrder) {
+  TwoSweeps t;
+  const auto all = t.store.JobRows({});
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_LT(all[0].id, all[3].id);
+  const auto synth = t.store.JobRows({t.first, "", "synth"});
+  ASSERT_EQ(synth.size(), 1u);
+  EXPECT_EQ(synth[0].name, "a.synth");
+  EXPECT_EQ(synth[0].sweep_name, "dpu");
+  EXPECT_EQ(synth[0].state, "done");
+  EXPECT_EQ(synth[0].params.value("mode", ""), "full");
+  EXPECT_EQ(t.store.JobRows({std::nullopt, "queued", ""}).size(), 2u);
+  EXPECT_EQ(t.store.JobRows({t.second, "done", ""}).size(), 0u);
+}
+
+TEST(JobQuery, ExtraColumnsMatchTheOneJobReads) {
+  TwoSweeps t;
+  const auto rows = t.store.JobRows({std::nullopt, "", "synth"},
+                                    {{"area", "missing"}, {"period_source", "flow"}, "sim", {}});
+  ASSERT_EQ(rows.size(), 2u);
+  const JobRow& done = rows[0];
+  ASSERT_EQ(done.state, "done");
+  ASSERT_EQ(done.metrics.size(), 2u);
+  for (const auto& m : t.store.Metrics(done.id)) {
+    if (m.name == "area") {
+      EXPECT_EQ(done.metrics[0], m.value);
+    }
+  }
+  EXPECT_FALSE(done.metrics[1]);  // no metric of that name
+  EXPECT_EQ(done.texts.at(0), t.store.Texts(done.id).at("period_source"));
+  EXPECT_EQ(done.texts.at(1), "yosys-sta");
+  EXPECT_EQ(done.dependency_state, "done");  // its verify job
+  const JobRow& queued = rows[1];
+  EXPECT_EQ(queued.state, "queued");
+  EXPECT_FALSE(queued.metrics[0]);
+  EXPECT_FALSE(queued.texts[0]);
+  EXPECT_EQ(queued.dependency_state, "queued");
+  // A kind no dependency has; no extra columns asked for: none read.
+  EXPECT_FALSE(t.store.JobRows({t.first, "", "synth"}, {{}, {}, "qat", {}})[0].dependency_state);
+  EXPECT_TRUE(t.store.JobRows({t.first, "", ""})[0].metrics.empty());
+}
+
+TEST(JobQuery, SelectedParamsHoldOnlyThoseKeysTheJobHas) {
+  TwoSweeps t;
+  const auto rows = t.store.JobRows({t.first, "", "synth"}, {{}, {}, "", {"mode", "liberty"}});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].params, nlohmann::json({{"mode", "full"}}));
+  EXPECT_EQ(t.store.JobRows({t.first, "", "synth"})[0].params,
+            nlohmann::json({{"n", 8}, {"mode", "full"}}));
+  // None of the keys: an empty object, which params.value() still reads.
+  EXPECT_EQ(t.store.JobRows({t.first, "", "synth"}, {{}, {}, "", {"x"}})[0].params,
+            nlohmann::json::object());
+}
+
+}  // namespace
+}  // namespace labq
