@@ -22,6 +22,9 @@ int RunLabq(int argc, char** argv) {
   CliContext ctx;
   ctx.db = DefaultDb();
   app.add_option("--db", ctx.db, "results database (default ./labq.db or $LABQ_DB)");
+  // Subcommands added after this inherit it: `labq serve --db X` finds the
+  // main app's --db, as `labq --db X serve` does.
+  app.fallthrough();
   AddRunCommands(app, ctx);
   AddSweepCommands(app, ctx);
   AddJobCommands(app, ctx);

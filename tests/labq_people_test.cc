@@ -58,6 +58,20 @@ class LabqPeopleTest : public ::testing::Test {
   int calls_ = 0;
 };
 
+TEST_F(LabqPeopleTest, DbIsAcceptedAfterTheSubcommandToo) {
+  RunSweep(Sweep("g", 1));
+  ASSERT_EQ(Labq({"jobs"}), 0) << err_;  // `labq --db X jobs`
+  const std::string before = out_;
+  SubprocessSpec spec;
+  spec.argv = {testing::BinaryDir() + "/cli/labq", "jobs", "--db", Db()};
+  spec.working_dir = tmp_.path();
+  spec.stdout_path = tmp_.path() / "after.out";
+  spec.stderr_path = tmp_.path() / "after.err";
+  ASSERT_TRUE(RunSubprocess(spec).Succeeded()) << ReadFile(spec.stderr_path.string());
+  EXPECT_EQ(ReadFile(spec.stdout_path.string()), before);
+  EXPECT_NE(before.find("done"), std::string::npos) << before;
+}
+
 TEST_F(LabqPeopleTest, ReusedSweepNameIsAnErrorListingEachSweepUntilOneIsPicked) {
   const int64_t first = RunSweep(Sweep("p1", 1));
   const int64_t second = RunSweep(Sweep("p1", 1));
