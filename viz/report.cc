@@ -220,32 +220,6 @@ void PrepareFolder(const fs::path& dir) {
 
 }  // namespace
 
-std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string InlineSvg(const std::string& svg, const std::string& prefix) {
   const size_t start = svg.find("<svg");
   if (start == std::string::npos) throw Error("figure is not an SVG document");

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/html_escape.h"  // HtmlEscape
 #include "results/result_store.h"
 
 namespace labq::viz {
@@ -33,9 +34,6 @@ struct ReportFiles {
 /// Throws labq::Error when the sweep has no finished job or `out_dir`
 /// cannot be written (naming it).
 ReportFiles WriteReport(ResultStore& store, const ReportRequest& request);
-
-/// `text` with & < > " ' as HTML entities.
-std::string HtmlEscape(std::string_view text);
 
 /// A gnuplot SVG made fit to sit inside HTML: the XML prolog dropped and
 /// every id prefixed with `prefix` so several figures on one page do not

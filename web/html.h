@@ -7,10 +7,10 @@
 #include <string>
 #include <string_view>
 
+#include "common/html_escape.h"  // HtmlEscape
+
 namespace labq::web {
 
-/// & < > " ' escaped: safe in element text and in quoted attribute values.
-std::string HtmlEscape(std::string_view text);
 /// Percent-encodes everything but unreserved characters (RFC 3986), for one
 /// path segment or query value.
 std::string UrlEncode(std::string_view text);
