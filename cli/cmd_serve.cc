@@ -1,14 +1,16 @@
-/// `labq serve`: the web dashboard over a results database, without a daemon
-/// (a copied database, a finished sweep, a machine where labd runs elsewhere).
+/// `labq serve`: runs labq-serve, built beside labq (cli/serve_main.cc), with
+/// the same options. The dashboard lives in its own binary so that every
+/// other labq command starts without loading the web server's libraries.
 
-#include <signal.h>
+#include <unistd.h>
 
-#include <cstdio>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
-#include "viz/svg_renderer.h"
-#include "web/dashboard.h"
+#include "common/error.h"
 
 namespace labq {
 namespace {
@@ -18,31 +20,25 @@ struct ServeArgs {
   std::string token;
 };
 
-int CmdServe(const std::string& db_path, const ServeArgs& a) {
-  web::DashboardOptions options;
-  options.db_path = db_path;
-  options.address = web::ParseHttpAddress(a.http);
-  options.token = a.token;
-  options.figures = viz::MakeSvgRenderer(db_path);
-  options.access_log = [](const std::string& line) {
-    std::fprintf(stderr, "labq serve: %s\n", line.c_str());
-  };
-  web::Dashboard dashboard(options);   // refuses a non-loopback address without a token
-  ResultStore::OpenReadOnly(db_path);  // a missing database is an error now, not per page
-  // Blocked before the server's threads start, so they inherit the mask and
-  // only sigwait below sees Ctrl-C.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  dashboard.Start();
-  std::fprintf(stderr, "labq serve: dashboard of %s on %s (read-only; Ctrl-C stops)\n",
-               db_path.c_str(), dashboard.Url().c_str());
-  int sig = 0;
-  sigwait(&signals, &sig);
-  dashboard.Stop();
-  return 0;
+/// labq-serve in the directory of the running labq.
+std::string ServeBinary() {
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) throw Error("labq serve: cannot find labq's own path: " + ec.message());
+  return (self.parent_path() / "labq-serve").string();
+}
+
+[[noreturn]] void ExecServe(const std::string& db_path, const ServeArgs& a) {
+  const std::string binary = ServeBinary();
+  std::vector<std::string> args = {binary, "--db", db_path, "--http", a.http};
+  if (!a.token.empty()) args.insert(args.end(), {"--token", a.token});
+  std::vector<char*> argv;
+  for (auto& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  std::fflush(nullptr);
+  execv(binary.c_str(), argv.data());
+  throw Error("labq serve: cannot run " + binary +
+              " (built and installed beside labq): " + std::strerror(errno));
 }
 
 }  // namespace
@@ -55,7 +51,7 @@ void AddServeCommands(CLI::App& app, CliContext& ctx) {
   serve->add_option("--token", a->token,
                     "required for a non-loopback HOST: clients send 'Authorization: Bearer T' "
                     "or ?token=T");
-  serve->callback([&ctx, a] { ctx.exit_code = CmdServe(ctx.db, *a); });
+  serve->callback([&ctx, a] { ExecServe(ctx.db, *a); });
 }
 
 }  // namespace labq

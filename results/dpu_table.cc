@@ -71,6 +71,7 @@ Table BuildDpuTable(ResultStore& store, std::optional<int64_t> sweep_id) {
                    {"state", ""}};
   // One query for the whole table, whatever its size (not three per job).
   const auto jobs = store.JobRows({sweep_id, "", "synth"}, {kMetrics, kTexts, "sim", kParams});
+  table.rows.reserve(jobs.size());
   for (const auto& job : jobs) {
     const bool have = job.state == "done" || job.state == "cached";
     const auto& m = job.metrics;
@@ -87,27 +88,12 @@ Table BuildDpuTable(ResultStore& store, std::optional<int64_t> sweep_id) {
     nlohmann::json timing = nullptr;
     if (have && m[kTimingMet]) timing = *m[kTimingMet] != 0 ? "met" : "VIOLATED";
     const auto& p = job.params;
-    table.AddRow({job.sweep_name,
-                  job.id,
-                  job.name,
-                  p.value("n", 0),
-                  p.value("mode", ""),
-                  LibertyName(p.value("liberty", "")),
-                  Verified(job.dependency_state),
-                  job.state == "cached",
-                  raw(kPeriod),
-                  PeriodSource(job.texts[kPeriodSource], p),
-                  raw(kSlack),
-                  timing,
-                  raw(kFmax, 1e-6),
-                  fmax,
-                  raw(kArea),
-                  raw(kPower, 1e3),
-                  PowerModel(job.texts[kPowerActivity], p),
-                  raw(kOps),
-                  raw(kOpsPerW),
-                  raw(kOpsPerMm2),
-                  job.state});
+    table.Add(job.sweep_name, job.id, job.name, p.value("n", 0), p.value("mode", ""),
+              LibertyName(p.value("liberty", "")), Verified(job.dependency_state),
+              job.state == "cached", raw(kPeriod), PeriodSource(job.texts[kPeriodSource], p),
+              raw(kSlack), timing, raw(kFmax, 1e-6), fmax, raw(kArea), raw(kPower, 1e3),
+              PowerModel(job.texts[kPowerActivity], p), raw(kOps), raw(kOpsPerW), raw(kOpsPerMm2),
+              job.state);
   }
   return table;
 }

@@ -1,6 +1,6 @@
 #pragma once
-/// Reads over many jobs at once, for lists and tables: one query for the
-/// whole list, returning only what it shows, instead of a full JobRecord
+/// Reads over many jobs at once, for lists and tables: a few range reads for
+/// the whole list, returning only what it shows, instead of a full JobRecord
 /// (six JSON documents and a dependency query) and a metrics and a texts
 /// query per job. bench/query_scale times them on a store of 100,000 jobs.
 
@@ -19,16 +19,15 @@ struct JobFilter {
   std::string kind;   ///< "" for any
 };
 
-/// What else to read for each job, in the same query (one snapshot).
+/// What else to read for each job, in the same snapshot.
 struct JobColumns {
   std::vector<std::string> metrics;  ///< metric names: JobRow::metrics
   std::vector<std::string> texts;    ///< text names: JobRow::texts
   /// A kind: JobRow::dependency_state is the state of the job's first
   /// dependency (lowest id) of that kind, such as a synth job's verify job.
   std::string dependency_kind;
-  /// Top-level params keys to read: JobRow::params then holds only these
-  /// (those the job has), extracted by SQLite (`params -> '$.key'`) instead
-  /// of parsing each whole params document here. Empty: the whole document.
+  /// Top-level params keys to keep: JobRow::params then holds only these
+  /// (those the job has). Empty: the whole document.
   std::vector<std::string> params;
 };
 

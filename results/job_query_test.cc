@@ -86,5 +86,39 @@ TEST(JobQuery, SelectedParamsHoldOnlyThoseKeysTheJobHas) {
             nlohmann::json::object());
 }
 
+TEST(JobQuery, ALongListReadOnTwoConnectionsGetsEveryValueInItsRow) {
+  // Over 2,000 jobs the values are read by a second connection in parallel
+  // (job_query.cc): each must still land in its own job's row.
+  testing::TempDir tmp;
+  ResultStore store((tmp.path() / "r.db").string());
+  Sweep s;
+  s.name = "long";
+  for (int i = 0; i < 2100; ++i)
+    s.jobs.push_back({"j" + std::to_string(i), "command", "g", {}, {}});
+  const int64_t sweep = store.AddSweep(s);
+  for (int i = 0; i < 2000; ++i) {  // the last 100 stay queued
+    auto job = store.ClaimRunnable(sweep, "/w");
+    JobCompletion done;
+    done.state = "done";
+    done.metrics = {{"twice", 2.0 * static_cast<double>(job->id), ""}, {"other", 1, ""}};
+    done.texts = {{"name", job->name}};
+    ASSERT_TRUE(store.FinishJob(job->id, done));
+  }
+  const auto rows = store.JobRows({sweep, "", ""}, {{"twice"}, {"name"}, "", {}});
+  ASSERT_EQ(rows.size(), 2100u);
+  int finished = 0;
+  for (const auto& row : rows) {
+    if (row.state != "done") {
+      EXPECT_FALSE(row.metrics[0]) << row.name;
+      EXPECT_FALSE(row.texts[0]) << row.name;
+      continue;
+    }
+    ++finished;
+    EXPECT_EQ(row.metrics[0], 2.0 * static_cast<double>(row.id)) << row.name;
+    EXPECT_EQ(row.texts[0], row.name);
+  }
+  EXPECT_EQ(finished, 2000);
+}
+
 }  // namespace
 }  // namespace labq

@@ -188,7 +188,33 @@ TEST(ResultStore, NewDatabaseIsAtTheCurrentSchemaVersion) {
   EXPECT_GE(ResultStore::SchemaVersion(), 2);
 }
 
-TEST(ResultStore, VersionSevenDatabaseGainsTheScaleIndexes) {
+/// What labq 7 left: no migration 8 indexes, metrics and texts in rowid
+/// tables (before migration 9), metrics in their order of insertion.
+void MakeVersionSeven(const std::string& path) {
+  sql::Database db(path);
+  db.Exec(R"sql(
+DROP INDEX jobs_by_sweep;
+DROP INDEX jobs_by_kind;
+DROP TABLE metrics;
+DROP TABLE job_texts;
+CREATE TABLE metrics(
+  job_id INTEGER NOT NULL REFERENCES jobs(id),
+  name TEXT NOT NULL,
+  value REAL NOT NULL,
+  unit TEXT NOT NULL,
+  PRIMARY KEY (job_id, name));
+CREATE TABLE job_texts(
+  job_id INTEGER NOT NULL REFERENCES jobs(id),
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (job_id, name));
+INSERT INTO metrics VALUES (1, 'slack', 0.5, 'ns'), (1, 'area', 7, 'um^2');
+INSERT INTO job_texts VALUES (1, 'flow', 'yosys-sta');
+PRAGMA user_version = 7;
+)sql");
+}
+
+TEST(ResultStore, VersionSevenDatabaseGainsTheScaleIndexesAndKeepsResults) {
   testing::TempDir tmp;
   const std::string path = (tmp.path() / "r.db").string();
   int64_t sweep_id = 0;
@@ -196,21 +222,30 @@ TEST(ResultStore, VersionSevenDatabaseGainsTheScaleIndexes) {
     ResultStore store(path);
     sweep_id = store.AddSweep(Chain());
   }
-  {
-    // What labq 7 left: the same tables without migration 8's indexes.
-    sql::Database db(path);
-    db.Exec("DROP INDEX jobs_by_sweep; DROP INDEX jobs_by_kind; PRAGMA user_version = 7");
-  }
+  MakeVersionSeven(path);
   EXPECT_THROW(ResultStore::OpenReadOnly(path), Error);  // a reader never migrates
   {
     ResultStore store(path);
     EXPECT_EQ(store.Jobs(sweep_id).size(), 4u);
+    // Migration 9 keeps every value and the order the job reported them in.
+    const auto metrics = store.Metrics(1);
+    ASSERT_EQ(metrics.size(), 2u);
+    EXPECT_EQ(metrics[0].name, "slack");
+    EXPECT_EQ(metrics[1].name, "area");
+    EXPECT_EQ(metrics[1].value, 7);
+    EXPECT_EQ(store.Texts(1).at("flow"), "yosys-sta");
   }
   sql::Database db(path);
   sql::Statement version(db, "PRAGMA user_version");
   ASSERT_TRUE(version.Step());
-  EXPECT_EQ(version.Int(0), 8);
+  EXPECT_EQ(version.Int(0), ResultStore::SchemaVersion());
   version.Reset();
+  sql::Statement clustered(db,
+                           "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('metrics', "
+                           "'job_texts') AND sql LIKE '%WITHOUT ROWID%'");
+  ASSERT_TRUE(clustered.Step());
+  EXPECT_EQ(clustered.Int(0), 2);
+  clustered.Reset();
   sql::Statement indexes(db,
                          "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN "
                          "('jobs_by_sweep', 'jobs_by_kind')");

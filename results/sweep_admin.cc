@@ -11,7 +11,8 @@ namespace labq {
 namespace {
 
 constexpr const char* kSweepDetailColumns =
-    "s.id, s.name, s.file, s.created_at, s.description, s.note, "
+    "s.id, s.name, s.file, s.created_at, s.description, s.note, ";
+constexpr const char* kSweepWallTime =
     "COALESCE((SELECT (julianday(MAX(NULLIF(j.finished_at, ''))) - "
     "julianday(MIN(NULLIF(j.started_at, '')))) * 86400 FROM jobs j WHERE j.sweep_id = s.id), 0)";
 
@@ -20,10 +21,12 @@ constexpr const char* kSweepDetailColumns =
 std::vector<SweepInfo> ResultStore::SweepDetails() { return SweepDetailsWhere("1", {}); }
 
 std::vector<SweepInfo> ResultStore::SweepDetailsWhere(const std::string& where,
-                                                      const std::optional<std::string>& key) {
+                                                      const std::optional<std::string>& key,
+                                                      bool wall_time) {
   std::lock_guard lock(mutex_);
-  sql::Statement q(db_, std::string("SELECT ") + kSweepDetailColumns + " FROM sweeps s WHERE " +
-                            where + " ORDER BY id");
+  sql::Statement q(db_, std::string("SELECT ") + kSweepDetailColumns +
+                            (wall_time ? kSweepWallTime : "0") + " FROM sweeps s WHERE " + where +
+                            " ORDER BY id");
   if (key) q.Bind(1, *key);
   std::vector<SweepInfo> out;
   while (q.Step()) {
@@ -45,10 +48,10 @@ std::vector<SweepInfo> ResultStore::SweepDetailsWhere(const std::string& where,
   return out;
 }
 
-// One sweep's details, not every sweep's: each has a wall time to compute
-// from its jobs, and `--sweep NAME` resolves through here on every command.
+// `--sweep NAME` resolves through here on every command: one sweep's row,
+// not every sweep's, and no wall time (a read of every job of the sweep).
 std::vector<SweepInfo> ResultStore::SweepsNamed(const std::string& name) {
-  return SweepDetailsWhere("s.name = ?1", name);
+  return SweepDetailsWhere("s.name = ?1", name, /*wall_time=*/false);
 }
 
 std::optional<SweepInfo> ResultStore::SweepById(int64_t id) {

@@ -20,7 +20,8 @@ std::string HumanCell(const nlohmann::json& v, int precision) {
   if (v.is_null()) return "";
   if (v.is_string()) return v.get<std::string>();
   if (v.is_boolean()) return v.get<bool>() ? "yes" : "no";
-  if (v.is_number_integer()) return v.dump();
+  if (v.is_number_unsigned()) return std::to_string(v.get<uint64_t>());
+  if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
   if (v.is_number()) return FormatNumber(v.get<double>(), precision);
   return v.dump();
 }
@@ -54,18 +55,27 @@ std::vector<bool> NumericColumns(const Table& table) {
   return numeric;
 }
 
-std::vector<std::vector<std::string>> HumanCells(const Table& table, int precision) {
-  std::vector<std::vector<std::string>> out;
+/// Every row's cells as people read them, row after row in one vector (a
+/// 10,000-row table is 200,000 cells: one allocation, not one per row).
+struct HumanGrid {
+  size_t columns = 0;
+  std::vector<std::string> cells;
+  size_t rows() const { return columns ? cells.size() / columns : 0; }
+  const std::string& at(size_t row, size_t column) const { return cells[row * columns + column]; }
+};
+
+HumanGrid HumanCells(const Table& table, int precision) {
+  HumanGrid grid;
+  grid.columns = table.columns.size();
+  grid.cells.reserve(table.rows.size() * grid.columns);
   for (const auto& row : table.rows) {
-    std::vector<std::string> cells;
-    for (size_t i = 0; i < table.columns.size(); ++i) {
-      std::string cell = i < row.size() ? HumanCell(row[i], precision) : "";
+    for (size_t i = 0; i < grid.columns; ++i) {
+      std::string& cell =
+          grid.cells.emplace_back(i < row.size() ? HumanCell(row[i], precision) : "");
       std::replace(cell.begin(), cell.end(), '\n', ' ');
-      cells.push_back(std::move(cell));
     }
-    out.push_back(std::move(cells));
   }
-  return out;
+  return grid;
 }
 
 /// Terminal columns of UTF-8 text (each code point one column: "…" is one).
@@ -180,29 +190,43 @@ std::string RenderText(const Table& table, int precision) {
   const auto numeric = NumericColumns(table);
   std::vector<size_t> widths;
   for (const auto& c : table.columns) widths.push_back(DisplayWidth(c.name));
-  for (const auto& row : cells) {
-    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], DisplayWidth(row[i]));
+  std::vector<size_t> cell_widths(cells.cells.size());
+  for (size_t k = 0; k < cells.cells.size(); ++k) {
+    cell_widths[k] = DisplayWidth(cells.cells[k]);
+    size_t& width = widths[k % cells.columns];
+    width = std::max(width, cell_widths[k]);
   }
+  size_t line_width = 1;
+  for (size_t w : widths) line_width += w + 2;
   std::string out;
-  // Appends in place: one growing string for the whole table.
-  auto line = [&](const std::vector<std::string>& row, bool header) {
-    const size_t start = out.size();
-    for (size_t i = 0; i < widths.size(); ++i) {
-      if (i) out += "  ";
-      const size_t pad = widths[i] - DisplayWidth(row[i]);
-      if (numeric[i] && !header) out.append(pad, ' ');
-      out += row[i];
-      if (!numeric[i] || header) out.append(pad, ' ');
-    }
+  out.reserve(line_width * (cells.rows() + 2));
+  // Appends in place: one string for the whole table, sized up front.
+  auto cell = [&](size_t i, const std::string& text, size_t width, bool right) {
+    if (i) out += "  ";
+    const size_t pad = widths[i] - width;
+    if (right) out.append(pad, ' ');
+    out += text;
+    if (!right) out.append(pad, ' ');
+  };
+  auto end_line = [&](size_t start) {
     while (out.size() > start && out.back() == ' ') out.pop_back();
     out += '\n';
   };
-  std::vector<std::string> names;
-  for (const auto& c : table.columns) names.push_back(c.name);
-  line(names, true);
+  size_t start = out.size();
+  for (size_t i = 0; i < widths.size(); ++i) {
+    cell(i, table.columns[i].name, DisplayWidth(table.columns[i].name), false);
+  }
+  end_line(start);
   for (size_t i = 0; i < widths.size(); ++i) out += (i ? "  " : "") + std::string(widths[i], '-');
   out += "\n";
-  for (const auto& row : cells) line(row, false);
+  for (size_t r = 0; r < cells.rows(); ++r) {
+    start = out.size();
+    for (size_t i = 0; i < widths.size(); ++i) {
+      const size_t k = r * cells.columns + i;
+      cell(i, cells.cells[k], cell_widths[k], numeric[i]);
+    }
+    end_line(start);
+  }
   return out;
 }
 
@@ -268,9 +292,9 @@ std::string RenderMarkdown(const Table& table, int precision) {
   out += "\n|";
   for (size_t i = 0; i < table.columns.size(); ++i) out += numeric[i] ? " ---: |" : " --- |";
   out += "\n";
-  for (const auto& row : cells) {
+  for (size_t r = 0; r < cells.rows(); ++r) {
     out += "|";
-    for (const auto& cell : row) out += " " + escape(cell) + " |";
+    for (size_t i = 0; i < cells.columns; ++i) out += " " + escape(cells.at(r, i)) + " |";
     out += "\n";
   }
   return out;
@@ -282,15 +306,15 @@ std::string RenderLatex(const Table& table, int precision) {
   std::string spec;
   for (size_t i = 0; i < table.columns.size(); ++i) spec += numeric[i] ? "r" : "l";
   std::string out = "\\begin{tabular}{" + spec + "}\n\\hline\n";
-  auto line = [&](const std::vector<std::string>& row) {
+  auto line = [&](auto&& text) {
     std::string s;
-    for (size_t i = 0; i < row.size(); ++i) s += (i ? " & " : "") + LatexEscape(row[i]);
+    for (size_t i = 0; i < table.columns.size(); ++i) {
+      s += (i ? " & " : "") + LatexEscape(text(i));
+    }
     return s + " \\\\\n";
   };
-  std::vector<std::string> names;
-  for (const auto& c : table.columns) names.push_back(c.name);
-  out += line(names) + "\\hline\n";
-  for (const auto& row : cells) out += line(row);
+  out += line([&](size_t i) { return table.columns[i].name; }) + "\\hline\n";
+  for (size_t r = 0; r < cells.rows(); ++r) out += line([&](size_t i) { return cells.at(r, i); });
   return out + "\\hline\n\\end{tabular}\n";
 }
 
@@ -319,8 +343,49 @@ std::string Chars(double value, std::chars_format format, int precision) {
 
 }  // namespace
 
+namespace {
+
+/// FormatNumber's plain case, 1e-4 <= |value| < 1e6 after rounding, from a
+/// single to_chars: its `digits` significant digits with the point put in
+/// place and trailing zeros dropped (what %.*f of the rounded value prints).
+/// nullopt outside that range. Most table cells take this path.
+std::optional<std::string> FormatPlain(double value, int digits) {
+  char buffer[64];
+  const char* end = std::to_chars(buffer, buffer + sizeof buffer, value,
+                                  std::chars_format::scientific, std::max(0, digits - 1))
+                        .ptr;
+  const char* e = std::find(static_cast<const char*>(buffer), end, 'e');
+  int exponent = 0;
+  std::from_chars(e + (e[1] == '+' ? 2 : 1), end, exponent);
+  if (exponent < -4 || exponent >= 6) return std::nullopt;
+  const bool negative = buffer[0] == '-';
+  std::string mantissa;  // the significant digits, without sign and point
+  for (const char* c = buffer + negative; c < e; ++c) {
+    if (*c != '.') mantissa += *c;
+  }
+  if (mantissa.find_first_not_of('0') == std::string::npos) return "0";
+  std::string out = negative ? "-" : "";
+  if (exponent < 0) {
+    out += "0." + std::string(static_cast<size_t>(-exponent - 1), '0') + mantissa;
+  } else if (static_cast<size_t>(exponent) + 1 >= mantissa.size()) {
+    out += mantissa + std::string(static_cast<size_t>(exponent) + 1 - mantissa.size(), '0');
+  } else {
+    out += mantissa.substr(0, static_cast<size_t>(exponent) + 1) + "." +
+           mantissa.substr(static_cast<size_t>(exponent) + 1);
+  }
+  if (out.find('.') != std::string::npos) {
+    while (out.back() == '0') out.pop_back();
+    if (out.back() == '.') out.pop_back();
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string FormatNumber(double value, int digits) {
   if (!std::isfinite(value)) return std::isnan(value) ? "nan" : (value > 0 ? "inf" : "-inf");
+  if (value == 0) return "0";
+  if (auto plain = FormatPlain(value, digits)) return *plain;
   const double r = RoundSignificant(value, digits);
   if (r == 0) return "0";
   const double magnitude = std::fabs(r);

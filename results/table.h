@@ -23,6 +23,14 @@ struct Table {
   std::vector<std::vector<nlohmann::json>> rows;
 
   void AddRow(std::vector<nlohmann::json> row) { rows.push_back(std::move(row)); }
+  /// AddRow for long tables: each cell is built in place (a braced list
+  /// would copy every string cell once more).
+  template <typename... Cells>
+  void Add(Cells&&... cells) {
+    auto& row = rows.emplace_back();
+    row.reserve(sizeof...(cells));
+    (row.emplace_back(std::forward<Cells>(cells)), ...);
+  }
   /// A column's index by name; throws labq::Error when there is none.
   size_t Index(const std::string& name) const;
 };

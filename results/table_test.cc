@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdio>
+#include <random>
+
 #include "common/error.h"
 
 namespace labq {
@@ -67,8 +71,45 @@ TEST(Table, SignificantDigitsAndPrefixes) {
   EXPECT_EQ(FormatNumber(12346.0), "12350");
   EXPECT_EQ(FormatNumber(-0.00001234), "-1.234e-05");
   EXPECT_DOUBLE_EQ(RoundSignificant(105.02019999999999, 6), 105.02);
+  EXPECT_EQ(FormatNumber(999.96, 4), "1000");
+  EXPECT_EQ(FormatNumber(999999.6, 6), "1M");
+  EXPECT_EQ(FormatNumber(0.000099996, 4), "0.0001");
+  EXPECT_EQ(FormatNumber(-12.5, 2), "-12");  // the tie rounds to even, as %.1e does
+  EXPECT_EQ(FormatNumber(0.5, 1), "0.5");
+  EXPECT_EQ(FormatNumber(1e-300), "1e-300");
   EXPECT_THROW(ParseTableFormat("xml"), Error);
   EXPECT_THROW(Render(Sample(), {TableFormat::kCsv, 0, {}}), Error);
+}
+
+/// FormatNumber's plain range as printf would print it: round to `digits`
+/// significant digits, then %.*f with the decimals those digits need.
+std::string PrintfReference(double value, int digits) {
+  char buffer[512];
+  std::snprintf(buffer, sizeof buffer, "%.*e", digits - 1, value);
+  const double r = std::strtod(buffer, nullptr);
+  const int exponent = static_cast<int>(std::floor(std::log10(std::fabs(r))));
+  std::snprintf(buffer, sizeof buffer, "%.*f", std::max(0, digits - 1 - exponent), r);
+  std::string out = buffer;
+  if (out.find('.') != std::string::npos) {
+    while (out.back() == '0') out.pop_back();
+    if (out.back() == '.') out.pop_back();
+  }
+  return out;
+}
+
+TEST(Table, FormatNumberMatchesPrintfOverThePlainRange) {
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> exponent(-4.0, 6.0);
+  for (int i = 0; i < 20000; ++i) {
+    const double value = (i % 2 ? -1 : 1) * std::pow(10.0, exponent(rng));
+    const int digits = 1 + i % 17;
+    char check[64];
+    std::snprintf(check, sizeof check, "%.*e", digits - 1, value);
+    const double rounded = std::fabs(std::strtod(check, nullptr));
+    if (rounded < 1e-4 || rounded >= 1e6) continue;  // SI prefixes or e-notation instead
+    ASSERT_EQ(FormatNumber(value, digits), PrintfReference(value, digits))
+        << value << " to " << digits << " digits";
+  }
 }
 
 }  // namespace
