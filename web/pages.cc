@@ -90,7 +90,7 @@ const std::vector<std::string>& FigureKinds() {
 
 Reply Routes::SweepsPage() const {
   return Guard(false, [&] {
-    Snapshot s(db_path_);
+    Snapshot& s = Connections();
     std::string rows;
     for (const auto& sweep : s.store->SweepDetails()) {
       const auto p = QuerySweepProgress(s.db, sweep.id);
@@ -115,7 +115,7 @@ Reply Routes::SweepsPage() const {
 
 Reply Routes::SweepPage(const std::string& sweep_text, const Query& query) const {
   return Guard(false, [&] {
-    Snapshot s(db_path_);
+    Snapshot& s = Connections();
     const SweepInfo sweep = FindSweepOr404(s, sweep_text);
     const JobPageQuery q = ParseJobPageQuery(sweep.id, query, 100);
     const auto p = QuerySweepProgress(s.db, sweep.id);
@@ -193,7 +193,7 @@ Reply Routes::SweepPage(const std::string& sweep_text, const Query& query) const
 
 Reply Routes::JobPage(const std::string& job_id) const {
   return Guard(false, [&] {
-    Snapshot s(db_path_);
+    Snapshot& s = Connections();
     const JobRecord job = FindJobOr404(s, job_id);
     std::string body = "<h1>Job " + HtmlEscape(job.name) + " <span class=\"muted\">#" +
                        Num(job.id) + " (" + HtmlEscape(job.kind) + ")</span></h1>\n";
@@ -268,7 +268,7 @@ Reply Routes::JobPage(const std::string& job_id) const {
 
 Reply Routes::TablePage(const std::string& sweep_text, const std::string& which) const {
   return Guard(false, [&] {
-    Snapshot s(db_path_);
+    Snapshot& s = Connections();
     const SweepInfo sweep = FindSweepOr404(s, sweep_text);
     const Table t = BuildTable(s, sweep.id, which);
     const std::string csv = SweepUrl(sweep.id) + "/tables/" + which + ".csv";
@@ -286,7 +286,7 @@ Reply Routes::TablePage(const std::string& sweep_text, const std::string& which)
 
 Reply Routes::TableCsv(const std::string& sweep_text, const std::string& which) const {
   return Guard(false, [&] {
-    Snapshot s(db_path_);
+    Snapshot& s = Connections();
     const SweepInfo sweep = FindSweepOr404(s, sweep_text);
     // The same builder and renderer as `labq table WHICH --format csv`.
     const std::string csv = Render(BuildTable(s, sweep.id, which), {TableFormat::kCsv, {}, {}});
@@ -302,7 +302,7 @@ Reply Routes::Figure(const std::string& sweep_text, const std::string& kind) con
     if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
       throw HttpError(404, "no figure '" + kind + "' (figures: dpu, qat, curves)");
     }
-    Snapshot s(db_path_);
+    Snapshot& s = Connections();
     const SweepInfo sweep = FindSweepOr404(s, sweep_text);
     const auto path = figures_(Num(sweep.id), kind);
     if (!path) throw HttpError(404, "no " + kind + " figure for sweep " + sweep.name);
