@@ -25,6 +25,12 @@ std::string Td(const std::string& text, const std::string& attributes = "") {
 
 std::string Num(long long n) { return std::to_string(n); }
 
+/// A job page cell the script keeps current from /api/jobs/ID's `field`
+/// while the job runs ("job-started" for started_at).
+std::string LiveCell(const std::string& field) {
+  return "id=\"job-" + field.substr(0, field.find('_')) + "\" data-live=\"" + field + "\"";
+}
+
 std::string SweepUrl(int64_t id) { return "/sweeps/" + Num(id); }
 
 /// The counts cells the script updates: one per state, total and ETA.
@@ -204,20 +210,21 @@ Reply Routes::JobPage(const std::string& job_id) const {
         "<tr><th>state</th><td id=\"job-state\" class=\"state state-" +
         HtmlEscape(job.state) + "\" data-seen=\"" + HtmlEscape(job.state) + "\">" +
         HtmlEscape(job.state) + "</td></tr><tr><th>attempts</th>" +
-        Td(Num(job.attempts), "id=\"job-attempts\"") + "</tr><tr><th>wall</th>" +
-        Td(FormatWall(job.wall_seconds), "id=\"job-wall\"") + "</tr><tr><th>started</th>" +
-        Td(job.started_at) + "</tr><tr><th>finished</th>" + Td(job.finished_at) +
-        "</tr><tr><th>error</th><td><pre id=\"job-error\">" + HtmlEscape(job.error) +
-        "</pre></td></tr>";
+        Td(Num(job.attempts), LiveCell("attempts")) + "</tr><tr><th>wall</th>" +
+        Td(FormatWall(job.wall_seconds), LiveCell("wall")) + "</tr><tr><th>started</th>" +
+        Td(job.started_at, LiveCell("started_at")) + "</tr><tr><th>finished</th>" +
+        Td(job.finished_at, LiveCell("finished_at")) + "</tr><tr><th>error</th><td><pre " +
+        LiveCell("error") + ">" + HtmlEscape(job.error) + "</pre></td></tr>";
     if (job.cached_from) {
       body += "<tr><th>cached from</th><td><a href=\"/jobs/" + Num(*job.cached_from) + "\">job " +
               Num(*job.cached_from) + "</a></td></tr>";
     }
     body += "<tr><th>directory</th>" + Td(job.workdir) + "</tr></tbody></table>\n";
-    body += "<h2>Rerun</h2>\n";
+    body += "<h2>Rerun</h2>\n<div id=\"job-rerun\">";
     for (const auto& c : RerunCommands(job, db_path_)) {
-      body += "<pre class=\"rerun\">" + HtmlEscape(c) + "</pre>\n";
+      body += "<pre class=\"rerun\">" + HtmlEscape(c) + "</pre>";
     }
+    body += "</div>\n";
     body += "<h3>Steps</h3>\n";
     for (const auto& argv : job.argv) {
       body += "<pre class=\"step\">" + HtmlEscape(ShellJoin(argv.get<std::vector<std::string>>())) +
