@@ -192,8 +192,10 @@ struct Builder {
     }
     script += "set grid xtics lc rgb '#dddddd' lw 1 dt 1\nset border 3\n";
     // Bars are coloured by class and named on the axis, so they need no key
-    // entries; the reference line's entry sits in the free band.
-    script += "set key inside top right opaque samplen 2\n";
+    // entries; the reference line's entry sits in the free band, left of the
+    // line (bars start at 0, so the line is right of the middle; at the
+    // right the opaque key hid the line).
+    script += "set key inside top left samplen 2\n";
     if (panel.reference) {
       script += "set arrow from first " + Num(panel.reference->value) + ", graph 0 to first " +
                 Num(panel.reference->value) +
@@ -237,11 +239,20 @@ struct Builder {
                 (panel.y_max ? Num(*panel.y_max) : std::string("*")) + "]\n";
     }
     script += "set ytics nomirror\nset grid xtics ytics lc rgb '#dddddd' lw 1 dt 1\nset border 3\n";
-    const char* place = panel.key_place == viz::Panel::KeyPlace::kBottomLeft  ? "bottom left"
-                        : panel.key_place == viz::Panel::KeyPlace::kTopCenter ? "top center"
-                                                                              : "bottom right";
-    script += std::string("set key ") + place + " opaque box lc rgb '#bbbbbb' samplen 2.5 " +
-              Font(format, -2) + "\n";
+    if (panel.key_place == viz::Panel::KeyPlace::kBelow) {
+      // Under the x label, in the room KeyBelowMargins leaves; up to three
+      // rows, then columns.
+      script +=
+          "set key at graph 0.5, graph -0.3 center top horizontal maxrows 3 reverse Left box "
+          "lc rgb '#bbbbbb' samplen 2 " +
+          Font(format, -2) + "\n";
+    } else {
+      const char* place = panel.key_place == viz::Panel::KeyPlace::kBottomLeft  ? "bottom left"
+                          : panel.key_place == viz::Panel::KeyPlace::kTopCenter ? "top center"
+                                                                                : "bottom right";
+      script += std::string("set key ") + place + " opaque box lc rgb '#bbbbbb' samplen 2.5 " +
+                Font(format, -2) + "\n";
+    }
     std::string plot = "plot ";
     for (const auto& s : panel.series) {
       std::vector<std::array<double, 2>> xy;
@@ -320,9 +331,17 @@ GnuplotFiles BuildGnuplot(const Figure& figure, ImageFormat format, const std::s
       // Notes sit on white boxes so a reference line never runs through them.
       "set style textbox opaque noborder margins 2,2\n";
   const bool multi = figure.panels.size() > 1;
+  const bool key_below =
+      std::any_of(figure.panels.begin(), figure.panels.end(),
+                  [](const Panel& p) { return p.key_place == Panel::KeyPlace::kBelow; });
   if (multi) {
-    b.script += "set multiplot layout 1," + std::to_string(figure.panels.size()) + " title " +
+    // With keys below, fixed margins give every panel the same plot area
+    // whatever its key's size, and leave the bottom third for the keys.
+    b.script += "set multiplot layout 1," + std::to_string(figure.panels.size()) +
+                (key_below ? " margins 0.08,0.97,0.3,0.84 spacing 0.1,0" : "") + " title " +
                 Q(figure.title, "figure title") + " " + Font(format, 4) + "\n";
+  } else if (key_below) {
+    b.script += "set bmargin at screen 0.3\n";
   }
   for (size_t i = 0; i < figure.panels.size(); ++i) {
     Panel panel = figure.panels[i];
