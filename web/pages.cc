@@ -311,12 +311,18 @@ Reply Routes::Figure(const std::string& sweep_text, const std::string& kind) con
     }
     Snapshot& s = Connections();
     const SweepInfo sweep = FindSweepOr404(s, sweep_text);
+    const std::string fingerprint = FigureFingerprint(s.db, sweep.id);
+    if (auto svg = figure_cache_->Find(sweep.id, kind, fingerprint)) {
+      return Reply{200, "image/svg+xml", std::move(*svg), ""};
+    }
     const auto path = figures_(Num(sweep.id), kind);
     if (!path) throw HttpError(404, "no " + kind + " figure for sweep " + sweep.name);
     std::ifstream in(*path, std::ios::binary);
     if (!in) throw HttpError(500, "cannot read figure " + path->string());
     std::ostringstream svg;
     svg << in.rdbuf();
+    // Drawn from results at least as new as the fingerprint read before.
+    figure_cache_->Store(sweep.id, kind, fingerprint, svg.str());
     return Reply{200, "image/svg+xml", svg.str(), ""};
   });
 }

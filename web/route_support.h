@@ -12,6 +12,7 @@
 #include "results/result_store.h"
 #include "results/sqlite.h"
 #include "web/connections.h"
+#include "web/figure_cache.h"
 #include "web/routes.h"
 
 namespace labq::web {

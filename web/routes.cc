@@ -106,7 +106,8 @@ Reply Routes::Guard(bool json, const std::function<Reply()>& handler) const {
 Routes::Routes(std::string db_path, FigureRenderer figures)
     : db_path_(std::move(db_path)),
       figures_(std::move(figures)),
-      connections_(std::make_unique<ConnectionCache>(db_path_)) {}
+      connections_(std::make_unique<ConnectionCache>(db_path_)),
+      figure_cache_(std::make_unique<FigureCache>()) {}
 
 Routes::~Routes() = default;
 

@@ -7,7 +7,8 @@
 ///   /                               sweeps, live counts and ETA
 ///   /sweeps/S?state=&offset=        a sweep's jobs, 100 a page
 ///   /sweeps/S/tables/dpu|qat[.csv]  a result table; .csv = `labq table --format csv`
-///   /sweeps/S/figures/KIND.svg      a figure, when a renderer is wired in
+///   /sweeps/S/figures/KIND.svg      a figure, when a renderer is wired in; kept
+///                                   until the sweep's results change
 ///   /jobs/ID                        params, metrics, rerun command, logs
 ///   /api/sweeps, /api/sweeps/S/jobs?state=&offset=&limit=, /api/jobs/ID,
 ///   /api/jobs/ID/log?step=&offset=  the JSON the pages poll
@@ -23,6 +24,7 @@
 namespace labq::web {
 
 class ConnectionCache;
+class FigureCache;
 struct Snapshot;
 
 /// Draws figure `kind` (dpu, qat, curves) of the sweep whose id is
@@ -72,6 +74,7 @@ class Routes {
   std::string db_path_;
   FigureRenderer figures_;
   std::unique_ptr<ConnectionCache> connections_;
+  std::unique_ptr<FigureCache> figure_cache_;  ///< figures drawn, by sweep and kind
 };
 
 /// 4xx/5xx with the message escaped for the page or JSON.
