@@ -117,6 +117,23 @@ TEST(GnuplotScript, KeysBelowSitUnderTheAxisLabels) {
   for (double y : keys) EXPECT_GT(y, lowest_xlabel + 10) << "a key entry is not below the axes";
 }
 
+TEST(GnuplotScript, CrowdedEndNotesAreSpreadApartAndOthersStay) {
+  Figure f;
+  Panel p;
+  // Final losses 0.208 and 0.223 on a 0..1 axis: their notes would overlap.
+  p.series.push_back({"a", {{0, 1, ""}, {5, 0.208, "0.208"}}, 0, 1});
+  p.series.push_back({"b", {{0, 0.9, ""}, {5, 0.223, "0.223"}}, 1, 1});
+  p.series.push_back({"c", {{0, 0.8, ""}, {5, 0.6, "0.6"}}, 2, 1});
+  f.panels.push_back(p);
+  const std::string script = BuildGnuplot(f, ImageFormat::kSvg, "x.svg", "x.dat", "about").script;
+  // Gap 0.06 of the 0.208..1 span, around their mean 0.2155.
+  EXPECT_NE(script.find("index 0 using 1:($2 + -0.01626):3 with labels"), std::string::npos)
+      << script;
+  EXPECT_NE(script.find("index 1 using 1:($2 + 0.01626):3 with labels"), std::string::npos)
+      << script;
+  EXPECT_NE(script.find("index 2 using 1:2:3 with labels"), std::string::npos) << script;
+}
+
 TEST(GnuplotScript, DataFileHoldsOnlyNumbersAndNotes) {
   Figure f;
   Panel p;
