@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "results/sweep_lookup.h"
+
 namespace labq {
 
 const std::vector<std::string>& AllJobStates() {
@@ -23,19 +25,20 @@ bool IsTerminalJobState(const std::string& state) {
 std::vector<JobSummary> QueryJobPage(sql::Database& db, const JobPageQuery& query) {
   // Two statements rather than "(? = '' OR state = ?)", which would keep
   // SQLite from using the (sweep_id, state) index for a filtered page (its
-  // entries are in id order within a state: no sort). Unfiltered, the index
-  // would hand over the whole sweep to sort by id; instead walk the table in
-  // id order from the sweep's first job (`+sweep_id` keeps the planner off
-  // the index) and stop after offset + limit rows.
+  // entries are in id order within a state: no sort, and OFFSET skips index
+  // entries). Unfiltered, find the page's first id by skipping `offset`
+  // entries of the (sweep_id) index, also in id order and far smaller than
+  // table rows, then read `limit` rows from there in id order (`+sweep_id`
+  // keeps the planner from handing over the whole sweep to sort).
   const std::string columns =
       "SELECT id, name, kind, state, attempts, wall_seconds, started_at, finished_at, "
       "substr(error, 1, 300) FROM jobs WHERE ";
   const std::string sql =
-      columns +
-      (query.state.empty()
-           ? "+sweep_id = ?1 AND id >= (SELECT MIN(id) FROM jobs WHERE sweep_id = ?1)"
-           : "sweep_id = ?1 AND state = ?4") +
-      " ORDER BY id LIMIT ?2 OFFSET ?3";
+      query.state.empty()
+          ? columns +
+                "+sweep_id = ?1 AND id >= (SELECT id FROM jobs WHERE sweep_id = ?1 ORDER BY id "
+                "LIMIT 1 OFFSET ?3) ORDER BY id LIMIT ?2"
+          : columns + "sweep_id = ?1 AND state = ?4 ORDER BY id LIMIT ?2 OFFSET ?3";
   sql::Statement q(db, sql);
   q.Bind(1, query.sweep_id).Bind(2, query.limit).Bind(3, query.offset);
   if (!query.state.empty()) q.Bind(4, query.state);
@@ -84,13 +87,18 @@ std::map<std::string, double> RecentMeanWall(sql::Database& db, int64_t sweep_id
 
 SweepProgress QuerySweepProgress(sql::Database& db, int64_t sweep_id) {
   // Counts from the covering (sweep_id, state) index: no table rows read.
-  sql::Statement q(db, "SELECT state, COUNT(*) FROM jobs WHERE sweep_id = ? GROUP BY state");
-  q.Bind(1, sweep_id);
+  // One range count per state costs about half a GROUP BY state, which
+  // compares the state text of every entry (5 ms for 20,000 jobs).
+  sql::Statement q(db, "SELECT COUNT(*) FROM jobs WHERE sweep_id = ? AND state = ?");
   SweepProgress p;
-  while (q.Step()) {
-    const int n = static_cast<int>(q.Int(1));
-    p.counts.by_state[q.Text(0)] += n;
-    p.counts.total += n;
+  for (const auto& state : AllJobStates()) {
+    q.Bind(1, sweep_id).Bind(2, state);
+    q.Step();
+    if (const int n = static_cast<int>(q.Int(0)); n > 0) {
+      p.counts.by_state[state] = n;
+      p.counts.total += n;
+    }
+    q.Reset();
   }
   const int left = p.counts.Count("queued") + p.counts.Count("running");
   if (left == 0) {
@@ -121,11 +129,11 @@ SweepProgress QuerySweepProgress(sql::Database& db, int64_t sweep_id) {
 }
 
 std::optional<SweepInfo> QuerySweepHeader(sql::Database& db, const std::string& name_or_id) {
+  const auto id = FindSweepId(db, name_or_id);
+  if (!id) return std::nullopt;
   sql::Statement q(db,
-                   "SELECT id, name, file, created_at, description, note FROM sweeps WHERE name = "
-                   "?1 OR CAST(id AS TEXT) = ?1 ORDER BY (CAST(id AS TEXT) = ?1) DESC, id DESC "
-                   "LIMIT 1");
-  q.Bind(1, name_or_id);
+                   "SELECT id, name, file, created_at, description, note FROM sweeps WHERE id = ?");
+  q.Bind(1, *id);
   if (!q.Step()) return std::nullopt;
   SweepInfo s;
   s.id = q.Int(0);
@@ -134,9 +142,7 @@ std::optional<SweepInfo> QuerySweepHeader(sql::Database& db, const std::string& 
   s.created_at = q.Text(3);
   s.description = q.Text(4);
   s.note = q.Text(5);
-  sql::Statement tags(db, "SELECT tag FROM sweep_tags WHERE sweep_id = ? ORDER BY tag");
-  tags.Bind(1, s.id);
-  while (tags.Step()) s.tags.push_back(tags.Text(0));
+  ReadSweepTags(db, std::span<SweepInfo>(&s, 1));
   return s;
 }
 

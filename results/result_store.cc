@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "common/error.h"
+#include "results/sweep_lookup.h"
 
 namespace labq {
 namespace {
@@ -566,10 +567,10 @@ std::vector<SweepRecord> ResultStore::Sweeps() {
 
 std::optional<SweepRecord> ResultStore::FindSweep(const std::string& name_or_id) {
   std::lock_guard lock(mutex_);
-  sql::Statement q(db_,
-                   "SELECT id, name, file, created_at FROM sweeps WHERE name = ? OR "
-                   "CAST(id AS TEXT) = ? ORDER BY (CAST(id AS TEXT) = ?) DESC, id DESC LIMIT 1");
-  q.Bind(1, name_or_id).Bind(2, name_or_id).Bind(3, name_or_id);
+  const auto id = FindSweepId(db_, name_or_id);  // results/sweep_lookup.h
+  if (!id) return std::nullopt;
+  sql::Statement q(db_, "SELECT id, name, file, created_at FROM sweeps WHERE id = ?");
+  q.Bind(1, *id);
   if (!q.Step()) return std::nullopt;
   return SweepRecord{q.Int(0), q.Text(1), q.Text(2), q.Text(3)};
 }

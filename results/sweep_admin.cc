@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "results/result_store.h"
+#include "results/sweep_lookup.h"
 
 namespace labq {
 namespace {
@@ -39,12 +40,7 @@ std::vector<SweepInfo> ResultStore::SweepDetailsWhere(const std::string& where,
                    {},
                    q.IsNull(6) ? 0 : std::max(0.0, q.Double(6))});
   }
-  sql::Statement tags(db_, "SELECT tag FROM sweep_tags WHERE sweep_id = ? ORDER BY tag");
-  for (auto& sweep : out) {
-    tags.Bind(1, sweep.id);
-    while (tags.Step()) sweep.tags.push_back(tags.Text(0));
-    tags.Reset();
-  }
+  ReadSweepTags(db_, out);
   return out;
 }
 

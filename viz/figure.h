@@ -54,7 +54,14 @@ struct Panel {
   std::optional<double> x_divider;
   /// Where a kLines key goes, as gnuplot says it ("bottom left", "top
   /// center"): where the curves are not. Only these words, never user text.
-  enum class KeyPlace { kBottomRight, kBottomLeft, kTopCenter } key_place = KeyPlace::kBottomRight;
+  /// kBelow: under the panel, outside the plot area, where it cannot cover
+  /// data whatever the curves do (the plot area shrinks to make room).
+  enum class KeyPlace {
+    kBottomRight,
+    kBottomLeft,
+    kTopCenter,
+    kBelow
+  } key_place = KeyPlace::kBottomRight;
 };
 
 struct Figure {

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <map>
 
 #include "common/error.h"
 
@@ -79,6 +80,50 @@ std::string CategoryTics(const std::vector<std::string>& categories, bool revers
 /// Where series `i` of `n` sits inside a category's cluster.
 double ClusterOffset(size_t i, size_t n, double width) {
   return (static_cast<double>(i) - (static_cast<double>(n) - 1) / 2) * width;
+}
+
+/// How far (in y units) to move each kLines series' note so that notes at
+/// the same x stay apart: close final values (two losses 0.015 apart) would
+/// print on top of each other. Only series with a single note move; a group
+/// of crowded notes is spread to a minimum gap around its own mean.
+std::vector<double> NoteLifts(const Panel& panel) {
+  std::vector<double> lift(panel.series.size(), 0);
+  double low = 0, high = 0;
+  bool any = false;
+  std::map<double, std::vector<std::pair<double, size_t>>> by_x;  // x -> (y, series)
+  for (size_t i = 0; i < panel.series.size(); ++i) {
+    int noted = 0;
+    for (const auto& p : panel.series[i].points) {
+      low = any ? std::min(low, p.y) : p.y;
+      high = any ? std::max(high, p.y) : p.y;
+      any = true;
+      noted += !p.note.empty();
+    }
+    if (noted != 1) continue;
+    for (const auto& p : panel.series[i].points) {
+      if (!p.note.empty()) by_x[p.x].push_back({p.y, i});
+    }
+  }
+  // About one line of note text on a 1280x720 slide panel.
+  const double gap = 0.06 * (high - low);
+  for (auto& [x, notes] : by_x) {
+    std::sort(notes.begin(), notes.end());
+    // Runs of notes closer than `gap` are spread evenly around their mean.
+    for (size_t first = 0; first < notes.size();) {
+      size_t last = first;
+      while (last + 1 < notes.size() && notes[last + 1].first - notes[last].first < gap) ++last;
+      const size_t n = last - first + 1;
+      double mean = 0;
+      for (size_t k = first; k <= last; ++k) mean += notes[k].first / static_cast<double>(n);
+      for (size_t k = first; k <= last && n > 1; ++k) {
+        const double place =
+            mean + gap * (static_cast<double>(k - first) - static_cast<double>(n - 1) / 2);
+        lift[notes[k].second] = place - notes[k].first;
+      }
+      first = last + 1;
+    }
+  }
+  return lift;
 }
 
 struct Builder {
@@ -192,8 +237,10 @@ struct Builder {
     }
     script += "set grid xtics lc rgb '#dddddd' lw 1 dt 1\nset border 3\n";
     // Bars are coloured by class and named on the axis, so they need no key
-    // entries; the reference line's entry sits in the free band.
-    script += "set key inside top right opaque samplen 2\n";
+    // entries; the reference line's entry sits in the free band, left of the
+    // line (bars start at 0, so the line is right of the middle; at the
+    // right the opaque key hid the line).
+    script += "set key inside top left samplen 2\n";
     if (panel.reference) {
       script += "set arrow from first " + Num(panel.reference->value) + ", graph 0 to first " +
                 Num(panel.reference->value) +
@@ -237,13 +284,24 @@ struct Builder {
                 (panel.y_max ? Num(*panel.y_max) : std::string("*")) + "]\n";
     }
     script += "set ytics nomirror\nset grid xtics ytics lc rgb '#dddddd' lw 1 dt 1\nset border 3\n";
-    const char* place = panel.key_place == viz::Panel::KeyPlace::kBottomLeft  ? "bottom left"
-                        : panel.key_place == viz::Panel::KeyPlace::kTopCenter ? "top center"
-                                                                              : "bottom right";
-    script += std::string("set key ") + place + " opaque box lc rgb '#bbbbbb' samplen 2.5 " +
-              Font(format, -2) + "\n";
+    if (panel.key_place == viz::Panel::KeyPlace::kBelow) {
+      // Under the x label, in the room KeyBelowMargins leaves; up to three
+      // rows, then columns.
+      script +=
+          "set key at graph 0.5, graph -0.3 center top horizontal maxrows 3 reverse Left box "
+          "lc rgb '#bbbbbb' samplen 2 " +
+          Font(format, -2) + "\n";
+    } else {
+      const char* place = panel.key_place == viz::Panel::KeyPlace::kBottomLeft  ? "bottom left"
+                          : panel.key_place == viz::Panel::KeyPlace::kTopCenter ? "top center"
+                                                                                : "bottom right";
+      script += std::string("set key ") + place + " opaque box lc rgb '#bbbbbb' samplen 2.5 " +
+                Font(format, -2) + "\n";
+    }
+    const std::vector<double> lift = NoteLifts(panel);
     std::string plot = "plot ";
-    for (const auto& s : panel.series) {
+    for (size_t i = 0; i < panel.series.size(); ++i) {
+      const auto& s = panel.series[i];
       std::vector<std::array<double, 2>> xy;
       std::vector<std::string> notes;
       for (const auto& p : s.points) {
@@ -252,10 +310,11 @@ struct Builder {
       }
       if (xy.empty()) continue;
       const int b = Block(xy, notes);
+      const std::string note_y = lift[i] == 0 ? "2" : "($2 + " + Num(lift[i]) + ")";
       plot += std::string(plot.size() > 5 ? ", \\\n     " : "") + Source(b) +
               " using 1:2 with linespoints lw 3 pt 7 ps 1.3 dt " + std::to_string(s.dash) + " " +
               Color(s) + " title " + Q(s.title, "series title") + ", \\\n     " + Source(b) +
-              " using 1:2:3 with labels left offset 0.8,0 " + Font(format, -4) + " " +
+              " using 1:" + note_y + ":3 with labels left offset 0.8,0 " + Font(format, -4) + " " +
               TextColor(s) + " notitle";
     }
     script += plot + ReferencePlot(panel) + "\n";
@@ -320,9 +379,17 @@ GnuplotFiles BuildGnuplot(const Figure& figure, ImageFormat format, const std::s
       // Notes sit on white boxes so a reference line never runs through them.
       "set style textbox opaque noborder margins 2,2\n";
   const bool multi = figure.panels.size() > 1;
+  const bool key_below =
+      std::any_of(figure.panels.begin(), figure.panels.end(),
+                  [](const Panel& p) { return p.key_place == Panel::KeyPlace::kBelow; });
   if (multi) {
-    b.script += "set multiplot layout 1," + std::to_string(figure.panels.size()) + " title " +
+    // With keys below, fixed margins give every panel the same plot area
+    // whatever its key's size, and leave the bottom third for the keys.
+    b.script += "set multiplot layout 1," + std::to_string(figure.panels.size()) +
+                (key_below ? " margins 0.08,0.97,0.3,0.84 spacing 0.1,0" : "") + " title " +
                 Q(figure.title, "figure title") + " " + Font(format, 4) + "\n";
+  } else if (key_below) {
+    b.script += "set bmargin at screen 0.3\n";
   }
   for (size_t i = 0; i < figure.panels.size(); ++i) {
     Panel panel = figure.panels[i];

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include "common/error.h"
 #include "common/file_util.h"
 #include "common/text.h"
@@ -74,6 +76,62 @@ TEST(GnuplotScript, HostileTextIsDrawnAsTextByRealGnuplot) {
       << svg.substr(0, 3000);
   EXPECT_NE(svg.find("' . system('touch pwned') . '"), std::string::npos);
   EXPECT_EQ(svg.find("<script"), std::string::npos);
+}
+
+/// Keys below the panels, drawn by real gnuplot: every key entry lies under
+/// the x labels (outside both plot areas), whatever the curves do.
+TEST(GnuplotScript, KeysBelowSitUnderTheAxisLabels) {
+  LABQ_REQUIRE_GNUPLOT();
+  labq::testing::TempDir tmp;
+  Figure f;
+  f.title = "two panels";
+  for (int panel = 0; panel < 2; ++panel) {
+    Panel p;
+    p.xlabel = "xlabel" + std::to_string(panel);
+    p.key_place = Panel::KeyPlace::kBelow;
+    // Curves through every corner: no inside place would be free.
+    for (int i = 0; i < 3 + 2 * panel; ++i) {
+      p.series.push_back({"key" + std::to_string(panel) + "_" + std::to_string(i),
+                          {{0, 0, ""}, {1, 1, ""}, {2, 0, ""}, {3, 1, ""}},
+                          i,
+                          1});
+    }
+    f.panels.push_back(p);
+  }
+  const auto files = BuildGnuplot(f, ImageFormat::kSvg, "k.svg", "k.dat", "about");
+  EXPECT_NE(files.script.find("margins 0.08,0.97,0.3,0.84"), std::string::npos) << files.script;
+  DrawFigure(f, tmp.path() / "k.svg", "keys below");
+  const std::string svg = ReadFile((tmp.path() / "k.svg").string());
+  const std::regex text(R"(translate\(([0-9.]+),([0-9.]+)\)[^>]*>\s*<text>([a-z0-9_]+)</text>)");
+  double lowest_xlabel = 0;
+  std::vector<double> keys;
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), text); it != std::sregex_iterator();
+       ++it) {
+    const double y = std::stod((*it)[2]);
+    const std::string t = (*it)[3];
+    if (t.rfind("xlabel", 0) == 0) lowest_xlabel = std::max(lowest_xlabel, y);
+    if (t.rfind("key", 0) == 0) keys.push_back(y);
+  }
+  ASSERT_GT(lowest_xlabel, 0) << svg.substr(0, 2000);
+  ASSERT_EQ(keys.size(), 8u);
+  for (double y : keys) EXPECT_GT(y, lowest_xlabel + 10) << "a key entry is not below the axes";
+}
+
+TEST(GnuplotScript, CrowdedEndNotesAreSpreadApartAndOthersStay) {
+  Figure f;
+  Panel p;
+  // Final losses 0.208 and 0.223 on a 0..1 axis: their notes would overlap.
+  p.series.push_back({"a", {{0, 1, ""}, {5, 0.208, "0.208"}}, 0, 1});
+  p.series.push_back({"b", {{0, 0.9, ""}, {5, 0.223, "0.223"}}, 1, 1});
+  p.series.push_back({"c", {{0, 0.8, ""}, {5, 0.6, "0.6"}}, 2, 1});
+  f.panels.push_back(p);
+  const std::string script = BuildGnuplot(f, ImageFormat::kSvg, "x.svg", "x.dat", "about").script;
+  // Gap 0.06 of the 0.208..1 span, around their mean 0.2155.
+  EXPECT_NE(script.find("index 0 using 1:($2 + -0.01626):3 with labels"), std::string::npos)
+      << script;
+  EXPECT_NE(script.find("index 1 using 1:($2 + 0.01626):3 with labels"), std::string::npos)
+      << script;
+  EXPECT_NE(script.find("index 2 using 1:2:3 with labels"), std::string::npos) << script;
 }
 
 TEST(GnuplotScript, DataFileHoldsOnlyNumbersAndNotes) {

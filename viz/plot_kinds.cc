@@ -57,7 +57,7 @@ void LabelDpuPanel(Panel& panel, const Column& column, const Scale& scale, const
     panel.ylabel =
         column.name + (column.unit.empty() ? "" : " (" + scale.prefix + column.unit + ")");
   }
-  panel.xlabel = "N (dot-product length, elements), a bar per " + by;
+  panel.xlabel = "N (dot-product length, elements) per " + by;
 }
 
 /// "-0.71" with a true minus sign, for notes on a slide.
@@ -240,9 +240,9 @@ Figure CurvesFigure(ResultStore& store, const SweepView& sweep) {
   acc.ylabel = "test accuracy (%, top-1)";
   loss.ylabel = "mean cross-entropy loss";
   acc.x_tic_step = loss.x_tic_step = 1;
-  // Rising accuracy leaves the bottom left free, falling loss the top middle.
-  acc.key_place = Panel::KeyPlace::kBottomLeft;
-  loss.key_place = Panel::KeyPlace::kTopCenter;
+  // Under each panel: no corner of either stays free of curves (the naive
+  // cut falls to the bottom left, a later-starting loss curve starts high).
+  acc.key_place = loss.key_place = Panel::KeyPlace::kBelow;
   // QAT fine-tunes the pretrained network: its epochs follow pretraining's.
   acc.xlabel = loss.xlabel = pretrain_epochs > 0 ? "epoch (1–" + std::to_string(pretrain_epochs) +
                                                        " FP pretraining, then QAT)"
@@ -266,7 +266,7 @@ Figure CurvesFigure(ResultStore& store, const SweepView& sweep) {
         loss.series.push_back(std::move(s));
       } else if (auto it = kAccuracy.find(key); it != kAccuracy.end()) {
         // A q8 job's 4-bit accuracy is its 8-bit codes cut without 4-bit training.
-        s.title = jobs[j].who == "q8" && key == "acc4" ? "q8 cut to 4-bit (naive)"
+        s.title = jobs[j].who == "q8" && key == "acc4" ? "q8 naive 4-bit"
                                                        : jobs[j].who + " " + it->second.first;
         s.dash = it->second.second;
         acc.series.push_back(std::move(s));

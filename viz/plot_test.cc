@@ -74,6 +74,9 @@ TEST(PlotFigure, CurvesHaveAPointPerStoredEpoch) {
   EXPECT_EQ(f.panels[0].series[1].title, "q8 8-bit");
   EXPECT_DOUBLE_EQ(f.panels[0].series[1].points[0].x, 4);
   EXPECT_EQ(f.panels[0].x_divider, 3.5);
+  // Every corner of these panels can hold a curve: the keys go under them.
+  EXPECT_EQ(f.panels[0].key_place, Panel::KeyPlace::kBelow);
+  EXPECT_EQ(f.panels[1].key_place, Panel::KeyPlace::kBelow);
 }
 
 TEST(PlotFigure, MetricAgainstAParameterGroupedByAnother) {

@@ -37,7 +37,7 @@ std::optional<uint64_t> OffsetParam(const Query& query) {
 
 Reply Routes::ApiSweeps() const {
   return Guard(true, [&] {
-    Snapshot s(db_path_);
+    Snapshot& s = Connections();
     nlohmann::json sweeps = nlohmann::json::array();
     for (const auto& sweep : s.store->SweepDetails()) {
       nlohmann::json j = ProgressJson(QuerySweepProgress(s.db, sweep.id));
@@ -56,7 +56,7 @@ Reply Routes::ApiSweeps() const {
 
 Reply Routes::ApiSweepJobs(const std::string& sweep_text, const Query& query) const {
   return Guard(true, [&] {
-    Snapshot s(db_path_);
+    Snapshot& s = Connections();
     const SweepInfo sweep = FindSweepOr404(s, sweep_text);
     const JobPageQuery q = ParseJobPageQuery(sweep.id, query, 100);
     nlohmann::json out = ProgressJson(QuerySweepProgress(s.db, sweep.id));
@@ -84,7 +84,7 @@ Reply Routes::ApiSweepJobs(const std::string& sweep_text, const Query& query) co
 
 Reply Routes::ApiJob(const std::string& job_id) const {
   return Guard(true, [&] {
-    Snapshot s(db_path_);
+    Snapshot& s = Connections();
     const JobRecord job = FindJobOr404(s, job_id);
     nlohmann::json metrics = nlohmann::json::array();
     for (const auto& m : s.store->Metrics(job.id)) {
@@ -120,7 +120,7 @@ Reply Routes::ApiJob(const std::string& job_id) const {
 
 Reply Routes::ApiJobLog(const std::string& job_id, const Query& query) const {
   return Guard(true, [&] {
-    Snapshot s(db_path_);
+    Snapshot& s = Connections();
     const JobRecord job = FindJobOr404(s, job_id);
     auto it = query.find("step");
     if (it == query.end() || it->second.empty()) {

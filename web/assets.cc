@@ -118,15 +118,31 @@ const std::string& AppScript() {
     const none = document.getElementById('no-metrics');
     if (none) none.hidden = job.metrics.length > 0;
   }
+  function updateRerun(commands) {
+    const box = document.getElementById('job-rerun');
+    if (!box) return;
+    const shown = Array.from(box.children).map(function (p) { return p.textContent; });
+    if (shown.join('\n') === commands.join('\n')) return;
+    box.textContent = '';
+    commands.forEach(function (c) {
+      const pre = document.createElement('pre');
+      pre.className = 'rerun';
+      pre.textContent = c;
+      box.appendChild(pre);
+    });
+  }
   async function updateJob(job) {
     const st = document.getElementById('job-state');
     if (st && st.textContent !== job.state) {
       st.dataset.seen = (st.dataset.seen ? st.dataset.seen + ' ' : '') + job.state;
     }
     setState(st, job.state);
-    setText(document.getElementById('job-attempts'), job.attempts);
-    setText(document.getElementById('job-wall'), job.wall);
-    setText(document.getElementById('job-error'), job.error);
+    // Every other cell that changes while a job runs names its JSON field.
+    document.querySelectorAll('[data-live]').forEach(function (el) {
+      const v = job[el.dataset.live];
+      if (v !== undefined && v !== null) setText(el, v);
+    });
+    updateRerun(job.rerun || []);
     updateMetrics(job);
     const behind = await followLogs(job);
     return !terminal.has(job.state) || behind;  // keep polling?

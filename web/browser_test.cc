@@ -287,6 +287,18 @@ TEST_F(BrowserDashboard, JobPageShowsTheStateChangeLive) {
       << "the stdout log was followed\n"
       << dom;
   EXPECT_NE(dom.find("id=\"live\" class=\"live\">final<"), std::string::npos) << dom;
+  // Rendered while running (no finish time, 0 s wall), then kept current.
+  std::smatch cell;
+  ASSERT_TRUE(std::regex_search(
+      dom, cell, std::regex("id=\"job-finished\" data-live=\"finished_at\">([^<]*)<")))
+      << dom;
+  const auto final_job = ResultStore::OpenReadOnly(Db())->Job(job_id);
+  ASSERT_TRUE(final_job);
+  EXPECT_EQ(cell[1].str(), final_job->finished_at) << "the finish time arrived live";
+  EXPECT_FALSE(final_job->finished_at.empty());
+  ASSERT_TRUE(
+      std::regex_search(dom, cell, std::regex("id=\"job-wall\" data-live=\"wall\">([^<]*)<")));
+  EXPECT_NE(cell[1].str(), "0 s") << "the wall time arrived live";
   EXPECT_TRUE(std::filesystem::exists(Artifacts() / "job_live.png"));
   Time("whole live test", Ms(t0));
 }

@@ -1,8 +1,9 @@
 #pragma once
 /// The read-only web dashboard (`labd --http`, `labq serve`): cpp-httplib
-/// serving web/routes.h over the results database. GET and HEAD only; every
-/// request opens its own read-only connection, so it never writes the store
-/// and never blocks the daemon's writes (WAL).
+/// serving web/routes.h over the results database. GET and HEAD only; each
+/// server thread reads through its own read-only connections, kept between
+/// requests (web/connections.h), so it never writes the store and never
+/// blocks the daemon's writes (WAL).
 
 #include <functional>
 #include <memory>

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "common/error.h"
@@ -158,6 +159,29 @@ TEST_F(DashboardTest, JobListPagesWithLimitOffsetAndStateFilter) {
   EXPECT_NE(bad->body.find("is not one of queued"), std::string::npos);
   EXPECT_EQ(c.Get("/sweeps/plain?offset=-1")->status, 400);
   EXPECT_EQ(c.Get(api + "?limit=100000")->status, 400);
+}
+
+TEST_F(DashboardTest, JobPageNamesTheJsonFieldOfEveryCellThatChangesWhileItRuns) {
+  auto d = Serve();
+  httplib::Client c("127.0.0.1", d->port());
+  const std::string page = c.Get("/jobs/" + Id(evil_job_))->body;
+  const auto json = nlohmann::json::parse(c.Get("/api/jobs/" + Id(evil_job_))->body);
+  std::set<std::string> live;
+  const std::regex attribute("data-live=\"([a-z_]+)\"");
+  for (auto it = std::sregex_iterator(page.begin(), page.end(), attribute);
+       it != std::sregex_iterator(); ++it) {
+    live.insert((*it)[1]);
+  }
+  // The script sets each from /api/jobs/ID; the state cell has its own id.
+  EXPECT_EQ(live,
+            (std::set<std::string>{"attempts", "wall", "started_at", "finished_at", "error"}));
+  for (const auto& field : live) EXPECT_TRUE(json.contains(field)) << field;
+  EXPECT_NE(page.find("id=\"job-finished\" data-live=\"finished_at\">" +
+                      json["finished_at"].get<std::string>() + "<"),
+            std::string::npos)
+      << page;
+  EXPECT_NE(page.find("id=\"job-state\""), std::string::npos);
+  EXPECT_NE(page.find("<div id=\"job-rerun\"><pre class=\"rerun\">sh "), std::string::npos);
 }
 
 TEST_F(DashboardTest, UnknownIs404AndWritesAre405) {

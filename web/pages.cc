@@ -25,6 +25,12 @@ std::string Td(const std::string& text, const std::string& attributes = "") {
 
 std::string Num(long long n) { return std::to_string(n); }
 
+/// A job page cell the script keeps current from /api/jobs/ID's `field`
+/// while the job runs ("job-started" for started_at).
+std::string LiveCell(const std::string& field) {
+  return "id=\"job-" + field.substr(0, field.find('_')) + "\" data-live=\"" + field + "\"";
+}
+
 std::string SweepUrl(int64_t id) { return "/sweeps/" + Num(id); }
 
 /// The counts cells the script updates: one per state, total and ETA.
@@ -90,7 +96,7 @@ const std::vector<std::string>& FigureKinds() {
 
 Reply Routes::SweepsPage() const {
   return Guard(false, [&] {
-    Snapshot s(db_path_);
+    Snapshot& s = Connections();
     std::string rows;
     for (const auto& sweep : s.store->SweepDetails()) {
       const auto p = QuerySweepProgress(s.db, sweep.id);
@@ -115,7 +121,7 @@ Reply Routes::SweepsPage() const {
 
 Reply Routes::SweepPage(const std::string& sweep_text, const Query& query) const {
   return Guard(false, [&] {
-    Snapshot s(db_path_);
+    Snapshot& s = Connections();
     const SweepInfo sweep = FindSweepOr404(s, sweep_text);
     const JobPageQuery q = ParseJobPageQuery(sweep.id, query, 100);
     const auto p = QuerySweepProgress(s.db, sweep.id);
@@ -193,7 +199,7 @@ Reply Routes::SweepPage(const std::string& sweep_text, const Query& query) const
 
 Reply Routes::JobPage(const std::string& job_id) const {
   return Guard(false, [&] {
-    Snapshot s(db_path_);
+    Snapshot& s = Connections();
     const JobRecord job = FindJobOr404(s, job_id);
     std::string body = "<h1>Job " + HtmlEscape(job.name) + " <span class=\"muted\">#" +
                        Num(job.id) + " (" + HtmlEscape(job.kind) + ")</span></h1>\n";
@@ -204,20 +210,21 @@ Reply Routes::JobPage(const std::string& job_id) const {
         "<tr><th>state</th><td id=\"job-state\" class=\"state state-" +
         HtmlEscape(job.state) + "\" data-seen=\"" + HtmlEscape(job.state) + "\">" +
         HtmlEscape(job.state) + "</td></tr><tr><th>attempts</th>" +
-        Td(Num(job.attempts), "id=\"job-attempts\"") + "</tr><tr><th>wall</th>" +
-        Td(FormatWall(job.wall_seconds), "id=\"job-wall\"") + "</tr><tr><th>started</th>" +
-        Td(job.started_at) + "</tr><tr><th>finished</th>" + Td(job.finished_at) +
-        "</tr><tr><th>error</th><td><pre id=\"job-error\">" + HtmlEscape(job.error) +
-        "</pre></td></tr>";
+        Td(Num(job.attempts), LiveCell("attempts")) + "</tr><tr><th>wall</th>" +
+        Td(FormatWall(job.wall_seconds), LiveCell("wall")) + "</tr><tr><th>started</th>" +
+        Td(job.started_at, LiveCell("started_at")) + "</tr><tr><th>finished</th>" +
+        Td(job.finished_at, LiveCell("finished_at")) + "</tr><tr><th>error</th><td><pre " +
+        LiveCell("error") + ">" + HtmlEscape(job.error) + "</pre></td></tr>";
     if (job.cached_from) {
       body += "<tr><th>cached from</th><td><a href=\"/jobs/" + Num(*job.cached_from) + "\">job " +
               Num(*job.cached_from) + "</a></td></tr>";
     }
     body += "<tr><th>directory</th>" + Td(job.workdir) + "</tr></tbody></table>\n";
-    body += "<h2>Rerun</h2>\n";
+    body += "<h2>Rerun</h2>\n<div id=\"job-rerun\">";
     for (const auto& c : RerunCommands(job, db_path_)) {
-      body += "<pre class=\"rerun\">" + HtmlEscape(c) + "</pre>\n";
+      body += "<pre class=\"rerun\">" + HtmlEscape(c) + "</pre>";
     }
+    body += "</div>\n";
     body += "<h3>Steps</h3>\n";
     for (const auto& argv : job.argv) {
       body += "<pre class=\"step\">" + HtmlEscape(ShellJoin(argv.get<std::vector<std::string>>())) +
@@ -268,7 +275,7 @@ Reply Routes::JobPage(const std::string& job_id) const {
 
 Reply Routes::TablePage(const std::string& sweep_text, const std::string& which) const {
   return Guard(false, [&] {
-    Snapshot s(db_path_);
+    Snapshot& s = Connections();
     const SweepInfo sweep = FindSweepOr404(s, sweep_text);
     const Table t = BuildTable(s, sweep.id, which);
     const std::string csv = SweepUrl(sweep.id) + "/tables/" + which + ".csv";
@@ -286,7 +293,7 @@ Reply Routes::TablePage(const std::string& sweep_text, const std::string& which)
 
 Reply Routes::TableCsv(const std::string& sweep_text, const std::string& which) const {
   return Guard(false, [&] {
-    Snapshot s(db_path_);
+    Snapshot& s = Connections();
     const SweepInfo sweep = FindSweepOr404(s, sweep_text);
     // The same builder and renderer as `labq table WHICH --format csv`.
     const std::string csv = Render(BuildTable(s, sweep.id, which), {TableFormat::kCsv, {}, {}});
@@ -302,14 +309,20 @@ Reply Routes::Figure(const std::string& sweep_text, const std::string& kind) con
     if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
       throw HttpError(404, "no figure '" + kind + "' (figures: dpu, qat, curves)");
     }
-    Snapshot s(db_path_);
+    Snapshot& s = Connections();
     const SweepInfo sweep = FindSweepOr404(s, sweep_text);
+    const std::string fingerprint = FigureFingerprint(s.db, sweep.id);
+    if (auto svg = figure_cache_->Find(sweep.id, kind, fingerprint)) {
+      return Reply{200, "image/svg+xml", std::move(*svg), ""};
+    }
     const auto path = figures_(Num(sweep.id), kind);
     if (!path) throw HttpError(404, "no " + kind + " figure for sweep " + sweep.name);
     std::ifstream in(*path, std::ios::binary);
     if (!in) throw HttpError(500, "cannot read figure " + path->string());
     std::ostringstream svg;
     svg << in.rdbuf();
+    // Drawn from results at least as new as the fingerprint read before.
+    figure_cache_->Store(sweep.id, kind, fingerprint, svg.str());
     return Reply{200, "image/svg+xml", svg.str(), ""};
   });
 }

@@ -1,7 +1,7 @@
 #pragma once
-/// What web/pages.cc and web/api.cc share: the per-request read-only view of
-/// the store, request parameter checks, and the facts a page and its JSON
-/// twin both show (so they cannot disagree).
+/// What web/pages.cc and web/api.cc share: sweep and job lookups over the
+/// thread's read-only view of the store (web/connections.h), request parameter checks, and the
+/// facts a page and its JSON twin both show (so they cannot disagree).
 
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -11,6 +11,8 @@
 #include "results/job_page.h"
 #include "results/result_store.h"
 #include "results/sqlite.h"
+#include "web/connections.h"
+#include "web/figure_cache.h"
 #include "web/routes.h"
 
 namespace labq::web {
@@ -23,15 +25,6 @@ class HttpError : public Error {
 
  private:
   int status_;
-};
-
-/// One request's read-only connections: the store (for the table builders
-/// and job details) and a bare connection for the paged queries. Opened per
-/// request, so no connection is shared between server threads and none writes.
-struct Snapshot {
-  explicit Snapshot(const std::string& db_path);
-  std::unique_ptr<ResultStore> store;
-  sql::Database db;
 };
 
 /// The sweep or a 404 naming it.

@@ -10,9 +10,6 @@
 
 namespace labq::web {
 
-Snapshot::Snapshot(const std::string& db_path)
-    : store(ResultStore::OpenReadOnly(db_path)), db(db_path, sql::Access::kReadOnly) {}
-
 SweepInfo FindSweepOr404(Snapshot& s, const std::string& name_or_id) {
   auto sweep = QuerySweepHeader(s.db, name_or_id);
   if (!sweep) throw HttpError(404, "no sweep '" + name_or_id + "' in " + s.db.path());
@@ -93,18 +90,29 @@ Reply ErrorReply(int status, const std::string& message, bool json) {
   return r;
 }
 
-Reply Routes::Guard(bool json, const std::function<Reply()>& handler) {
+Reply Routes::Guard(bool json, const std::function<Reply()>& handler) const {
   try {
     return handler();
   } catch (const HttpError& e) {
     return ErrorReply(e.status(), e.what(), json);
   } catch (const std::exception& e) {
     // A missing database or one of another schema: nothing to show yet.
+    // Whatever failed, this thread's next request starts from new connections.
+    connections_->Forget();
     return ErrorReply(503, e.what(), json);
   }
 }
 
 Routes::Routes(std::string db_path, FigureRenderer figures)
-    : db_path_(std::move(db_path)), figures_(std::move(figures)) {}
+    : db_path_(std::move(db_path)),
+      figures_(std::move(figures)),
+      connections_(std::make_unique<ConnectionCache>(db_path_)),
+      figure_cache_(std::make_unique<FigureCache>()) {}
+
+Routes::~Routes() = default;
+
+Snapshot& Routes::Connections() const { return connections_->ForThisThread(); }
+
+int64_t Routes::connection_opens() const { return connections_->opens(); }
 
 }  // namespace labq::web

@@ -1,16 +1,19 @@
 #pragma once
 /// What each dashboard URL answers, apart from HTTP: handlers take the path's
-/// parts and the query, open the store read-only for the request, and return
-/// a status with a body. web/dashboard.cc maps URLs and methods onto them.
+/// parts and the query, read the store through the calling thread's cached
+/// read-only connections (web/connections.h), and return a status with a
+/// body. web/dashboard.cc maps URLs and methods onto them.
 ///
 ///   /                               sweeps, live counts and ETA
 ///   /sweeps/S?state=&offset=        a sweep's jobs, 100 a page
 ///   /sweeps/S/tables/dpu|qat[.csv]  a result table; .csv = `labq table --format csv`
-///   /sweeps/S/figures/KIND.svg      a figure, when a renderer is wired in
+///   /sweeps/S/figures/KIND.svg      a figure, when a renderer is wired in; kept
+///                                   until the sweep's results change
 ///   /jobs/ID                        params, metrics, rerun command, logs
 ///   /api/sweeps, /api/sweeps/S/jobs?state=&offset=&limit=, /api/jobs/ID,
 ///   /api/jobs/ID/log?step=&offset=  the JSON the pages poll
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -19,6 +22,10 @@
 #include <string>
 
 namespace labq::web {
+
+class ConnectionCache;
+class FigureCache;
+struct Snapshot;
 
 /// Draws figure `kind` (dpu, qat, curves) of the sweep whose id is
 /// `sweep` (decimal) and returns the SVG's path; nullopt when it cannot.
@@ -37,6 +44,9 @@ using Query = std::map<std::string, std::string>;
 class Routes {
  public:
   Routes(std::string db_path, FigureRenderer figures);
+  ~Routes();
+  Routes(const Routes&) = delete;
+  Routes& operator=(const Routes&) = delete;
 
   Reply SweepsPage() const;
   Reply SweepPage(const std::string& sweep, const Query& query) const;
@@ -50,15 +60,21 @@ class Routes {
   Reply ApiJob(const std::string& job_id) const;
   Reply ApiJobLog(const std::string& job_id, const Query& query) const;
 
-  /// Runs a handler, turning labq::Error (a missing database, a bad
-  /// parameter) into an escaped error page or JSON error.
-  static Reply Guard(bool json, const std::function<Reply()>& handler);
-
   const std::string& db_path() const { return db_path_; }
+  /// Read-only connections opened so far (tests: reuse across requests).
+  int64_t connection_opens() const;
 
  private:
+  /// Runs a handler, turning labq::Error (a missing database, a bad
+  /// parameter) into an escaped error page or JSON error.
+  Reply Guard(bool json, const std::function<Reply()>& handler) const;
+  /// The calling thread's connections, checked for this request.
+  Snapshot& Connections() const;
+
   std::string db_path_;
   FigureRenderer figures_;
+  std::unique_ptr<ConnectionCache> connections_;
+  std::unique_ptr<FigureCache> figure_cache_;  ///< figures drawn, by sweep and kind
 };
 
 /// 4xx/5xx with the message escaped for the page or JSON.

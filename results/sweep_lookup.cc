@@ -1,0 +1,39 @@
+#include "results/sweep_lookup.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace labq {
+namespace {
+
+/// How SQLite prints an id: digits, no sign, no leading zero; short enough
+/// for int64_t.
+bool IsCanonicalId(const std::string& text) {
+  return !text.empty() && text.size() <= 18 && (text == "0" || text[0] != '0') &&
+         std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+}  // namespace
+
+std::optional<int64_t> FindSweepId(sql::Database& db, const std::string& name_or_id) {
+  if (IsCanonicalId(name_or_id)) {
+    sql::Statement by_id(db, "SELECT id FROM sweeps WHERE id = ?");
+    by_id.Bind(1, static_cast<int64_t>(std::stoll(name_or_id)));
+    if (by_id.Step()) return by_id.Int(0);
+  }
+  sql::Statement by_name(db, "SELECT id FROM sweeps WHERE name = ? ORDER BY id DESC LIMIT 1");
+  by_name.Bind(1, name_or_id);
+  if (by_name.Step()) return by_name.Int(0);
+  return std::nullopt;
+}
+
+void ReadSweepTags(sql::Database& db, std::span<SweepInfo> sweeps) {
+  sql::Statement tags(db, "SELECT tag FROM sweep_tags WHERE sweep_id = ? ORDER BY tag");
+  for (auto& sweep : sweeps) {
+    tags.Bind(1, sweep.id);
+    while (tags.Step()) sweep.tags.push_back(tags.Text(0));
+    tags.Reset();
+  }
+}
+
+}  // namespace labq
