@@ -73,9 +73,9 @@ Table BuildDpuTable(ResultStore& store, std::optional<int64_t> sweep_id) {
                    {"OPS_per_mm2", "OPS/s/mm^2"},
                    {"state", ""}};
   // One query for the whole table, whatever its size (not three per job).
-  const auto jobs = store.JobRows({sweep_id, "", "synth"}, {kMetrics, kTexts, "sim", kParams});
+  auto jobs = store.JobRows({sweep_id, "", "synth"}, {kMetrics, kTexts, "sim", kParams});
   table.rows.reserve(jobs.size());
-  for (const auto& job : jobs) {
+  for (auto& job : jobs) {  // names are moved into the table, not copied
     const bool have = job.state == "done" || job.state == "cached";
     const auto& m = job.metrics;
     auto raw = [&](Metric metric, double scale = 1.0) -> nlohmann::json {
@@ -91,12 +91,12 @@ Table BuildDpuTable(ResultStore& store, std::optional<int64_t> sweep_id) {
     nlohmann::json timing = nullptr;
     if (have && m[kTimingMet]) timing = *m[kTimingMet] != 0 ? "met" : "VIOLATED";
     const auto& p = job.params;
-    table.Add(job.sweep_name, job.id, job.name, p.value("n", 0), p.value("mode", ""),
-              LibertyName(p.value("liberty", "")), Verified(job.dependency_state),
-              job.state == "cached", raw(kPeriod), PeriodSource(job.texts[kPeriodSource], p),
-              raw(kSlack), timing, raw(kFmax, 1e-6), fmax, raw(kArea), raw(kPower, 1e3),
-              PowerModel(job.texts[kPowerActivity], p), raw(kOps), raw(kOpsPerW), raw(kOpsPerMm2),
-              job.state);
+    table.Add(std::move(job.sweep_name), job.id, std::move(job.name), p.value("n", 0),
+              p.value("mode", ""), LibertyName(p.value("liberty", "")),
+              Verified(job.dependency_state), job.state == "cached", raw(kPeriod),
+              PeriodSource(job.texts[kPeriodSource], p), raw(kSlack), timing, raw(kFmax, 1e-6),
+              fmax, raw(kArea), raw(kPower, 1e3), PowerModel(job.texts[kPowerActivity], p),
+              raw(kOps), raw(kOpsPerW), raw(kOpsPerMm2), job.state);
   }
   return table;
 }
