@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <future>
 
 #include "common/error.h"
 #include "sweep/did_you_mean.h"
@@ -64,17 +65,36 @@ struct HumanGrid {
   const std::string& at(size_t row, size_t column) const { return cells[row * columns + column]; }
 };
 
-HumanGrid HumanCells(const Table& table, int precision) {
-  HumanGrid grid;
-  grid.columns = table.columns.size();
-  grid.cells.reserve(table.rows.size() * grid.columns);
-  for (const auto& row : table.rows) {
+/// Rows [first, last) of the grid's cells.
+void FillCells(const Table& table, int precision, size_t first, size_t last, HumanGrid& grid) {
+  for (size_t r = first; r < last; ++r) {
+    const auto& row = table.rows[r];
     for (size_t i = 0; i < grid.columns; ++i) {
-      std::string& cell =
-          grid.cells.emplace_back(i < row.size() ? HumanCell(row[i], precision) : "");
+      std::string& cell = grid.cells[r * grid.columns + i];
+      cell = i < row.size() ? HumanCell(row[i], precision) : "";
       std::replace(cell.begin(), cell.end(), '\n', ' ');
     }
   }
+}
+
+/// From how many rows the cells are formatted on two threads: a 10,000-row
+/// table formats 110,000 numbers, 40 ms on one core.
+constexpr size_t kParallelRows = 4000;
+
+HumanGrid HumanCells(const Table& table, int precision) {
+  HumanGrid grid;
+  grid.columns = table.columns.size();
+  grid.cells.resize(table.rows.size() * grid.columns);
+  const size_t rows = table.rows.size();
+  if (rows < kParallelRows) {
+    FillCells(table, precision, 0, rows, grid);
+    return grid;
+  }
+  // Each half writes only its own cells: no shared state.
+  auto second =
+      std::async(std::launch::async, [&] { FillCells(table, precision, rows / 2, rows, grid); });
+  FillCells(table, precision, 0, rows / 2, grid);
+  second.get();
   return grid;
 }
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <random>
+#include <sstream>
 
 #include "common/error.h"
 
@@ -110,6 +111,28 @@ TEST(Table, FormatNumberMatchesPrintfOverThePlainRange) {
     ASSERT_EQ(FormatNumber(value, digits), PrintfReference(value, digits))
         << value << " to " << digits << " digits";
   }
+}
+
+TEST(Table, ALongTableFormattedOnTwoThreadsKeepsEveryCellInItsRow) {
+  Table t;  // over kParallelRows (table.cc): the halves are formatted in parallel
+  t.columns = {{"i", ""}, {"half", ""}, {"name", ""}};
+  const int rows = 5001;
+  for (int i = 0; i < rows; ++i) t.Add(i, i * 0.5, "r" + std::to_string(i));
+  const std::string text = RenderText(t);
+  std::istringstream lines(text);
+  std::string line;
+  std::getline(lines, line);  // header
+  std::getline(lines, line);  // rule
+  for (int i = 0; i < rows; ++i) {
+    ASSERT_TRUE(std::getline(lines, line)) << i;
+    std::istringstream cells(line);
+    std::string a, b, c;
+    cells >> a >> b >> c;
+    ASSERT_EQ(a, std::to_string(i));
+    ASSERT_EQ(b, FormatNumber(i * 0.5));
+    ASSERT_EQ(c, "r" + std::to_string(i));
+  }
+  EXPECT_FALSE(std::getline(lines, line));
 }
 
 }  // namespace
