@@ -9,6 +9,7 @@
 #include <cerrno>
 
 #include "common/error.h"
+#include "results/job_state.h"
 
 namespace labq {
 
@@ -34,15 +35,9 @@ void AddSweepOptions(CLI::App* command, SweepArg& arg, const std::string& help) 
   command->add_option("--sweep-id", arg.id, "the sweep with this id");
 }
 
-const std::vector<std::string>& JobStates() {
-  static const std::vector<std::string> kStates = {"queued", "running", "done",    "cached",
-                                                   "failed", "timeout", "skipped", "cancelled"};
-  return kStates;
-}
-
 std::string FormatCounts(const SweepCounts& counts) {
   std::string out;
-  for (const auto& state : JobStates()) {
+  for (const auto& state : JobStateNames()) {
     if (const int n = counts.Count(state)) {
       out += (out.empty() ? "" : ", ") + state + " " + std::to_string(n);
     }
@@ -50,8 +45,20 @@ std::string FormatCounts(const SweepCounts& counts) {
   return out.empty() ? "no jobs" : out;
 }
 
-int SweepExitCode(const SweepCounts& c) {
-  return c.Count("done") + c.Count("cached") == c.total ? 0 : 1;
+int SweepExitCode(const SweepCounts& c) { return c.CountIf(IsSuccess) == c.total ? 0 : 1; }
+
+std::string EndReason(const SweepCounts& c) {
+  if (SweepExitCode(c) == 0) return "every job is done or cached; exit 0";
+  std::string why;
+  auto add = [&why](int n, const char* what) {
+    if (n) why += (why.empty() ? "" : ", ") + std::to_string(n) + " " + what;
+  };
+  add(c.Count(JobState::kFailed), "failed");
+  add(c.Count(JobState::kTimeout), "timed out");
+  add(c.Count(JobState::kCancelled), "cancelled");
+  add(c.Count(JobState::kSkipped), "skipped after a failed dependency");
+  add(c.CountIf([](JobState s) { return !IsFinal(s); }), "not finished");
+  return why + "; exit 1 (see labq jobs --state ...)";
 }
 
 SweepInfo ResolveSweep(ResultStore& store, const std::string& text) {

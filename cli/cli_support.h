@@ -44,6 +44,8 @@ JobRecord ResolveJob(ResultStore& store, const std::string& name_or_id,
 std::string FormatCounts(const SweepCounts& counts);
 /// 0 when every job of the sweep ended done or cached, else 1.
 int SweepExitCode(const SweepCounts& counts);
+/// Why the sweep's exit code is what it is: "1 failed, 1 timed out; exit 1 (...)".
+std::string EndReason(const SweepCounts& counts);
 
 /// `--format` and `--precision` of a table-printing subcommand.
 struct TableArgs {
@@ -53,8 +55,5 @@ struct TableArgs {
   RenderOptions Options() const { return {ParseTableFormat(format), precision, columns}; }
 };
 void AddTableOptions(CLI::App* command, TableArgs& args);
-
-/// The job states, for --state checks and messages.
-const std::vector<std::string>& JobStates();
 
 }  // namespace labq

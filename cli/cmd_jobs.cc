@@ -15,6 +15,7 @@
 #include "common/error.h"
 #include "common/file_util.h"
 #include "common/text.h"
+#include "results/job_state.h"
 
 namespace labq {
 namespace {
@@ -31,10 +32,9 @@ struct JobArgs {
 };
 
 int CmdJobs(const std::string& db_path, const JobArgs& a) {
-  const auto& states = JobStates();
-  if (!a.state.empty() && std::find(states.begin(), states.end(), a.state) == states.end()) {
+  if (!a.state.empty() && !ParseJobState(a.state)) {
     std::string list;
-    for (const auto& s : states) list += (list.empty() ? "" : ", ") + s;
+    for (const auto& s : JobStateNames()) list += (list.empty() ? "" : ", ") + s;
     throw Error("--state: '" + a.state + "' is not one of " + list);
   }
   auto reader = ResultStore::OpenReadOnly(db_path);
@@ -164,7 +164,7 @@ int CmdLogs(const std::string& db_path, const JobArgs& a) {
       break;
     }
     job = store.Job(job->id);
-    if (!job || (job->state != "running" && job->state != "queued")) break;
+    if (!job || IsFinal(job->state)) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(500));  // tail -f style refresh
   }
   return 0;
@@ -209,8 +209,9 @@ void AddJobCommands(CLI::App& app, CliContext& ctx) {
   auto j = std::make_shared<JobArgs>();
   auto* jobs = app.add_subcommand("jobs", "list jobs");
   AddSweepOptions(jobs, j->sweep, "only this sweep");
-  jobs->add_option("--state", j->state,
-                   "queued|running|done|cached|failed|timeout|skipped|cancelled");
+  std::string states;
+  for (const auto& s : JobStateNames()) states += (states.empty() ? "" : "|") + s;
+  jobs->add_option("--state", j->state, states);
   AddTableOptions(jobs, j->table);
   jobs->callback([&ctx, j] { ctx.exit_code = CmdJobs(ctx.db, *j); });
 

@@ -20,6 +20,7 @@
 #include "orchestrator/daemon.h"
 #include "orchestrator/scheduler.h"
 #include "results/dpu_table.h"
+#include "results/job_state.h"
 #include "results/qat_table.h"
 #include "sweep/sweep_parser.h"
 
@@ -148,21 +149,23 @@ int CmdRun(const std::string& db_path, const RunArgs& a) {
     if (!table.rows.empty()) std::cout << "\n" << RenderText(table);
   }
   for (const auto& job : store.Jobs(sweep_id)) {
-    if (job.state == "failed" || job.state == "skipped") {
+    if (IsFailure(job.state) || ParseJobState(job.state) == JobState::kSkipped) {
       std::fprintf(stderr, "%s %s: %s\n", job.state.c_str(), job.name.c_str(), job.error.c_str());
     }
   }
   // Jobs another runner (labd) on this database took are counted like ours.
-  const int settled = counts.Count("done") + counts.Count("cached") + counts.Count("failed") +
-                      counts.Count("timeout") + counts.Count("cancelled");
+  const int settled =
+      counts.CountIf([](JobState s) { return IsFinal(s) && s != JobState::kSkipped; });
   std::fprintf(stderr,
                "%d done, %d failed, %d timeout, %d skipped, %d cancelled, %d queued, %d running "
                "of %d (%d run by another runner)\n",
-               counts.Count("done") + counts.Count("cached"), counts.Count("failed"),
-               counts.Count("timeout"), counts.Count("skipped"), counts.Count("cancelled"),
-               counts.Count("queued"), counts.Count("running"), counts.total,
+               counts.CountIf(IsSuccess), counts.Count(JobState::kFailed),
+               counts.Count(JobState::kTimeout), counts.Count(JobState::kSkipped),
+               counts.Count(JobState::kCancelled), counts.Count(JobState::kQueued),
+               counts.Count(JobState::kRunning), counts.total,
                std::max(0, settled - scheduler.finished_here()));
   if (interrupted) return 130;
+  if (SweepExitCode(counts) != 0) std::fprintf(stderr, "labq: %s\n", EndReason(counts).c_str());
   return SweepExitCode(counts);
 }
 

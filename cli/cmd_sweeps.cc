@@ -16,6 +16,7 @@
 #include "cli/progress_printer.h"
 #include "common/error.h"
 #include "orchestrator/daemon.h"
+#include "results/job_state.h"
 
 namespace labq {
 namespace {
@@ -29,11 +30,11 @@ int CmdStatus(const std::string& db_path) {
   std::cout << "\n";
   Table t;
   t.columns = {{"id", ""}, {"sweep", ""}, {"jobs", ""}};
-  for (const auto& state : JobStates()) t.columns.push_back({state, ""});
+  for (const auto& state : JobStateNames()) t.columns.push_back({state, ""});
   for (const auto& s : store.Sweeps()) {
     auto c = store.Counts(s.id);
     std::vector<nlohmann::json> row = {s.id, s.name, c.total};
-    for (const auto& state : JobStates()) row.push_back(c.Count(state));
+    for (const auto& state : JobStateNames()) row.push_back(c.Count(state));
     t.AddRow(row);
   }
   std::cout << RenderText(t);
@@ -55,8 +56,8 @@ int CmdSweeps(const std::string& db_path, const TableArgs& args) {
                {"other", ""},     {"wall_s", "s"}, {"note", ""},        {"file", ""}};
   for (const auto& s : store.SweepDetails()) {
     auto c = store.Counts(s.id);
-    const int done = c.Count("done") + c.Count("cached");
-    const int failed = c.Count("failed") + c.Count("timeout");
+    const int done = c.CountIf(IsSuccess);
+    const int failed = c.CountIf(IsFailure);
     t.AddRow({s.id, s.name, s.description, Join(s.tags, ","), s.created_at, c.total, done, failed,
               c.total - done - failed, s.wall_seconds, s.note, s.file});
   }
@@ -80,21 +81,6 @@ double SecondsSince(const std::string& iso) {
   return std::max(0.0, now - start);
 }
 
-/// Why a finished sweep's exit code is what it is.
-std::string EndReason(const SweepCounts& c) {
-  if (SweepExitCode(c) == 0) return "every job is done or cached; exit 0";
-  std::string why;
-  if (c.Count("cancelled")) why += std::to_string(c.Count("cancelled")) + " cancelled";
-  if (const int failed = c.Count("failed") + c.Count("timeout")) {
-    why += (why.empty() ? "" : ", ") + std::to_string(failed) + " failed or timed out";
-  }
-  if (c.Count("skipped")) {
-    why += (why.empty() ? "" : ", ") + std::to_string(c.Count("skipped")) +
-           " skipped after a failed dependency";
-  }
-  return why + "; exit 1 (see labq jobs --state ...)";
-}
-
 int CmdWatch(const std::string& db_path, const std::string& sweep_text, const SweepArg& arg) {
   auto reader = ResultStore::OpenReadOnly(db_path);
   ResultStore& store = *reader;
@@ -110,7 +96,7 @@ int CmdWatch(const std::string& db_path, const std::string& sweep_text, const Sw
     p.counts = store.Counts(*id);
     std::string names;
     std::string timed;
-    for (const auto& job : store.Jobs(*id, "running")) {
+    for (const auto& job : store.Jobs(*id, std::string(Name(JobState::kRunning)))) {
       p.running.push_back(job.name);
       names += " " + job.name;
       timed += (timed.empty() ? " " : ", ") + job.name + " " +
@@ -145,7 +131,7 @@ std::set<std::filesystem::path> SweepDirectories(const SweepInfo& sweep,
   std::set<std::filesystem::path> dirs;
   const std::string own = sweep.name + "-" + std::to_string(sweep.id);
   for (const auto& job : jobs) {
-    if (job.workdir.empty() || job.state == "cached") continue;
+    if (job.workdir.empty() || ParseJobState(job.state) == JobState::kCached) continue;
     const auto parent = std::filesystem::path(job.workdir).parent_path();
     if (parent.filename() == own) dirs.insert(parent);
   }

@@ -5,16 +5,16 @@
 #include <cmath>
 #include <string>
 
+#include "results/job_state.h"
+
 namespace labq {
 
 std::string FormatProgressLine(const Progress& p) {
-  const int finished = p.counts.Count("done") + p.counts.Count("failed") +
-                       p.counts.Count("skipped") + p.counts.Count("cancelled") +
-                       p.counts.Count("timeout") + p.counts.Count("cached");
+  const int finished = p.counts.CountIf(IsFinal);
   std::string line = "[" + std::to_string(finished) + "/" + std::to_string(p.counts.total) +
                      "] running " + std::to_string(p.running.size()) + ", failed " +
-                     std::to_string(p.counts.Count("failed") + p.counts.Count("timeout")) +
-                     ", skipped " + std::to_string(p.counts.Count("skipped"));
+                     std::to_string(p.counts.CountIf(IsFailure)) + ", skipped " +
+                     std::to_string(p.counts.Count(JobState::kSkipped));
   if (p.eta_seconds >= 0) {
     const long long s = std::llround(p.eta_seconds);
     line += ", ETA " + std::to_string(s / 60) + "m" + std::to_string(s % 60) + "s";

@@ -11,6 +11,7 @@
 
 #include "common/text.h"
 #include "orchestrator/subprocess.h"
+#include "results/job_state.h"
 
 namespace labq {
 namespace {
@@ -266,24 +267,25 @@ std::map<std::string, SlurmJobState> ParseSqueueOutput(std::string_view text) {
 }
 
 LabqSlurmStatus LabqStateFor(const SlurmJobState& job) {
-  static const std::map<std::string, std::string> kStates = {
-      {"PENDING", "queued"},     {"REQUEUED", "queued"},      {"REQUEUE_HOLD", "queued"},
-      {"REQUEUE_FED", "queued"}, {"RESV_DEL_HOLD", "queued"}, {"CONFIGURING", "running"},
-      {"RUNNING", "running"},    {"COMPLETING", "running"},   {"STAGE_OUT", "running"},
-      {"SIGNALING", "running"},  {"RESIZING", "running"},     {"SUSPENDED", "running"},
-      {"STOPPED", "running"},    {"COMPLETED", "done"},       {"FAILED", "failed"},
-      {"NODE_FAIL", "failed"},   {"BOOT_FAIL", "failed"},     {"OUT_OF_MEMORY", "failed"},
-      {"PREEMPTED", "failed"},   {"SPECIAL_EXIT", "failed"},  {"TIMEOUT", "timeout"},
-      {"DEADLINE", "timeout"},   {"CANCELLED", "cancelled"},  {"REVOKED", "cancelled"},
+  using enum JobState;
+  static const std::map<std::string, JobState> kStates = {
+      {"PENDING", kQueued},     {"REQUEUED", kQueued},      {"REQUEUE_HOLD", kQueued},
+      {"REQUEUE_FED", kQueued}, {"RESV_DEL_HOLD", kQueued}, {"CONFIGURING", kRunning},
+      {"RUNNING", kRunning},    {"COMPLETING", kRunning},   {"STAGE_OUT", kRunning},
+      {"SIGNALING", kRunning},  {"RESIZING", kRunning},     {"SUSPENDED", kRunning},
+      {"STOPPED", kRunning},    {"COMPLETED", kDone},       {"FAILED", kFailed},
+      {"NODE_FAIL", kFailed},   {"BOOT_FAIL", kFailed},     {"OUT_OF_MEMORY", kFailed},
+      {"PREEMPTED", kFailed},   {"SPECIAL_EXIT", kFailed},  {"TIMEOUT", kTimeout},
+      {"DEADLINE", kTimeout},   {"CANCELLED", kCancelled},  {"REVOKED", kCancelled},
   };
   LabqSlurmStatus out;
   if (job.state == "UNKNOWN") {
-    out.state = "failed";
+    out.state = Name(kFailed);
     out.detail = "SLURM no longer knows the job (purged after MinJobAge, or never submitted)";
     return out;
   }
   const auto it = kStates.find(job.state);
-  out.state = it == kStates.end() ? "running" : it->second;
+  out.state = Name(it == kStates.end() ? kRunning : it->second);
   out.detail = job.state;
   if (out.Final()) {
     if (job.signal > 0) {

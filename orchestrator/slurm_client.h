@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "results/job_state.h"
 
 namespace labq {
 
@@ -83,7 +84,7 @@ std::map<std::string, SlurmJobState> ParseSqueueOutput(std::string_view text);
 struct LabqSlurmStatus {
   std::string state;
   std::string detail;
-  bool Final() const { return state != "queued" && state != "running"; }
+  bool Final() const { return IsFinal(state); }
 };
 LabqSlurmStatus LabqStateFor(const SlurmJobState& job);
 

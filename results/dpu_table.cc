@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "results/job_query.h"
+#include "results/job_state.h"
 
 namespace labq {
 namespace {
@@ -17,7 +18,7 @@ std::string LibertyName(const std::string& liberty) {
 /// The verify job this synth job waited for: "pass", or its state.
 std::string Verified(const std::optional<std::string>& verify_state) {
   if (!verify_state) return "-";
-  return *verify_state == "done" || *verify_state == "cached" ? "pass" : *verify_state;
+  return IsSuccess(*verify_state) ? "pass" : *verify_state;
 }
 
 /// "default activity" or "toggle 0.2": how OpenSTA's power figure was made.
@@ -76,7 +77,7 @@ Table BuildDpuTable(ResultStore& store, std::optional<int64_t> sweep_id) {
   auto jobs = store.JobRows({sweep_id, "", "synth"}, {kMetrics, kTexts, "sim", kParams});
   table.rows.reserve(jobs.size());
   for (auto& job : jobs) {  // names are moved into the table, not copied
-    const bool have = job.state == "done" || job.state == "cached";
+    const bool have = IsSuccess(job.state);
     const auto& m = job.metrics;
     auto raw = [&](Metric metric, double scale = 1.0) -> nlohmann::json {
       if (!have || !m[metric]) return nullptr;

@@ -7,21 +7,6 @@
 
 namespace labq {
 
-const std::vector<std::string>& AllJobStates() {
-  static const std::vector<std::string> kStates = {"queued", "running", "done",    "cached",
-                                                   "failed", "timeout", "skipped", "cancelled"};
-  return kStates;
-}
-
-bool IsJobState(const std::string& state) {
-  const auto& states = AllJobStates();
-  return std::find(states.begin(), states.end(), state) != states.end();
-}
-
-bool IsTerminalJobState(const std::string& state) {
-  return IsJobState(state) && state != "queued" && state != "running";
-}
-
 std::vector<JobSummary> QueryJobPage(sql::Database& db, const JobPageQuery& query) {
   // Two statements rather than "(? = '' OR state = ?)", which would keep
   // SQLite from using the (sweep_id, state) index for a filtered page (its
@@ -91,7 +76,7 @@ SweepProgress QuerySweepProgress(sql::Database& db, int64_t sweep_id) {
   // compares the state text of every entry (5 ms for 20,000 jobs).
   sql::Statement q(db, "SELECT COUNT(*) FROM jobs WHERE sweep_id = ? AND state = ?");
   SweepProgress p;
-  for (const auto& state : AllJobStates()) {
+  for (const auto& state : JobStateNames()) {
     q.Bind(1, sweep_id).Bind(2, state);
     q.Step();
     if (const int n = static_cast<int>(q.Int(0)); n > 0) {
@@ -100,12 +85,12 @@ SweepProgress QuerySweepProgress(sql::Database& db, int64_t sweep_id) {
     }
     q.Reset();
   }
-  const int left = p.counts.Count("queued") + p.counts.Count("running");
+  const int left = p.counts.CountIf([](JobState s) { return !IsFinal(s); });
   if (left == 0) {
     p.eta_seconds = 0;
     return p;
   }
-  if (p.counts.Count("done") == 0) return p;  // nothing measured yet
+  if (p.counts.Count(JobState::kDone) == 0) return p;  // nothing measured yet
   double overall = -1;
   const auto mean = RecentMeanWall(db, sweep_id, 500, &overall);
   double work = 0;
@@ -114,9 +99,10 @@ SweepProgress QuerySweepProgress(sql::Database& db, int64_t sweep_id) {
     // assume the rest is like the recent mix.
     work = left * overall;
   } else {
-    sql::Statement k(db,
-                     "SELECT kind, COUNT(*) FROM jobs WHERE sweep_id = ? AND state IN ('queued', "
-                     "'running') GROUP BY kind");
+    static const std::string kSql =
+        "SELECT kind, COUNT(*) FROM jobs WHERE sweep_id = ? AND state IN (" +
+        SqlStateList([](JobState s) { return !IsFinal(s); }) + ") GROUP BY kind";
+    sql::Statement k(db, kSql);
     k.Bind(1, sweep_id);
     while (k.Step()) {
       auto it = mean.find(k.Text(0));
@@ -124,7 +110,7 @@ SweepProgress QuerySweepProgress(sql::Database& db, int64_t sweep_id) {
       work += static_cast<double>(k.Int(1)) * it->second;
     }
   }
-  p.eta_seconds = work / std::max(1, p.counts.Count("running"));
+  p.eta_seconds = work / std::max(1, p.counts.Count(JobState::kRunning));
   return p;
 }
 

@@ -8,16 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "results/job_state.h"
 #include "results/result_store.h"
 #include "results/sqlite.h"
 
 namespace labq {
-
-/// Every state a job can be in, in lifecycle order.
-const std::vector<std::string>& AllJobStates();
-bool IsJobState(const std::string& state);
-/// No further change will come without a retry.
-bool IsTerminalJobState(const std::string& state);
 
 /// What a job list row shows: no params, argv or texts.
 struct JobSummary {

@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "results/job_state.h"
+
 namespace labq {
 namespace {
 
@@ -56,7 +58,7 @@ Table BuildQatTable(ResultStore& store, std::optional<int64_t> sweep_id) {
       if (job.kind != "qat" || job.params.value("mode", "") != row.mode) continue;
       auto m = MetricMap(store, job.id);
       auto texts = store.Texts(job.id);
-      const bool have = (job.state == "done" || job.state == "cached") && m.count(row.metric);
+      const bool have = IsSuccess(job.state) && m.count(row.metric);
       nlohmann::json accuracy = have ? nlohmann::json(m[row.metric]) : nlohmann::json(nullptr);
       nlohmann::json delta = nullptr;
       if (have && fp_by_sweep.count(job.sweep_id)) {

@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "common/error.h"
+#include "results/job_state.h"
 #include "results/sweep_lookup.h"
 
 namespace labq {
@@ -181,6 +182,13 @@ constexpr const char* kDependsOn =
 
 std::string Now() { return "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"; }
 
+/// Finished without a result: a job depending on it can never run.
+bool FinishedWithoutResult(JobState s) { return IsFinal(s) && !IsSuccess(s); }
+
+/// A dependency in one of these states may still (or did) produce a result,
+/// so a dependent skipped earlier is worth queueing again.
+bool MayStillSucceed(JobState s) { return s == JobState::kQueued || IsSuccess(s); }
+
 double UnixNow() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -303,13 +311,14 @@ int ResultStore::SkipBlocked(std::optional<int64_t> sweep_id) {
   // Driven from the few unfinished-for-good jobs through the job_deps index,
   // never a scan of the queue; repeated so a skip propagates down a chain.
   static const std::string blocked =
-      "SELECT jd.job_id FROM jobs d JOIN job_deps jd ON jd.depends_on = d.id WHERE d.state IN "
-      "('failed', 'skipped', 'cancelled', 'timeout') AND (?1 IS NULL OR d.sweep_id = ?1)";
+      "SELECT jd.job_id FROM jobs d JOIN job_deps jd ON jd.depends_on = d.id WHERE d.state IN (" +
+      SqlStateList(FinishedWithoutResult) + ") AND (?1 IS NULL OR d.sweep_id = ?1)";
   sql::Statement skip(
       db_, "UPDATE jobs SET state = 'skipped', finished_at = " + Now() +
                ", error = 'dependency ' || (SELECT d.name FROM job_deps jd JOIN jobs d ON d.id = "
-               "jd.depends_on WHERE jd.job_id = jobs.id AND d.state IN ('failed', 'skipped', "
-               "'cancelled', 'timeout') LIMIT 1) || ' did not finish' WHERE state = 'queued' AND "
+               "jd.depends_on WHERE jd.job_id = jobs.id AND d.state IN (" +
+               SqlStateList(FinishedWithoutResult) +
+               ") LIMIT 1) || ' did not finish' WHERE state = 'queued' AND "
                "id IN (" +
                blocked + ")");
   int total = 0;
@@ -330,11 +339,12 @@ std::optional<JobRecord> ResultStore::Claim(const ClaimRequest& request) {
   std::lock_guard lock(mutex_);
   sql::Transaction tx(db_);
   SkipBlocked(request.sweep_id);
-  sql::Statement pick(db_,
-                      "SELECT j.id FROM jobs j WHERE (?1 IS NULL OR j.sweep_id = ?1) AND j.state = "
-                      "'queued' AND j.not_before <= ?2 AND NOT EXISTS (SELECT 1 FROM job_deps jd "
-                      "JOIN jobs d ON d.id = jd.depends_on WHERE jd.job_id = j.id AND d.state NOT "
-                      "IN ('done', 'cached')) ORDER BY j.priority DESC, j.id");
+  static const std::string kPick =
+      "SELECT j.id FROM jobs j WHERE (?1 IS NULL OR j.sweep_id = ?1) AND j.state = 'queued' AND "
+      "j.not_before <= ?2 AND NOT EXISTS (SELECT 1 FROM job_deps jd JOIN jobs d ON d.id = "
+      "jd.depends_on WHERE jd.job_id = j.id AND d.state NOT IN (" +
+      SqlStateList(IsSuccess) + ")) ORDER BY j.priority DESC, j.id";
+  sql::Statement pick(db_, kPick);
   pick.Bind(1, request.sweep_id).Bind(2, UnixNow());
   std::optional<int64_t> chosen;
   while (pick.Step()) {
@@ -472,19 +482,19 @@ std::vector<int64_t> ResultStore::CancelRequests() {
 int ResultStore::Retry(std::optional<int64_t> sweep_id, std::optional<int64_t> job_id) {
   std::lock_guard lock(mutex_);
   sql::Transaction tx(db_);
-  sql::Statement retry(
-      db_,
-      "UPDATE jobs SET state = 'queued', error = '', cancel_requested = 0, "
-      "not_before = 0, owner = '', pid = NULL, crashes = 0 WHERE state IN ('failed', 'timeout', "
-      "'cancelled', 'skipped') AND (?1 IS NULL OR sweep_id = ?1) AND (?2 IS NULL "
-      "OR id = ?2)");
+  sql::Statement retry(db_,
+                       "UPDATE jobs SET state = 'queued', error = '', cancel_requested = 0, "
+                       "not_before = 0, owner = '', pid = NULL, crashes = 0 WHERE state IN (" +
+                           SqlStateList(FinishedWithoutResult) +
+                           ") AND (?1 IS NULL OR sweep_id = ?1) AND (?2 IS NULL OR id = ?2)");
   retry.Bind(1, sweep_id).Bind(2, job_id).Run();
   int changed = db_.Changes();
   // Dependents that were skipped because of these jobs get another chance too.
   sql::Statement revive(db_,
                         "UPDATE jobs SET state = 'queued', error = '' WHERE state = 'skipped' AND "
                         "EXISTS (SELECT 1 FROM job_deps jd JOIN jobs d ON d.id = jd.depends_on "
-                        "WHERE jd.job_id = jobs.id AND d.state IN ('queued', 'done', 'cached'))");
+                        "WHERE jd.job_id = jobs.id AND d.state IN (" +
+                            SqlStateList(MayStillSucceed) + "))");
   while (true) {
     revive.Run();
     if (db_.Changes() == 0) break;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "results/job_query.h"
+#include "results/job_state.h"
 #include "results/sqlite.h"
 #include "sweep/job_spec.h"
 
@@ -108,8 +109,17 @@ struct SweepCounts {
     auto it = by_state.find(state);
     return it == by_state.end() ? 0 : it->second;
   }
+  int Count(JobState state) const { return Count(std::string(Name(state))); }
+  /// Jobs in the states `keep` accepts (IsSuccess, IsFailure, ...).
+  int CountIf(bool (*keep)(JobState)) const {
+    int n = 0;
+    for (JobState s : AllJobStates()) n += keep(s) ? Count(s) : 0;
+    return n;
+  }
   /// No job is queued or running.
-  bool Finished() const { return Count("queued") + Count("running") == 0; }
+  bool Finished() const {
+    return CountIf([](JobState s) { return !IsFinal(s); }) == 0;
+  }
 };
 
 class ResultStore {

@@ -197,6 +197,32 @@ TEST_F(LabqPeopleTest, MisspelledKeysAndStatesSayWhatWasMeant) {
       << err_;
 }
 
+/// Issue 9: a sweep with a timed-out job printed "1 done, 0 failed, ... of 2"
+/// and exited 1 with no reason; `labq sweeps` counted it nowhere.
+TEST_F(LabqPeopleTest, TimedOutJobIsCountedAndGivenAsTheReason) {
+  const std::string file = Write("to.yaml",
+                                 "name: to\ngroups:\n  - name: s\n    kind: command\n"
+                                 "    params: {argv: [sleep, \"{i}\"], timeout_s: 0.5}\n"
+                                 "    grid: {i: [0, 30]}\n");
+  EXPECT_EQ(Labq({"run", file, "--workdir", Work(), "--quiet", "--no-cache"}), 1) << err_;
+  EXPECT_NE(err_.find("1 done, 0 failed, 1 timeout, 0 skipped, 0 cancelled, 0 queued, 0 running "
+                      "of 2"),
+            std::string::npos)
+      << err_;
+  EXPECT_NE(err_.find("\ntimeout s_30: "), std::string::npos) << err_;
+  EXPECT_NE(err_.find("labq: 1 timed out; exit 1"), std::string::npos) << err_;
+  ASSERT_EQ(Labq({"sweeps", "--columns", "name,jobs,done,failed,other", "--format", "csv"}), 0)
+      << err_;
+  EXPECT_EQ(out_, "name,jobs,done,failed,other\r\nto,2,1,1,0\r\n");
+  ASSERT_EQ(Labq({"jobs", "--state", "timeout", "--columns", "name,state", "--format", "csv"}), 0)
+      << err_;
+  EXPECT_EQ(out_, "name,state\r\ns_30,timeout\r\n");
+  Labq({"jobs", "--help"});
+  EXPECT_NE((out_ + err_).find("queued|running|done|cached|failed|timeout|skipped|cancelled"),
+            std::string::npos)
+      << out_ << err_;
+}
+
 TEST_F(LabqPeopleTest, LogsStepAndTail) {
   RunSweep(Sweep("logs", 1));
   ASSERT_EQ(Labq({"logs", "c_1", "--step", "command", "--tail", "2"}), 0) << err_;

@@ -8,13 +8,14 @@
 
 #include "common/error.h"
 #include "results/dpu_table.h"
+#include "results/job_state.h"
 #include "results/qat_table.h"
 #include "results/table.h"
 
 namespace labq::viz {
 namespace {
 
-bool Finished(const std::string& state) { return state == "done" || state == "cached"; }
+bool Finished(const std::string& state) { return IsSuccess(state); }
 
 std::string Cell(const nlohmann::json& v) {
   if (v.is_null()) return "";

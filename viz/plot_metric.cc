@@ -7,6 +7,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "results/job_state.h"
 #include "results/table.h"
 #include "viz/plot_kinds.h"
 
@@ -88,7 +89,7 @@ void RequireAttribute(const std::string& name, const std::string& option,
 Figure MetricFigure(ResultStore& store, const PlotRequest& request, const SweepView& sweep) {
   std::vector<JobRecord> jobs;
   for (auto& job : store.Jobs(sweep.id)) {
-    if (job.state == "done" || job.state == "cached") jobs.push_back(std::move(job));
+    if (IsSuccess(job.state)) jobs.push_back(std::move(job));
   }
   if (jobs.empty()) {
     throw Error("sweep '" + sweep.name + "' (id " + std::to_string(sweep.id) +

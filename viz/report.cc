@@ -9,6 +9,7 @@
 #include "common/file_util.h"
 #include "common/text.h"
 #include "results/dpu_table.h"
+#include "results/job_state.h"
 #include "results/qat_table.h"
 #include "results/table.h"
 #include "viz/plot.h"
@@ -192,7 +193,7 @@ Table Slide(const Table& t, const std::vector<std::string>& wanted) {
 
 void RequireFinishedJobs(ResultStore& store, const SweepInfo& sweep) {
   const SweepCounts counts = store.Counts(sweep.id);
-  if (counts.Count("done") + counts.Count("cached") > 0) return;
+  if (counts.CountIf(IsSuccess) > 0) return;
   std::string states;
   for (const auto& [state, n] : counts.by_state) {
     states += (states.empty() ? "" : ", ") + state + " " + std::to_string(n);

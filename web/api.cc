@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "results/job_state.h"
 #include "results/table.h"
 #include "web/html.h"
 #include "web/job_logs.h"
@@ -15,7 +16,7 @@ namespace {
 
 nlohmann::json ProgressJson(const SweepProgress& p) {
   nlohmann::json counts = nlohmann::json::object();
-  for (const auto& state : AllJobStates()) counts[state] = p.counts.Count(state);
+  for (const auto& state : JobStateNames()) counts[state] = p.counts.Count(state);
   return {{"counts", counts},
           {"total", p.counts.total},
           {"eta_seconds", p.eta_seconds < 0 ? nlohmann::json() : nlohmann::json(p.eta_seconds)},

@@ -1,13 +1,16 @@
 #include "web/figure_cache.h"
 
+#include "results/job_state.h"
+
 namespace labq::web {
 
 std::string FigureFingerprint(sql::Database& db, int64_t sweep_id) {
-  sql::Statement q(db,
-                   "SELECT (SELECT created_at FROM sweeps WHERE id = ?1), COUNT(*), "
-                   "SUM(state IN ('done', 'cached')), SUM(state IN ('failed', 'timeout', "
-                   "'skipped', 'cancelled')), MAX(finished_at), SUM(attempts) FROM jobs WHERE "
-                   "sweep_id = ?1");
+  static const std::string kSql =
+      "SELECT (SELECT created_at FROM sweeps WHERE id = ?1), COUNT(*), SUM(state IN (" +
+      SqlStateList(IsSuccess) + ")), SUM(state IN (" +
+      SqlStateList([](JobState s) { return IsFinal(s) && !IsSuccess(s); }) +
+      ")), MAX(finished_at), SUM(attempts) FROM jobs WHERE sweep_id = ?1";
+  sql::Statement q(db, kSql);
   q.Bind(1, sweep_id);
   q.Step();
   std::string out = q.Text(0);

@@ -9,6 +9,7 @@
 
 #include "common/file_util.h"
 #include "results/dpu_table.h"
+#include "results/job_state.h"
 #include "results/qat_table.h"
 #include "results/table.h"
 #include "web/html.h"
@@ -36,7 +37,7 @@ std::string SweepUrl(int64_t id) { return "/sweeps/" + Num(id); }
 /// The counts cells the script updates: one per state, total and ETA.
 std::string CountCells(const SweepProgress& p) {
   std::string out = Td(Num(p.counts.total), "class=\"num\" data-field=\"total\"");
-  for (const auto& state : AllJobStates()) {
+  for (const auto& state : JobStateNames()) {
     out += Td(Num(p.counts.Count(state)), "class=\"num\" data-count=\"" + state + "\"");
   }
   return out + Td(FormatEta(p.eta_seconds), "data-field=\"eta\"");
@@ -44,7 +45,7 @@ std::string CountCells(const SweepProgress& p) {
 
 std::string CountHeaders() {
   std::string out = "<th>jobs</th>";
-  for (const auto& state : AllJobStates()) out += "<th>" + state + "</th>";
+  for (const auto& state : JobStateNames()) out += "<th>" + state + "</th>";
   return out + "<th>ETA</th>";
 }
 
@@ -143,7 +144,7 @@ Reply Routes::SweepPage(const std::string& sweep_text, const Query& query) const
             CountCells(p) + "</tr></tbody></table>\n";
     body += "<nav class=\"filters\">show: <a href=\"" + page_url("", 0) + "\"" +
             (q.state.empty() ? " class=\"current\"" : "") + ">all</a>";
-    for (const auto& state : AllJobStates()) {
+    for (const auto& state : JobStateNames()) {
       body += "<a href=\"" + HtmlEscape(page_url(state, 0)) + "\"" +
               (q.state == state ? " class=\"current\"" : "") + ">" + state + " (" +
               Num(p.counts.Count(state)) + ")</a>";

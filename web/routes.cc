@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "common/file_util.h"
+#include "results/job_state.h"
 #include "results/table.h"
 #include "web/html.h"
 #include "web/route_support.h"
@@ -48,9 +49,9 @@ JobPageQuery ParseJobPageQuery(int64_t sweep_id, const Query& query, int64_t def
   JobPageQuery q;
   q.sweep_id = sweep_id;
   if (auto it = query.find("state"); it != query.end() && !it->second.empty()) {
-    if (!IsJobState(it->second)) {
+    if (!ParseJobState(it->second)) {
       std::string list;
-      for (const auto& s : AllJobStates()) list += (list.empty() ? "" : ", ") + s;
+      for (const auto& s : JobStateNames()) list += (list.empty() ? "" : ", ") + s;
       throw HttpError(400, "?state=" + it->second + " is not one of " + list);
     }
     q.state = it->second;
@@ -63,8 +64,7 @@ JobPageQuery ParseJobPageQuery(int64_t sweep_id, const Query& query, int64_t def
 std::vector<std::string> RerunCommands(const JobRecord& job, const std::string& db_path) {
   std::vector<std::string> out;
   if (!job.workdir.empty()) out.push_back("sh " + ShellQuote(job.workdir + "/command.sh"));
-  if (job.state == "failed" || job.state == "timeout" || job.state == "cancelled" ||
-      job.state == "skipped") {
+  if (IsFinal(job.state) && !IsSuccess(job.state)) {
     out.push_back("labq --db " + ShellQuote(db_path) + " retry " + std::to_string(job.id));
   }
   return out;
