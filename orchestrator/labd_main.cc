@@ -4,7 +4,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <string>
 
+#include "common/version.h"
 #include "orchestrator/daemon.h"
 #include "viz/svg_renderer.h"
 #include "web/dashboard.h"
@@ -43,6 +45,7 @@ int main(int argc, char** argv) {
   std::string token;
   const char* env_db = std::getenv("LABQ_DB");
   if (env_db && *env_db) options.db_path = env_db;
+  app.set_version_flag("--version", std::string("labd ") + labq::kVersion);
   app.add_option("--db", options.db_path, "results database (default ./labq.db or $LABQ_DB)");
   app.add_option("--jobs,-j", options.slots, "parallel slots")->check(CLI::Range(1, 256));
   app.add_option("--workdir", options.workdir, "root of job directories");

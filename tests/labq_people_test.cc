@@ -4,10 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "common/file_util.h"
 #include "common/text.h"
+#include "common/version.h"
 #include "results/result_store.h"
 #include "tests/labq_cli.h"
 #include "tests/test_paths.h"
@@ -221,6 +223,29 @@ TEST_F(LabqPeopleTest, TimedOutJobIsCountedAndGivenAsTheReason) {
   EXPECT_NE((out_ + err_).find("queued|running|done|cached|failed|timeout|skipped|cancelled"),
             std::string::npos)
       << out_ << err_;
+}
+
+TEST_F(LabqPeopleTest, VersionAndUnknownCommandNamed) {
+  ASSERT_EQ(Labq({"--version"}), 0) << err_;
+  EXPECT_EQ(out_, std::string("labq ") + kVersion + "\n");
+  EXPECT_EQ(std::count(out_.begin(), out_.end(), '.'), 2) << out_;  // MAJOR.MINOR.PATCH
+  SubprocessSpec spec;
+  spec.argv = {testing::BinaryDir() + "/orchestrator/labd", "--version"};
+  spec.working_dir = tmp_.path();
+  spec.stdout_path = tmp_.path() / "labd.out";
+  spec.stderr_path = tmp_.path() / "labd.err";
+  ASSERT_TRUE(RunSubprocess(spec).Succeeded()) << ReadFile(spec.stderr_path.string());
+  EXPECT_EQ(ReadFile(spec.stdout_path.string()), std::string("labd ") + kVersion + "\n");
+  EXPECT_EQ(Labq({"diff2", "a", "b"}), 2);
+  EXPECT_NE(err_.find("labq: unknown command 'diff2' (did you mean 'diff'?)"), std::string::npos)
+      << err_;
+  EXPECT_EQ(Labq({"frobnicate"}), 2);
+  EXPECT_NE(err_.find("labq: unknown command 'frobnicate' (labq --help lists them)"),
+            std::string::npos)
+      << err_;
+  // No word at all is still CLI11's own message.
+  EXPECT_NE(Labq({}), 0);
+  EXPECT_NE(err_.find("A subcommand is required"), std::string::npos) << err_;
 }
 
 TEST_F(LabqPeopleTest, LogsStepAndTail) {
