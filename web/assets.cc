@@ -3,11 +3,13 @@
 /// reads URLs from data-* attributes the server escaped, fetches JSON and
 /// writes values with textContent.
 
+#include "results/job_state.h"
 #include "web/html.h"
 
 namespace labq::web {
 
 const std::string& AppScript() {
+  // The set of final states is written from results/job_state's table.
   static const std::string kScript = R"js('use strict';
 // Live updates by polling the JSON API about once a second (see web/README).
 (function () {
@@ -15,7 +17,8 @@ const std::string& AppScript() {
   const body = document.body;
   const api = body.dataset.api;
   const live = document.getElementById('live');
-  const terminal = new Set(['done', 'cached', 'failed', 'timeout', 'skipped', 'cancelled']);
+  const terminal = new Set([)js" + SqlStateList(IsFinal) +
+                                     R"js(]);
 
   function setText(el, text) {
     if (el && el.textContent !== String(text)) el.textContent = String(text);

@@ -26,6 +26,12 @@ TEST(WebHtml, PageEscapesTitleAndHasNoInlineScript) {
   EXPECT_NE(page.find("<script src=\"/static/app.js\" defer></script>"), std::string::npos);
 }
 
+TEST(WebHtml, ScriptStopsPollingAtTheFinalStatesOfTheTable) {
+  EXPECT_NE(AppScript().find("const terminal = new Set(['done', 'cached', 'failed', 'timeout', "
+                             "'skipped', 'cancelled']);"),
+            std::string::npos);
+}
+
 TEST(WebHtml, FormatsEta) {
   EXPECT_EQ(FormatEta(-1), "unknown");
   EXPECT_EQ(FormatEta(0), "-");
