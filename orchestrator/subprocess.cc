@@ -14,6 +14,17 @@
 namespace labq {
 namespace bp = boost::process;
 
+namespace {
+
+/// "0.5 s" below ten seconds (a sub-second limit is not "0 s"), "42 s" above.
+std::string WallText(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, seconds < 10 ? "%.1f s" : "%.0f s", seconds);
+  return text;
+}
+
+}  // namespace
+
 std::string SubprocessResult::Describe() const {
   switch (end) {
     case End::kExited:
@@ -21,7 +32,7 @@ std::string SubprocessResult::Describe() const {
     case End::kSignaled:
       return "killed by signal " + std::to_string(signal) + " (" + strsignal(signal) + ")";
     case End::kTimedOut:
-      return "timed out after " + std::to_string(static_cast<long long>(seconds)) + " s";
+      return "timed out after " + WallText(seconds);
     case End::kCancelled:
       return "cancelled";
     case End::kNotStarted:

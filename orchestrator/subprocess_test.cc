@@ -54,6 +54,15 @@ TEST(Subprocess, ReportsTheKillingSignal) {
   EXPECT_NE(r.Describe().find("signal 11"), std::string::npos);
 }
 
+TEST(Subprocess, ATimeoutSaysHowLongItRan) {
+  SubprocessResult r;
+  r.end = SubprocessResult::End::kTimedOut;
+  r.seconds = 0.52;
+  EXPECT_EQ(r.Describe(), "timed out after 0.5 s");  // not "0 s"
+  r.seconds = 30.2;
+  EXPECT_EQ(r.Describe(), "timed out after 30 s");
+}
+
 TEST(Subprocess, TimeoutKillsTheWholeProcessGroup) {
   testing::TempDir tmp;
   // The grandchild writes its pid, then both sleep; the timeout must end both.
