@@ -10,15 +10,11 @@
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/serve_options.h"
 #include "common/error.h"
 
 namespace labq {
 namespace {
-
-struct ServeArgs {
-  std::string http = "127.0.0.1:8080";
-  std::string token;
-};
 
 /// labq-serve in the directory of the running labq.
 std::string ServeBinary() {
@@ -46,11 +42,7 @@ std::string ServeBinary() {
 void AddServeCommands(CLI::App& app, CliContext& ctx) {
   auto a = std::make_shared<ServeArgs>();
   auto* serve = app.add_subcommand("serve", "read-only web dashboard of the database (no daemon)");
-  serve->add_option("--http", a->http,
-                    "HOST:PORT to listen on (default 127.0.0.1:8080; port 0: any)");
-  serve->add_option("--token", a->token,
-                    "required for a non-loopback HOST: clients send 'Authorization: Bearer T' "
-                    "or ?token=T");
+  AddServeOptions(serve, *a);
   serve->callback([&ctx, a] { ExecServe(ctx.db, *a); });
 }
 

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "cli/serve_options.h"
 #include "results/result_store.h"
 #include "viz/svg_renderer.h"
 #include "web/dashboard.h"
@@ -16,23 +17,17 @@
 namespace labq {
 namespace {
 
-struct ServeArgs {
-  std::string db = "labq.db";
-  std::string http = "127.0.0.1:8080";
-  std::string token;
-};
-
-int Serve(const ServeArgs& a) {
+int Serve(const std::string& db, const ServeArgs& a) {
   web::DashboardOptions options;
-  options.db_path = a.db;
+  options.db_path = db;
   options.address = web::ParseHttpAddress(a.http);
   options.token = a.token;
-  options.figures = viz::MakeSvgRenderer(a.db);
+  options.figures = viz::MakeSvgRenderer(db);
   options.access_log = [](const std::string& line) {
     std::fprintf(stderr, "labq serve: %s\n", line.c_str());
   };
   web::Dashboard dashboard(options);  // refuses a non-loopback address without a token
-  ResultStore::OpenReadOnly(a.db);    // a missing database is an error now, not per page
+  ResultStore::OpenReadOnly(db);      // a missing database is an error now, not per page
   // Blocked before the server's threads start, so they inherit the mask and
   // only sigwait below sees Ctrl-C.
   sigset_t signals;
@@ -41,8 +36,8 @@ int Serve(const ServeArgs& a) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   dashboard.Start();
-  std::fprintf(stderr, "labq serve: dashboard of %s on %s (read-only; Ctrl-C stops)\n",
-               a.db.c_str(), dashboard.Url().c_str());
+  std::fprintf(stderr, "labq serve: dashboard of %s on %s (read-only; Ctrl-C stops)\n", db.c_str(),
+               dashboard.Url().c_str());
   int sig = 0;
   sigwait(&signals, &sig);
   dashboard.Stop();
@@ -51,15 +46,13 @@ int Serve(const ServeArgs& a) {
 
 int RunServe(int argc, char** argv) {
   CLI::App app{"labq serve: read-only web dashboard of a results database (no daemon)"};
+  std::string db = "labq.db";
   ServeArgs a;
-  app.add_option("--db", a.db, "results database");
-  app.add_option("--http", a.http, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0: any)");
-  app.add_option("--token", a.token,
-                 "required for a non-loopback HOST: clients send 'Authorization: Bearer T' "
-                 "or ?token=T");
+  app.add_option("--db", db, "results database");
+  AddServeOptions(&app, a);
   try {
     app.parse(argc, argv);
-    return Serve(a);
+    return Serve(db, a);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const std::exception& e) {

@@ -117,19 +117,9 @@ SweepProgress QuerySweepProgress(sql::Database& db, int64_t sweep_id) {
 std::optional<SweepInfo> QuerySweepHeader(sql::Database& db, const std::string& name_or_id) {
   const auto id = FindSweepId(db, name_or_id);
   if (!id) return std::nullopt;
-  sql::Statement q(db,
-                   "SELECT id, name, file, created_at, description, note FROM sweeps WHERE id = ?");
-  q.Bind(1, *id);
-  if (!q.Step()) return std::nullopt;
-  SweepInfo s;
-  s.id = q.Int(0);
-  s.name = q.Text(1);
-  s.file = q.Text(2);
-  s.created_at = q.Text(3);
-  s.description = q.Text(4);
-  s.note = q.Text(5);
-  ReadSweepTags(db, std::span<SweepInfo>(&s, 1));
-  return s;
+  auto found = ReadSweeps(db, "s.id = CAST(?1 AS INTEGER)", std::to_string(*id), false);
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
 }
 
 }  // namespace labq

@@ -145,10 +145,12 @@ ValueReads ReadAllValues(sql::Database& db, const JobFilter& filter, const JobCo
           ReadValues<std::string>(db, filter, "job_texts", extra.texts)};
 }
 
-/// Puts each value in its job's row. Values arrive grouped by job and `rows`
-/// is in id order, so a job's row is found once by binary search.
-template <typename T, typename Slot>
-void Merge(std::vector<Value<T>>& values, std::vector<JobRow>& rows, Slot slot) {
+/// Puts each value in its job's row (`slot`: JobRow::metrics or ::texts).
+/// Values arrive grouped by job and `rows` is in id order, so a job's row is
+/// found once by binary search.
+template <typename T>
+void Merge(std::vector<Value<T>>& values, std::vector<JobRow>& rows,
+           std::vector<std::optional<T>> JobRow::*slot) {
   JobRow* row = nullptr;
   for (auto& v : values) {
     if (!row || row->id != v.job_id) {
@@ -156,7 +158,7 @@ void Merge(std::vector<Value<T>>& values, std::vector<JobRow>& rows, Slot slot) 
                                  [](const JobRow& r, int64_t id) { return r.id < id; });
       row = it != rows.end() && it->id == v.job_id ? &*it : nullptr;
     }
-    if (row) slot(*row)[v.position] = std::move(v.value);
+    if (row) (row->*slot)[v.position] = std::move(v.value);
   }
 }
 
@@ -195,7 +197,6 @@ class ReadTransaction {
 std::vector<JobRow> ResultStore::JobRows(const JobFilter& filter, const JobColumns& extra) {
   std::lock_guard lock(mutex_);
   ReadTransaction snapshot(db_);  // its first read below fixes what this list sees
-  ValueReads values;
   std::future<ValueReads> later;
   const bool wants_values = !extra.metrics.empty() || !extra.texts.empty();
   if (wants_values && CountJobs(db_, filter) >= kParallelJobs) {
@@ -210,11 +211,9 @@ std::vector<JobRow> ResultStore::JobRows(const JobFilter& filter, const JobColum
     });
   }
   auto rows = ReadJobs(db_, filter, extra);
-  values = later.valid() ? later.get() : ReadAllValues(db_, filter, extra);
-  Merge(
-      values.metrics, rows, [](JobRow & r) -> auto& { return r.metrics; });
-  Merge(
-      values.texts, rows, [](JobRow & r) -> auto& { return r.texts; });
+  auto values = later.valid() ? later.get() : ReadAllValues(db_, filter, extra);
+  Merge(values.metrics, rows, &JobRow::metrics);
+  Merge(values.texts, rows, &JobRow::texts);
   return rows;
 }
 

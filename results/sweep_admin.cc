@@ -2,22 +2,11 @@
 /// lists, tags, notes, reused names and removal. Kept apart from the queue
 /// and result code in result_store.cc.
 
-#include <algorithm>
-
 #include "common/error.h"
 #include "results/result_store.h"
 #include "results/sweep_lookup.h"
 
 namespace labq {
-namespace {
-
-constexpr const char* kSweepDetailColumns =
-    "s.id, s.name, s.file, s.created_at, s.description, s.note, ";
-constexpr const char* kSweepWallTime =
-    "COALESCE((SELECT (julianday(MAX(NULLIF(j.finished_at, ''))) - "
-    "julianday(MIN(NULLIF(j.started_at, '')))) * 86400 FROM jobs j WHERE j.sweep_id = s.id), 0)";
-
-}  // namespace
 
 std::vector<SweepInfo> ResultStore::SweepDetails() { return SweepDetailsWhere("1", {}); }
 
@@ -25,23 +14,7 @@ std::vector<SweepInfo> ResultStore::SweepDetailsWhere(const std::string& where,
                                                       const std::optional<std::string>& key,
                                                       bool wall_time) {
   std::lock_guard lock(mutex_);
-  sql::Statement q(db_, std::string("SELECT ") + kSweepDetailColumns +
-                            (wall_time ? kSweepWallTime : "0") + " FROM sweeps s WHERE " + where +
-                            " ORDER BY id");
-  if (key) q.Bind(1, *key);
-  std::vector<SweepInfo> out;
-  while (q.Step()) {
-    out.push_back({q.Int(0),
-                   q.Text(1),
-                   q.Text(2),
-                   q.Text(3),
-                   q.Text(4),
-                   q.Text(5),
-                   {},
-                   q.IsNull(6) ? 0 : std::max(0.0, q.Double(6))});
-  }
-  ReadSweepTags(db_, out);
-  return out;
+  return ReadSweeps(db_, where, key, wall_time);
 }
 
 // `--sweep NAME` resolves through here on every command: one sweep's row,

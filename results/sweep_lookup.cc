@@ -6,6 +6,21 @@
 namespace labq {
 namespace {
 
+constexpr const char* kSweepColumns = "s.id, s.name, s.file, s.created_at, s.description, s.note, ";
+constexpr const char* kSweepWallTime =
+    "COALESCE((SELECT (julianday(MAX(NULLIF(j.finished_at, ''))) - "
+    "julianday(MIN(NULLIF(j.started_at, '')))) * 86400 FROM jobs j WHERE j.sweep_id = s.id), 0)";
+
+/// Fills each sweep's tags (sorted) with one prepared statement.
+void ReadSweepTags(sql::Database& db, std::vector<SweepInfo>& sweeps) {
+  sql::Statement tags(db, "SELECT tag FROM sweep_tags WHERE sweep_id = ? ORDER BY tag");
+  for (auto& sweep : sweeps) {
+    tags.Bind(1, sweep.id);
+    while (tags.Step()) sweep.tags.push_back(tags.Text(0));
+    tags.Reset();
+  }
+}
+
 /// How SQLite prints an id: digits, no sign, no leading zero; short enough
 /// for int64_t.
 bool IsCanonicalId(const std::string& text) {
@@ -27,13 +42,24 @@ std::optional<int64_t> FindSweepId(sql::Database& db, const std::string& name_or
   return std::nullopt;
 }
 
-void ReadSweepTags(sql::Database& db, std::span<SweepInfo> sweeps) {
-  sql::Statement tags(db, "SELECT tag FROM sweep_tags WHERE sweep_id = ? ORDER BY tag");
-  for (auto& sweep : sweeps) {
-    tags.Bind(1, sweep.id);
-    while (tags.Step()) sweep.tags.push_back(tags.Text(0));
-    tags.Reset();
+std::vector<SweepInfo> ReadSweeps(sql::Database& db, const std::string& where,
+                                  const std::optional<std::string>& key, bool wall_time) {
+  sql::Statement q(db, std::string("SELECT ") + kSweepColumns + (wall_time ? kSweepWallTime : "0") +
+                           " FROM sweeps s WHERE " + where + " ORDER BY id");
+  if (key) q.Bind(1, *key);
+  std::vector<SweepInfo> out;
+  while (q.Step()) {
+    out.push_back({q.Int(0),
+                   q.Text(1),
+                   q.Text(2),
+                   q.Text(3),
+                   q.Text(4),
+                   q.Text(5),
+                   {},
+                   q.IsNull(6) ? 0 : std::max(0.0, q.Double(6))});
   }
+  ReadSweepTags(db, out);
+  return out;
 }
 
 }  // namespace labq

@@ -1,12 +1,12 @@
 #pragma once
 /// How a sweep named on a command line or in a URL ("12" or "lab2") is
-/// found, and how its tags are read: one definition for ResultStore and the
-/// dashboard's header query (results/job_page.cc), so they cannot disagree.
+/// found, and how its details are read: one definition for ResultStore and
+/// the dashboard's header query (results/job_page.cc), so they cannot disagree.
 
 #include <cstdint>
 #include <optional>
-#include <span>
 #include <string>
+#include <vector>
 
 #include "results/result_store.h"
 #include "results/sqlite.h"
@@ -19,7 +19,10 @@ namespace labq {
 /// rather than one `name = ? OR CAST(id AS TEXT) = ?` that casts every row.
 std::optional<int64_t> FindSweepId(sql::Database& db, const std::string& name_or_id);
 
-/// Fills each sweep's tags (sorted) with one prepared statement.
-void ReadSweepTags(sql::Database& db, std::span<SweepInfo> sweeps);
+/// The sweeps `where` keeps (a term on `s`, binding ?1 to `key`), oldest
+/// first, with description, note and tags. `wall_time` also computes each
+/// one's first start to last end: a read of every job of the sweep.
+std::vector<SweepInfo> ReadSweeps(sql::Database& db, const std::string& where,
+                                  const std::optional<std::string>& key, bool wall_time);
 
 }  // namespace labq
