@@ -64,8 +64,15 @@ void AddCommon(CLI::App* app, Options& o, std::string& device) {
       ->capture_default_str();
 }
 
+/// Flags kept as text until parsed into Options' enums after CLI11 is done.
+struct TrainingText {
+  double lr = 0;
+  std::string optimizer = "sgd";
+  std::string schedule = "cosine";
+};
+
 /// Options of pretrain and train.
-void AddTraining(CLI::App* app, Options& o, double& lr) {
+void AddTraining(CLI::App* app, Options& o, TrainingText& t) {
   app->add_option("--out", o.out, "weights file to write (sidecar: <out>.json)")->required();
   app->add_option("--model", o.model, "cnn (4 conv + BN) or resnet20")
       ->check(CLI::IsMember({"cnn", "resnet20"}))
@@ -74,14 +81,14 @@ void AddTraining(CLI::App* app, Options& o, double& lr) {
       ->check(CLI::Range(1, labq::qat::kMaxEpochs));
   app->add_option("--train-limit", o.train_limit, "train on the first N images (0: all)")
       ->capture_default_str();
-  app->add_option("--optimizer", o.optimizer, "sgd (momentum) or adam")
+  app->add_option("--optimizer", t.optimizer, "sgd (momentum) or adam")
       ->check(CLI::IsMember({"sgd", "adam"}))
       ->capture_default_str();
-  app->add_option("--lr", lr,
+  app->add_option("--lr", t.lr,
                   "learning rate (default: sgd 0.01 pretrain / 0.005 train, adam 1e-3 / 1e-4)");
   app->add_option("--momentum", o.momentum, "SGD momentum")->capture_default_str();
   app->add_option("--wd", o.weight_decay, "weight decay")->capture_default_str();
-  app->add_option("--schedule", o.schedule,
+  app->add_option("--schedule", t.schedule,
                   "cosine (per step, to 0), step (x0.1 at 50% and 75% of epochs) or none")
       ->check(CLI::IsMember({"cosine", "step", "none"}))
       ->capture_default_str();
@@ -134,18 +141,18 @@ int main(int argc, char** argv) {
   app.footer(kFooter);
   app.require_subcommand(1);
   Options o;
-  double lr = 0;
+  TrainingText training;
   std::string rule = "truncate", bn = "switchable", mode, device = "auto";
 
   CLI::App* pretrain = app.add_subcommand("pretrain", "train the FP network from scratch");
   AddCommon(pretrain, o, device);
-  AddTraining(pretrain, o, lr);
+  AddTraining(pretrain, o, training);
   AddQuant(pretrain, o, rule);
   AddBn(pretrain, bn);
 
   CLI::App* train = app.add_subcommand("train", "quantization-aware training from FP weights");
   AddCommon(train, o, device);
-  AddTraining(train, o, lr);
+  AddTraining(train, o, training);
   AddQuant(train, o, rule);
   AddBn(train, bn);
   train
@@ -187,7 +194,9 @@ int main(int argc, char** argv) {
         return false;
       }
     };
-    if (given("--lr")) o.lr = lr;
+    if (given("--lr")) o.lr = training.lr;
+    o.optimizer = labq::qat::ParseOptimizer(training.optimizer);
+    o.schedule = labq::qat::ParseSchedule(training.schedule);
     o.rule = labq::qat::ParseRule(rule);
     o.bn = labq::qat::ParseBnMode(bn);
     try {

@@ -69,6 +69,34 @@ Mode ParseMode(std::string_view name) {
                               "' (expected fp, q8, q4 or nested)");
 }
 
+std::string_view OptimizerName(Optimizer o) { return o == Optimizer::kAdam ? "adam" : "sgd"; }
+
+Optimizer ParseOptimizer(std::string_view name) {
+  if (name == "sgd") return Optimizer::kSgd;
+  if (name == "adam") return Optimizer::kAdam;
+  throw std::invalid_argument("--optimizer: expected sgd or adam, got '" + std::string(name) + "'");
+}
+
+std::string_view ScheduleName(Schedule s) {
+  switch (s) {
+    case Schedule::kCosine:
+      return "cosine";
+    case Schedule::kStep:
+      return "step";
+    case Schedule::kNone:
+      return "none";
+  }
+  return "?";
+}
+
+Schedule ParseSchedule(std::string_view name) {
+  if (name == "cosine") return Schedule::kCosine;
+  if (name == "step") return Schedule::kStep;
+  if (name == "none") return Schedule::kNone;
+  throw std::invalid_argument("--schedule: expected cosine, step or none, got '" +
+                              std::string(name) + "'");
+}
+
 DeviceChoice ParseDevice(std::string_view text) {
   DeviceChoice d;
   if (text == "auto") return d;
@@ -120,12 +148,6 @@ void ValidateOptions(const Options& o) {
   if (o.lr && !(*o.lr > 0)) Bad("--lr", "must be positive");
   if (o.weight_decay < 0) Bad("--wd", "must be >= 0");
   if (o.momentum < 0 || o.momentum >= 1) Bad("--momentum", "must be in [0, 1)");
-  if (o.optimizer != "sgd" && o.optimizer != "adam") {
-    Bad("--optimizer", "expected sgd or adam, got '" + o.optimizer + "'");
-  }
-  if (o.schedule != "cosine" && o.schedule != "step" && o.schedule != "none") {
-    Bad("--schedule", "expected cosine, step or none, got '" + o.schedule + "'");
-  }
   if (o.model != "cnn" && o.model != "resnet20") {
     Bad("--model", "expected cnn or resnet20, got '" + o.model + "'");
   }

@@ -33,6 +33,17 @@ enum class Mode { kPretrain, kFp, kQ8, kQ4, kNested };
 std::string_view ModeName(Mode mode);
 Mode ParseMode(std::string_view name);
 
+/// `--optimizer`: torch::optim's SGD with momentum, or Adam.
+enum class Optimizer { kSgd, kAdam };
+std::string_view OptimizerName(Optimizer o);
+Optimizer ParseOptimizer(std::string_view name);
+
+/// `--schedule`: the learning rate per step. kCosine: per step, to 0;
+/// kStep: x0.1 at 50 % and 75 % of the epochs; kNone: constant.
+enum class Schedule { kCosine, kStep, kNone };
+std::string_view ScheduleName(Schedule s);
+Schedule ParseSchedule(std::string_view name);
+
 /// `--device`: where tensors live and kernels run. kAuto picks CUDA when
 /// LibTorch has it and a device is visible, else the CPU; index -1 = "cuda"
 /// without an index (device 0, or the one CUDA_VISIBLE_DEVICES maps first).
@@ -61,11 +72,11 @@ struct Options {
   std::string out;
   int epochs = 10;
   std::int64_t batch = 128;
-  std::string optimizer = "sgd";
+  Optimizer optimizer = Optimizer::kSgd;
   std::optional<double> lr;  ///< default depends on optimizer and subcommand
   double momentum = 0.9;
   double weight_decay = 5e-4;
-  std::string schedule = "cosine";
+  Schedule schedule = Schedule::kCosine;
   int threads = 2;
   std::uint64_t seed = 1;
   // device

@@ -349,13 +349,16 @@ void SetupThreads(int threads) { torch::set_num_threads(threads); }
 /// Learning rate of global step t (cosine per step, step decay per epoch).
 double ScheduledLr(const Options& o, double lr0, std::int64_t t, std::int64_t total_steps,
                    int epoch, int epochs) {
-  if (o.schedule == "cosine") {
-    return lr0 * 0.5 * (1.0 + std::cos(M_PI * static_cast<double>(t) / total_steps));
-  }
-  if (o.schedule == "step") {
-    const int passed =
-        (epoch >= epochs / 2 && epochs / 2 > 0) + (epoch >= 3 * epochs / 4 && 3 * epochs / 4 > 0);
-    return lr0 * std::pow(0.1, passed);
+  switch (o.schedule) {
+    case Schedule::kCosine:
+      return lr0 * 0.5 * (1.0 + std::cos(M_PI * static_cast<double>(t) / total_steps));
+    case Schedule::kStep: {
+      const int passed =
+          (epoch >= epochs / 2 && epochs / 2 > 0) + (epoch >= 3 * epochs / 4 && 3 * epochs / 4 > 0);
+      return lr0 * std::pow(0.1, passed);
+    }
+    case Schedule::kNone:
+      break;
   }
   return lr0;
 }
@@ -394,7 +397,7 @@ class HostRunner : public EpochRunner {
   HostRunner(QatNet& net, const Dataset& d, const Options& o, EpochPlan plan)
       : net_(net), d_(d), o_(o), plan_(std::move(plan)), batcher_(d.train, d.norm) {
     params_ = net.parameters();
-    if (o.optimizer == "adam") {
+    if (o.optimizer == Optimizer::kAdam) {
       opt_ = std::make_unique<torch::optim::Adam>(
           params_, torch::optim::AdamOptions(plan_.lr0).weight_decay(o.weight_decay));
     } else {
@@ -447,7 +450,7 @@ class DeviceRunner : public EpochRunner {
       : d_(d), o_(o), plan_(std::move(plan)), device_(where.device), batcher_(d.train, d.norm) {
     std::vector<Tensor> params = net.parameters();
     std::function<void()> optimizer_step;
-    if (o.optimizer == "adam") {
+    if (o.optimizer == Optimizer::kAdam) {
       adam_ = std::make_unique<torch::optim::Adam>(
           params, torch::optim::AdamOptions(plan_.lr0).weight_decay(o.weight_decay));
       optimizer_step = [this] { adam_->step(); };
@@ -566,6 +569,256 @@ nlohmann::json ReadSidecar(const std::string& weights_path) {
   return j;
 }
 
+namespace {
+
+/// Which precisions a mode trains on, evaluates after each epoch and at the end.
+struct PrecisionPlan {
+  std::vector<Precision> train, epoch;
+  std::vector<Precision> final = {Precision::k8, Precision::k4};
+};
+
+PrecisionPlan PlanPrecisions(Mode mode) {
+  PrecisionPlan p;
+  switch (mode) {
+    case Mode::kPretrain:
+      p.train = p.epoch = {Precision::kFp};
+      p.final = {Precision::kFp, Precision::k8, Precision::k4};
+      break;
+    case Mode::kFp:
+      p.final = {Precision::kFp, Precision::k8, Precision::k4};
+      break;
+    case Mode::kQ8:
+      p.train = {Precision::k8};
+      p.epoch = {Precision::k8, Precision::k4};
+      break;
+    case Mode::kQ4:
+      p.train = p.epoch = {Precision::k4};
+      break;
+    case Mode::kNested:
+      p.train = p.epoch = {Precision::k8, Precision::k4};
+      break;
+  }
+  return p;
+}
+
+/// The loss of one step: every trained precision's cross-entropy, weighted
+/// by --w8/--w4 when nested, plus the distillation term.
+StepLoss MakeStepLoss(const Options& o, const std::vector<Precision>& train) {
+  StepLoss loss;
+  loss.precisions = train;
+  for (Precision p : train) {
+    loss.weights.push_back(o.mode != Mode::kNested ? 1.0 : p == Precision::k8 ? o.w8 : o.w4);
+  }
+  if (o.mode == Mode::kNested) loss.distill = o.distill;
+  return loss;
+}
+
+/// --lr, else the default of the optimizer and subcommand.
+double InitialLr(const Options& o) {
+  if (o.lr) return *o.lr;
+  const bool pretrain = o.mode == Mode::kPretrain;
+  if (o.optimizer == Optimizer::kAdam) return pretrain ? 1e-3 : 1e-4;
+  return pretrain ? 0.01 : 0.005;
+}
+
+/// Model, data set and folder of a run: the flags, else (train) the --init
+/// sidecar's, whose contents are returned in `init_info`.
+struct RunInputs {
+  std::string model, dataset, data_dir;
+  json init_info;
+};
+
+RunInputs ResolveInputs(const Options& o) {
+  RunInputs in{o.model, o.dataset, o.data_dir, json()};
+  if (o.mode == Mode::kPretrain) return in;
+  if (o.init.empty()) Fail("--init: required for train (weights from labqat pretrain)");
+  in.init_info = ReadSidecar(o.init);
+  if (!o.model_set) in.model = in.init_info["model"].get<std::string>();
+  if (!o.dataset_set) in.dataset = in.init_info["dataset"].get<std::string>();
+  if (!o.data_dir_set && in.dataset == in.init_info["dataset"].get<std::string>()) {
+    in.data_dir = in.init_info.value("data", "");
+  }
+  return in;
+}
+
+Dataset LoadRunData(const Options& o, RunInputs& in, std::ostream& log) {
+  const bool need_train = o.mode != Mode::kFp || o.bn == BnMode::kRecalibrate;
+  const auto t_load = Clock::now();
+  Dataset d = LoadDataset(in.dataset, in.data_dir, need_train, o.train_limit, o.test_limit);
+  if (in.data_dir.empty()) in.data_dir = DefaultDataDir(in.dataset);
+  log << "labqat: " << in.dataset << " " << d.train.count << " train / " << d.test.count
+      << " test images loaded in " << Round(Seconds(t_load, Clock::now()), 2) << " s\n";
+  if (d.test.height != d.test.width) Fail(in.dataset + ": images must be square");
+  return d;
+}
+
+/// A fresh network (pretrain) or the --init weights, checked to fit the data.
+std::shared_ptr<QatNet> BuildNet(const Options& o, const RunInputs& in, const Dataset& d) {
+  torch::manual_seed(o.seed);
+  std::shared_ptr<QatNet> net = MakeNet(in.model, d.test.channels, d.test.height, kNumClasses);
+  if (o.mode == Mode::kPretrain) return net;
+  const json& init = in.init_info;
+  if (init["model"] != in.model || init["in_channels"] != d.test.channels ||
+      init["image_size"] != d.test.height) {
+    Fail("--init: " + o.init + " holds a " + init["model"].get<std::string>() + " for " +
+         init["dataset"].get<std::string>() + ", not a " + in.model + " for " + in.dataset);
+  }
+  LoadWeights(*net, o.init, "a " + in.model + " for " + in.dataset);
+  return net;
+}
+
+/// The network on its device with its quantization set, and (resident runs)
+/// the images uploaded. k comes from the weights the quantized nets start
+/// from: the init weights for train, the trained weights for pretrain.
+bool PlaceRun(const Options& o, const Dataset& d, QatNet& net, Placement& where,
+              std::ostream& log) {
+  net.to(where.device);
+  net.ToChannelsLast();
+  const bool resident = !where.device.is_cpu() || o.resident;
+  if (resident) {
+    if (d.train.count > 0) {
+      where.train = std::make_unique<ResidentImages>(d.train, d.norm, where.device);
+    }
+    where.test = std::make_unique<ResidentImages>(d.test, d.norm, where.device);
+  }
+  net.SetBnMode(o.bn);
+  net.SetQuantization(std::vector<int>(net.convs().size(), kMaxShift), o.rule, o.per_channel);
+  if (o.mode != Mode::kPretrain) net.SetQuantization(ResolveK(net, o, log), o.rule, o.per_channel);
+  return resident;
+}
+
+/// What the epochs add up to, for the final line.
+struct TrainTotals {
+  int epochs = 0;
+  double seconds = 0;
+  double last_loss = 0;
+  std::int64_t images = 0;
+  bool used_graph = false;
+};
+
+/// The per-epoch JSON line and its human log line.
+void ReportEpoch(int epoch, const TrainTotals& t, double lr, double seconds, double cpu_seconds,
+                 double eval_seconds, std::int64_t images, const Accuracies& acc,
+                 const Placement& where, std::ostream& out, std::ostream& log) {
+  json line;
+  line["type"] = "epoch";
+  line["epoch"] = epoch + 1;
+  line["epochs"] = t.epochs;
+  line["loss"] = Round(t.last_loss, 5);
+  PutAccuracies(line, acc);
+  line["lr"] = lr;
+  line["seconds"] = Round(seconds, 3);
+  line["images_per_s"] = Round(static_cast<double>(images) / seconds, 1);
+  line["cpu_seconds"] = Round(cpu_seconds, 3);
+  line["eval_seconds"] = Round(eval_seconds, 3);
+  line["device"] = DeviceName(where.device);
+  out << line.dump() << "\n" << std::flush;
+  log << "labqat: epoch " << epoch + 1 << "/" << t.epochs << " loss " << Round(t.last_loss, 4)
+      << AccuracyLog(acc) << " (" << Round(seconds, 1) << " s, "
+      << Round(static_cast<double>(images) / seconds, 0) << " img/s, eval "
+      << Round(eval_seconds, 1) << " s)\n";
+}
+
+/// The runner of the placement: device-resident steps or host batches.
+std::unique_ptr<EpochRunner> MakeRunner(QatNet& net, const Dataset& d, const Placement& where,
+                                        const Options& o, const EpochPlan& plan, bool resident,
+                                        bool& used_graph) {
+  if (!resident) return std::make_unique<HostRunner>(net, d, o, plan);
+  auto device_runner = std::make_unique<DeviceRunner>(net, d, where, o, plan);
+  used_graph = device_runner->uses_graph();
+  return device_runner;
+}
+
+/// Trains `epochs` epochs, evaluating `epoch_ps` and checkpointing after each.
+TrainTotals TrainEpochs(QatNet& net, const Dataset& d, const Placement& where, const Options& o,
+                        const PrecisionPlan& ps, bool resident, const json& sidecar_base,
+                        std::ostream& out, std::ostream& log) {
+  TrainTotals t;
+  t.epochs = ps.train.empty() ? 0 : o.epochs;
+  if (t.epochs == 0) return t;
+  const std::int64_t n = d.train.count;
+  if (n < 2) Fail("training needs at least 2 images (--train-limit)");
+  EpochPlan plan;
+  plan.batch = std::min(o.batch, n);
+  plan.steps = n / plan.batch;  // the incomplete last batch is dropped: static shapes
+  plan.epochs = t.epochs;
+  plan.lr0 = InitialLr(o);
+  plan.loss = MakeStepLoss(o, ps.train);
+  std::unique_ptr<EpochRunner> runner = MakeRunner(net, d, where, o, plan, resident, t.used_graph);
+  Rng rng(o.seed);
+  // LABQAT_TRACE=file.json records a chrome://tracing profile of the
+  // training steps (development aid; costs a little speed).
+  const char* trace = std::getenv("LABQAT_TRACE");
+  std::unique_ptr<torch::autograd::profiler::RecordProfile> profile;
+  if (trace && *trace) profile = std::make_unique<torch::autograd::profiler::RecordProfile>(trace);
+  const std::int64_t images = plan.steps * plan.batch;
+  for (int epoch = 0; epoch < t.epochs; ++epoch) {
+    const auto t0 = Clock::now();
+    const double cpu0 = CpuSeconds();
+    net.train();
+    // Run ends with a host read of the loss, so the clock sees finished work.
+    const double loss_sum = runner->Run(epoch, Shuffled(n, rng), rng);
+    const double seconds = Seconds(t0, Clock::now());
+    const double cpu_seconds = CpuSeconds() - cpu0;
+    t.seconds += seconds;
+    t.images += images;
+    t.last_loss = loss_sum / static_cast<double>(plan.steps);
+    const auto t_eval = Clock::now();
+    const Accuracies acc = Evaluate(net, d, where, o, ps.epoch);
+    ReportEpoch(epoch, t, runner->last_lr(), seconds, cpu_seconds, Seconds(t_eval, Clock::now()),
+                images, acc, where, out, log);
+    json ck = sidecar_base;
+    ck["checkpoint_epoch"] = epoch + 1;
+    PutAccuracies(ck, acc);
+    SaveWeights(net, CheckpointPath(o.out), ck);
+  }
+  return t;
+}
+
+/// The final JSON line: accuracies, the settings that produced them, timing.
+nlohmann::ordered_json FinalLine(const Options& o, const RunInputs& in, const Dataset& d,
+                                 const Placement& where, QatNet& net, const Accuracies& acc,
+                                 const TrainTotals& t) {
+  nlohmann::ordered_json fin;
+  fin["type"] = "final";
+  fin["mode"] = std::string(ModeName(o.mode));
+  fin["model"] = in.model;
+  fin["dataset"] = in.dataset;
+  PutAccuracies(fin, acc);
+  if (o.mode == Mode::kQ8 && o.bn == BnMode::kSwitchable) {
+    // Naive truncation plus BN recalibration (not saved: the file keeps the
+    // naive 4-bit net that acc4 describes).
+    Calibrate(net, d, where, Precision::k4, o.calib, o.batch);
+    const std::vector<std::int64_t> c = CountCorrect(net, d, where, {Precision::k4});
+    fin["acc4_recal"] = std::stod(FormatPercent(c[0], d.test.count));
+  }
+  fin["k"] = net.ks();
+  fin["k_search"] = o.k == "search" ? "weight_mse" : "fixed";
+  fin["rule"] = std::string(RuleName(o.rule));
+  fin["bn"] = std::string(BnModeName(o.bn));
+  fin["per_channel"] = o.per_channel;
+  if (o.mode == Mode::kNested) {
+    fin["w8"] = o.w8;
+    fin["w4"] = o.w4;
+    fin["distill"] = o.distill;
+  }
+  fin["epochs"] = t.epochs;
+  if (t.epochs > 0) fin["loss"] = Round(t.last_loss, 5);
+  fin["train_seconds"] = Round(t.seconds, 3);
+  if (t.epochs > 0) fin["images_per_s"] = Round(static_cast<double>(t.images) / t.seconds, 1);
+  fin["train_images"] = d.train.count;
+  fin["test_images"] = d.test.count;
+  fin["threads"] = o.threads;
+  fin["seed"] = o.seed;
+  fin["device"] = DeviceName(where.device);
+  fin["amp"] = o.amp;
+  fin["cuda_graph"] = t.used_graph;
+  fin["weights"] = o.out;
+  return fin;
+}
+
+}  // namespace
+
 nlohmann::ordered_json RunTraining(const Options& o, std::ostream& out, std::ostream& log) {
   ValidateOptions(o);
   // The device first: a bad --device/--amp fails before anything is read or written.
@@ -576,204 +829,26 @@ nlohmann::ordered_json RunTraining(const Options& o, std::ostream& out, std::ost
       where.device.is_cuda() ? cuda::UseSideStream(where.device.index()) : nullptr;
 #endif
   SetupThreads(o.threads);
-  const bool pretrain = o.mode == Mode::kPretrain;
-  std::string model = o.model, dataset = o.dataset, data_dir = o.data_dir;
-  nlohmann::json init_info;
-  if (!pretrain) {
-    if (o.init.empty()) Fail("--init: required for train (weights from labqat pretrain)");
-    init_info = ReadSidecar(o.init);
-    if (!o.model_set) model = init_info["model"].get<std::string>();
-    if (!o.dataset_set) dataset = init_info["dataset"].get<std::string>();
-    if (!o.data_dir_set && dataset == init_info["dataset"].get<std::string>()) {
-      data_dir = init_info.value("data", "");
-    }
-  }
-
-  const bool need_train = o.mode != Mode::kFp || o.bn == BnMode::kRecalibrate;
-  const auto t_load = Clock::now();
-  const Dataset d = LoadDataset(dataset, data_dir, need_train, o.train_limit, o.test_limit);
-  if (data_dir.empty()) data_dir = DefaultDataDir(dataset);
-  log << "labqat: " << dataset << " " << d.train.count << " train / " << d.test.count
-      << " test images loaded in " << Round(Seconds(t_load, Clock::now()), 2) << " s\n";
-  if (d.test.height != d.test.width) Fail(dataset + ": images must be square");
-
-  torch::manual_seed(o.seed);
-  std::shared_ptr<QatNet> net = MakeNet(model, d.test.channels, d.test.height, kNumClasses);
-  if (!pretrain) {
-    if (init_info["model"] != model || init_info["in_channels"] != d.test.channels ||
-        init_info["image_size"] != d.test.height) {
-      Fail("--init: " + o.init + " holds a " + init_info["model"].get<std::string>() + " for " +
-           init_info["dataset"].get<std::string>() + ", not a " + model + " for " + dataset);
-    }
-    LoadWeights(*net, o.init, "a " + model + " for " + dataset);
-  }
+  RunInputs in = ResolveInputs(o);
+  const Dataset d = LoadRunData(o, in, log);
+  std::shared_ptr<QatNet> net = BuildNet(o, in, d);
   // Everything that can refuse the input has run: only now the output.
   PrepareOutput(o.out);
-  net->to(where.device);
-  net->ToChannelsLast();
-  const bool resident = !where.device.is_cpu() || o.resident;
-  if (resident) {
-    if (d.train.count > 0) {
-      where.train = std::make_unique<ResidentImages>(d.train, d.norm, where.device);
-    }
-    where.test = std::make_unique<ResidentImages>(d.test, d.norm, where.device);
-  }
-  net->SetBnMode(o.bn);
-  // k is chosen from the weights the quantized nets start from: the init
-  // weights for train, the trained weights for pretrain (below).
-  net->SetQuantization(std::vector<int>(net->convs().size(), kMaxShift), o.rule, o.per_channel);
-  if (!pretrain) net->SetQuantization(ResolveK(*net, o, log), o.rule, o.per_channel);
-
-  std::vector<Precision> train_ps, epoch_ps;
-  std::vector<Precision> final_ps = {Precision::k8, Precision::k4};
-  switch (o.mode) {
-    case Mode::kPretrain:
-      train_ps = epoch_ps = {Precision::kFp};
-      final_ps = {Precision::kFp, Precision::k8, Precision::k4};
-      break;
-    case Mode::kFp:
-      final_ps = {Precision::kFp, Precision::k8, Precision::k4};
-      break;
-    case Mode::kQ8:
-      train_ps = {Precision::k8};
-      epoch_ps = {Precision::k8, Precision::k4};
-      break;
-    case Mode::kQ4:
-      train_ps = epoch_ps = {Precision::k4};
-      break;
-    case Mode::kNested:
-      train_ps = epoch_ps = {Precision::k8, Precision::k4};
-      break;
-  }
-  StepLoss step_loss;
-  step_loss.precisions = train_ps;
-  for (Precision p : train_ps) {
-    step_loss.weights.push_back(o.mode != Mode::kNested ? 1.0 : p == Precision::k8 ? o.w8 : o.w4);
-  }
-  if (o.mode == Mode::kNested) step_loss.distill = o.distill;
-
-  json sidecar_base = BaseSidecar(o, model, d, data_dir, *net);
+  const bool resident = PlaceRun(o, d, *net, where, log);
+  const PrecisionPlan ps = PlanPrecisions(o.mode);
+  json sidecar_base = BaseSidecar(o, in.model, d, in.data_dir, *net);
   sidecar_base["device"] = DeviceName(where.device);
-  const int epochs = train_ps.empty() ? 0 : o.epochs;
-  double train_seconds = 0, last_loss = 0;
-  std::int64_t trained_images = 0;
-  bool used_graph = false;
-
-  if (epochs > 0) {
-    const std::int64_t n = d.train.count;
-    if (n < 2) Fail("training needs at least 2 images (--train-limit)");
-    EpochPlan plan;
-    plan.batch = std::min(o.batch, n);
-    plan.steps = n / plan.batch;  // the incomplete last batch is dropped: static shapes
-    plan.epochs = epochs;
-    plan.lr0 = o.lr
-                   ? *o.lr
-                   : (o.optimizer == "adam" ? (pretrain ? 1e-3 : 1e-4) : (pretrain ? 0.01 : 0.005));
-    plan.loss = step_loss;
-    const std::int64_t batch = plan.batch, steps = plan.steps;
-    std::unique_ptr<EpochRunner> runner;
-    if (resident) {
-      auto device_runner = std::make_unique<DeviceRunner>(*net, d, where, o, plan);
-      used_graph = device_runner->uses_graph();
-      runner = std::move(device_runner);
-    } else {
-      runner = std::make_unique<HostRunner>(*net, d, o, plan);
-    }
-    Rng rng(o.seed);
-    // LABQAT_TRACE=file.json records a chrome://tracing profile of the
-    // training steps (development aid; costs a little speed).
-    const char* trace = std::getenv("LABQAT_TRACE");
-    std::unique_ptr<torch::autograd::profiler::RecordProfile> profile;
-    if (trace && *trace)
-      profile = std::make_unique<torch::autograd::profiler::RecordProfile>(trace);
-    for (int epoch = 0; epoch < epochs; ++epoch) {
-      const auto t0 = Clock::now();
-      const double cpu0 = CpuSeconds();
-      net->train();
-      const std::vector<std::int64_t> order = Shuffled(n, rng);
-      // Run ends with a host read of the loss, so the clock sees finished work.
-      const double loss_sum = runner->Run(epoch, order, rng);
-      const double lr = runner->last_lr();
-      const double seconds = Seconds(t0, Clock::now());
-      const double cpu_seconds = CpuSeconds() - cpu0;
-      train_seconds += seconds;
-      trained_images += steps * batch;
-      last_loss = loss_sum / static_cast<double>(steps);
-
-      const auto t_eval = Clock::now();
-      const Accuracies acc = Evaluate(*net, d, where, o, epoch_ps);
-      const double eval_seconds = Seconds(t_eval, Clock::now());
-      json line;
-      line["type"] = "epoch";
-      line["epoch"] = epoch + 1;
-      line["epochs"] = epochs;
-      line["loss"] = Round(last_loss, 5);
-      PutAccuracies(line, acc);
-      line["lr"] = lr;
-      line["seconds"] = Round(seconds, 3);
-      line["images_per_s"] = Round(static_cast<double>(steps * batch) / seconds, 1);
-      line["cpu_seconds"] = Round(cpu_seconds, 3);
-      line["eval_seconds"] = Round(eval_seconds, 3);
-      line["device"] = DeviceName(where.device);
-      out << line.dump() << "\n" << std::flush;
-      log << "labqat: epoch " << epoch + 1 << "/" << epochs << " loss " << Round(last_loss, 4)
-          << AccuracyLog(acc) << " (" << Round(seconds, 1) << " s, "
-          << Round(static_cast<double>(steps * batch) / seconds, 0) << " img/s, eval "
-          << Round(eval_seconds, 1) << " s)\n";
-
-      json ck = sidecar_base;
-      ck["checkpoint_epoch"] = epoch + 1;
-      PutAccuracies(ck, acc);
-      SaveWeights(*net, CheckpointPath(o.out), ck);
-    }
-  }
-
-  if (pretrain) {
+  const TrainTotals totals = TrainEpochs(*net, d, where, o, ps, resident, sidecar_base, out, log);
+  if (o.mode == Mode::kPretrain) {
     net->SetQuantization(ResolveK(*net, o, log), o.rule, o.per_channel);
     sidecar_base["k"] = net->ks();
   }
-  const Accuracies acc = Evaluate(*net, d, where, o, final_ps);
+  const Accuracies acc = Evaluate(*net, d, where, o, ps.final);
   json sidecar = sidecar_base;
-  sidecar["epochs"] = epochs;
+  sidecar["epochs"] = totals.epochs;
   PutAccuracies(sidecar, acc);
   SaveWeights(*net, o.out, sidecar);
-
-  json fin;
-  fin["type"] = "final";
-  fin["mode"] = std::string(ModeName(o.mode));
-  fin["model"] = model;
-  fin["dataset"] = dataset;
-  PutAccuracies(fin, acc);
-  if (o.mode == Mode::kQ8 && o.bn == BnMode::kSwitchable) {
-    // Naive truncation plus BN recalibration (not saved: the file keeps the
-    // naive 4-bit net that acc4 describes).
-    Calibrate(*net, d, where, Precision::k4, o.calib, o.batch);
-    const std::vector<std::int64_t> c = CountCorrect(*net, d, where, {Precision::k4});
-    fin["acc4_recal"] = std::stod(FormatPercent(c[0], d.test.count));
-  }
-  fin["k"] = net->ks();
-  fin["k_search"] = o.k == "search" ? "weight_mse" : "fixed";
-  fin["rule"] = std::string(RuleName(o.rule));
-  fin["bn"] = std::string(BnModeName(o.bn));
-  fin["per_channel"] = o.per_channel;
-  if (o.mode == Mode::kNested) {
-    fin["w8"] = o.w8;
-    fin["w4"] = o.w4;
-    fin["distill"] = o.distill;
-  }
-  fin["epochs"] = epochs;
-  if (epochs > 0) fin["loss"] = Round(last_loss, 5);
-  fin["train_seconds"] = Round(train_seconds, 3);
-  if (epochs > 0)
-    fin["images_per_s"] = Round(static_cast<double>(trained_images) / train_seconds, 1);
-  fin["train_images"] = d.train.count;
-  fin["test_images"] = d.test.count;
-  fin["threads"] = o.threads;
-  fin["seed"] = o.seed;
-  fin["device"] = DeviceName(where.device);
-  fin["amp"] = o.amp;
-  fin["cuda_graph"] = used_graph;
-  fin["weights"] = o.out;
+  const nlohmann::ordered_json fin = FinalLine(o, in, d, where, *net, acc, totals);
   out << fin.dump() << "\n" << std::flush;
   log << "labqat: final" << AccuracyLog(acc) << ", k";
   for (int k : net->ks()) log << " " << k;
