@@ -2,10 +2,10 @@
 
 #include <vector>
 
+#include "common/report_text.h"
 #include "common/text.h"
 #include "common/units.h"
 #include "genus/report_header.h"
-#include "genus/report_lines.h"
 
 namespace labq::genus {
 namespace {
@@ -85,7 +85,7 @@ ParsedReport ParseGenusArea(std::string_view text, const std::string& file) {
     auto numbers_fit = [&](std::size_t end) {
       if (end < numeric.size() + 1) return false;
       for (std::size_t k = end - numeric.size(); k < end; ++k) {
-        if (!ParseNumber(words[k])) return false;
+        if (!ParseNumber(words[k], PercentSign::kStrip)) return false;
       }
       return true;
     };
@@ -107,7 +107,7 @@ ParsedReport ParseGenusArea(std::string_view text, const std::string& file) {
     }
     std::map<std::string, Quantity> row;
     for (std::size_t k = 0; k < numeric.size(); ++k) {
-      double value = *ParseNumber(words[numbers_end - numeric.size() + k]);
+      double value = *ParseNumber(words[numbers_end - numeric.size() + k], PercentSign::kStrip);
       const std::string& name = numeric[k];
       row[name] = name == "cell_count"
                       ? QuantityAt(file, line_no, Dimension::kCount, value, "count")

@@ -3,10 +3,10 @@
 #include <optional>
 #include <vector>
 
+#include "common/report_text.h"
 #include "common/text.h"
 #include "common/units.h"
 #include "genus/report_header.h"
-#include "genus/report_lines.h"
 
 namespace labq::genus {
 namespace {
@@ -50,7 +50,7 @@ Layout ReadLayout(const std::string& header, const std::string& file, int line_n
 }
 
 std::optional<double> Word(const std::vector<std::string>& words, std::size_t k) {
-  return k < words.size() ? ParseNumber(words[k]) : std::nullopt;
+  return k < words.size() ? ParseNumber(words[k], PercentSign::kStrip) : std::nullopt;
 }
 
 /// name, instances, area [, leakage] of one row; fails naming the line.

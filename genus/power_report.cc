@@ -4,10 +4,10 @@
 #include <optional>
 #include <vector>
 
+#include "common/report_text.h"
 #include "common/text.h"
 #include "common/units.h"
 #include "genus/report_header.h"
-#include "genus/report_lines.h"
 
 namespace labq::genus {
 namespace {
@@ -93,12 +93,12 @@ void ParseLegacy(const std::vector<std::string>& lines, std::size_t header, cons
     std::map<std::string, Quantity> row;
     const std::size_t first = words.size() - names.size();
     for (std::size_t k = 0; k < names.size(); ++k) {
-      auto value = ParseNumber(words[first + k]);
+      auto value = ParseNumber(words[first + k], PercentSign::kStrip);
       if (!value) FailAt(file, line_no, "power value '" + words[first + k] + "' is not a number");
       row[names[k]] = QuantityAt(file, line_no, Dimension::kPower, *value, units[k]);
     }
     if (has_cells) {
-      auto cells = ParseNumber(words[first - 1]);
+      auto cells = ParseNumber(words[first - 1], PercentSign::kStrip);
       if (!cells) FailAt(file, line_no, "cell count '" + words[first - 1] + "' is not a number");
       row["cell_count"] = QuantityAt(file, line_no, Dimension::kCount, *cells, "count");
     }
@@ -161,7 +161,7 @@ void ParseJoules(const std::vector<std::string>& lines, std::size_t unit_line,
         name = words[k];
         continue;
       }
-      auto value = ParseNumber(words[k]);
+      auto value = ParseNumber(words[k], PercentSign::kStrip);
       auto value_name = PowerValueName(column);
       if (value_name) {
         if (!value) FailAt(file, line_no, "power value '" + words[k] + "' is not a number");

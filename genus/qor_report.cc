@@ -3,10 +3,10 @@
 #include <optional>
 #include <vector>
 
+#include "common/report_text.h"
 #include "common/text.h"
 #include "common/units.h"
 #include "genus/report_header.h"
-#include "genus/report_lines.h"
 
 namespace labq::genus {
 namespace {
@@ -48,6 +48,25 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+/// Columns [begin, end) of a header cell, e.g. "Path Slack".
+struct Cell {
+  std::size_t begin = 0, end = 0;
+};
+
+Cell CellOf(std::string_view header, std::string_view first, std::string_view last) {
+  auto begin = header.find(first);
+  auto end = begin == std::string_view::npos ? begin : header.find(last, begin);
+  if (end == std::string_view::npos) return {};
+  return {begin, end + last.size()};
+}
+
+/// True when `row` prints nothing under `cell` (numbers are right-aligned
+/// under their header, so a printed slack always reaches into it).
+bool IsBlankCell(std::string_view row, Cell cell) {
+  if (cell.end == 0 || row.size() <= cell.begin) return cell.end != 0;
+  return Trim(row.substr(cell.begin, cell.end - cell.begin)).empty();
+}
+
 /// The cost group table:
 ///        Cost          Critical             Violating
 ///       Group         Path Slack    TNS       Paths
@@ -60,6 +79,7 @@ void ParseGroups(const std::vector<std::string>& lines, std::size_t header, cons
     FailAt(file, header_line + 1, "expected a rule of dashes under the cost group header");
   }
   const bool has_view = Contains(lines[header], "View");
+  const Cell slack_cell = CellOf(lines[header], "Path", "Slack");
   std::optional<Quantity> worst;
   std::string view;
   std::size_t i = header + 2;
@@ -74,7 +94,16 @@ void ParseGroups(const std::vector<std::string>& lines, std::size_t header, cons
     std::size_t no = 0;
     while (no + 1 < words.size() && !(words[no] == "No" && words[no + 1] == "paths")) ++no;
     const bool no_paths = no + 1 < words.size();
-    const std::size_t names_end = no_paths ? no : (words.size() >= 3 ? words.size() - 3 : 0);
+    // A blank slack cell is no slack, as "No paths" is: never a 0.
+    const bool blank_slack = !no_paths && IsBlankCell(lines[i], slack_cell);
+    std::size_t names_end = no_paths ? no : (words.size() >= 3 ? words.size() - 3 : 0);
+    if (blank_slack) {
+      names_end = words.size();
+      while (names_end > 0 && words.size() - names_end < 2 && ParseNumber(words[names_end - 1])) {
+        --names_end;
+      }
+      if (names_end == words.size()) FailAt(file, line_no, "cost group row has no number");
+    }
     names.assign(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(names_end));
     for (std::size_t k = no_paths ? no + 2 : names_end; k < words.size(); ++k) {
       auto n = ParseNumber(words[k]);
@@ -90,7 +119,7 @@ void ParseGroups(const std::vector<std::string>& lines, std::size_t header, cons
     if (names.size() == 2) view = names[0];
     std::map<std::string, Quantity> row;
     std::size_t next = 0;
-    if (!no_paths) {
+    if (!no_paths && !blank_slack) {
       if (numbers.size() < 2) FailAt(file, line_no, "cost group row has no slack and TNS");
       row["slack"] = QuantityAt(file, line_no, Dimension::kTime, numbers[next++], kTimeUnit);
       if (!worst || row["slack"].value < worst->value) worst = row["slack"];

@@ -5,6 +5,8 @@
 #include <string>
 
 #include "common/error.h"
+#include "common/text.h"
+#include "tests/test_paths.h"
 
 namespace labq::genus {
 namespace {
@@ -141,6 +143,44 @@ TEST(GenusQor, MalformedReportsFailNamingFileAndLine) {
   ExpectErrorAt(" Group   Path Slack  TNS     Paths\n-----\nclk extra 1.0 2.0 3\n",
                 "q.rpt:3: ", "expected 'group slack TNS paths'");
   ExpectErrorAt("Clock Period\n------\nclk fast\n", "q.rpt:3: ", "'<clock> <period>'");
+}
+
+/// A group printed without a slack ("No paths", or a blank slack cell as for
+/// I2O here) has none: no worst_slack and no wns rather than a 0.0 (before,
+/// the blank cell was an error at line 40).
+TEST(GenusQor, NoSlackPrintedGivesNoWns) {
+  std::string path = labq::testing::SourceDir() + "/genus/testdata/genus_qor_no_slack.rpt";
+  ParsedReport r = ParseGenusQor(ReadFile(path), path);
+  EXPECT_FALSE(r.Has("wns"));
+  EXPECT_FALSE(r.Has("worst_slack"));
+  EXPECT_DOUBLE_EQ(r.Get("tns"), 0);
+  EXPECT_DOUBLE_EQ(r.Get("violating_paths"), 0);
+  EXPECT_DOUBLE_EQ(r.Get("clock_period"), 10);
+  ASSERT_GE(r.rows.size(), 4u);
+  EXPECT_EQ(r.rows[2].first, "group:I2O");
+  EXPECT_EQ(r.rows[2].second.count("slack"), 0u);
+  EXPECT_DOUBLE_EQ(r.rows[2].second.at("tns").value, 0);
+  EXPECT_DOUBLE_EQ(r.rows[2].second.at("violating_paths").value, 0);
+  EXPECT_EQ(r.rows[2].second.at("tns").line, 40);
+}
+
+TEST(GenusQor, BlankSlackBesideAPrintedOne) {
+  std::string text =
+      "  Cost    Critical         Violating\n"
+      " Group   Path Slack  TNS     Paths\n"
+      "-------------------------------------\n"
+      "clk           -12.5  -25.0          2\n"
+      "I2O                   0.0          0\n"
+      "-------------------------------------\n"
+      "Total               -25.0          2\n";
+  ParsedReport r = ParseGenusQor(text, "b.rpt");
+  EXPECT_DOUBLE_EQ(r.Get("wns"), -0.0125);
+  EXPECT_DOUBLE_EQ(r.Get("worst_slack"), -0.0125);
+  EXPECT_EQ(r.rows[1].second.count("slack"), 0u);
+  EXPECT_THROW(ParseGenusQor("  Cost  Critical\n Group  Path Slack  TNS  Paths\n---------\n"
+                             "I2O\n---------\n",
+                             "g.rpt"),
+               Error);
 }
 
 }  // namespace

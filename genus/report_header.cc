@@ -2,8 +2,8 @@
 
 #include <cctype>
 
+#include "common/report_text.h"
 #include "common/text.h"
-#include "genus/report_lines.h"
 
 namespace labq::genus {
 namespace {

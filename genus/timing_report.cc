@@ -5,10 +5,10 @@
 #include <utility>
 #include <vector>
 
+#include "common/report_text.h"
 #include "common/text.h"
 #include "common/units.h"
 #include "genus/report_header.h"
-#include "genus/report_lines.h"
 
 namespace labq::genus {
 namespace {
@@ -27,24 +27,6 @@ bool IsPathStart(std::string_view line) {
   std::size_t digits = 0;
   while (i < line.size() && std::isdigit(static_cast<unsigned char>(line[i]))) ++i, ++digits;
   return digits > 0 && i < line.size() && line[i] == ':';
-}
-
-/// "6762ps" -> (6762, "ps"); "-85" -> (-85, "").
-std::optional<std::pair<double, std::string>> SplitNumberUnit(std::string_view token) {
-  std::size_t end = 0;
-  while (end < token.size()) {
-    char c = token[end];
-    bool numeric = std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '+' ||
-                   c == '-' ||
-                   ((c == 'e' || c == 'E') && end + 1 < token.size() &&
-                    (std::isdigit(static_cast<unsigned char>(token[end + 1])) ||
-                     token[end + 1] == '-' || token[end + 1] == '+'));
-    if (!numeric) break;
-    ++end;
-  }
-  auto value = ParseNumber(token.substr(0, end));
-  if (!value) return std::nullopt;
-  return std::make_pair(*value, std::string(token.substr(end)));
 }
 
 /// "(R) fifom/RAM/clk1" -> "fifom/RAM/clk1": the edge marker is not part of
@@ -190,6 +172,32 @@ std::optional<double> LegacyArrival(std::string_view line) {
   return ParseNumber(words.back());
 }
 
+/// A row of the legacy table before the "- - -" divider. Besides the pins of
+/// the data path it holds rows that are not data arrival: "ext delay" (the
+/// input delay before the first pin, the output delay after the last) and
+/// the endpoint's check ("setup", "hold", "recovery", "removal").
+struct LegacyRow {
+  enum Kind { kData, kExternalDelay, kCheck } kind = kData;
+  std::string check;            ///< "setup", ... for kCheck
+  std::optional<double> delay;  ///< the Delay column ("+1000")
+};
+
+LegacyRow ClassifyLegacyRow(std::string_view trimmed) {
+  static constexpr std::string_view kChecks[] = {"setup", "hold", "recovery", "removal"};
+  LegacyRow row;
+  auto words = SplitWhitespace(trimmed);
+  if (!words.empty() && (words.back() == "R" || words.back() == "F")) words.pop_back();
+  if (words.size() >= 4 && words[1] == "ext" && words[2] == "delay") {
+    row.kind = LegacyRow::kExternalDelay;
+  } else if (words.size() >= 4) {
+    for (std::string_view check : kChecks) {
+      if (words[1] == check) row.kind = LegacyRow::kCheck, row.check = check;
+    }
+  }
+  if (row.kind != LegacyRow::kData) row.delay = ParseNumber(words[words.size() - 2]);
+  return row;
+}
+
 /// Older format: Pin/Type/Fanout/.../Arrival table, then
 ///   Cost Group   : 'clk' (path_group 'clk')
 ///   Timing slack :    8616ps            (or "-85ps (TIMING VIOLATION)",
@@ -292,9 +300,22 @@ Path ParseLegacyPath(const std::vector<std::string>& lines, std::size_t begin, s
       }
       continue;
     }
+    // Input delay, output delay and the setup/hold time have keys of their
+    // own: "arrival" is the data arrival at the endpoint, as in the boxed
+    // format (which counts the input delay in it, so this does too).
+    LegacyRow row = ClassifyLegacyRow(t);
+    if (row.kind != LegacyRow::kData) {
+      std::string name = row.kind == LegacyRow::kCheck ? row.check
+                         : last_arrival                ? "output_delay"
+                                                       : "input_delay";
+      if (row.delay) {
+        path.values[name] = QuantityAt(file, line_no, Dimension::kTime, *row.delay, table_unit);
+      }
+      continue;
+    }
     if (!arrival) continue;
-    // The setup/hold row after the "<<<" endpoint adds the check time, so
-    // the endpoint row wins; without one (output ports) the last row does.
+    // The endpoint row marked "<<<" wins; without a mark (output ports, some
+    // RTL Compiler versions) the last data row does.
     if (endpoint_arrival) continue;
     if (Contains(t, "<<<")) endpoint_arrival = {{*arrival, line_no}};
     last_arrival = {{*arrival, line_no}};
@@ -306,6 +327,19 @@ Path ParseLegacyPath(const std::vector<std::string>& lines, std::size_t begin, s
   }
   SetStatusFromSlack(path);
   return path;
+}
+
+/// The path with the smallest slack, the first printed on a tie; the first
+/// path when none has a slack (all unconstrained). Genus prints the worst path
+/// first within one cost group, but not across groups or with -from/-to lists.
+Path& WorstPath(std::vector<Path>& paths) {
+  Path* worst = nullptr;
+  for (auto& path : paths) {
+    auto slack = path.values.find("slack");
+    if (slack == path.values.end()) continue;
+    if (!worst || slack->second.value < worst->values.at("slack").value) worst = &path;
+  }
+  return worst ? *worst : paths.front();
 }
 
 }  // namespace
@@ -365,7 +399,7 @@ ParsedReport ParseGenusTiming(std::string_view text, const std::string& file) {
     out.rows.emplace_back(
         endpoint != path.texts.end() ? endpoint->second : "path " + std::to_string(k + 1), row);
   }
-  Path& worst = paths.front();
+  Path& worst = WorstPath(paths);
   out.values.insert(worst.values.begin(), worst.values.end());
   for (auto& [name, value] : worst.texts) out.texts[name] = value;
   out.values["path_count"] =

@@ -166,6 +166,25 @@ TEST(GenusTimingReal, LegacyClockEdgesAndUncertainty) {
   ExpectText(addsub, "library_domains", "slow; fast; typ");
 }
 
+/// The legacy table's input delay and setup rows have keys of their own; the
+/// arrival stays the "<<<" row (13135, 1218 ps), which holds the input delay
+/// as the boxed format's arrival does.
+TEST(GenusTimingReal, LegacyDelaysAndSetupBesideTheArrival) {
+  LABQ_REQUIRE_REAL_REPORTS();
+  ParsedReport cpu = ParseRealReport("timing", "05_g1722_cpu_tslack_legacy.rpt");
+  ExpectPs(cpu, "setup", 102);
+  ExpectPs(cpu, "arrival", 13135);
+  EXPECT_FALSE(cpu.Has("input_delay"));
+  ParsedReport fifo = ParseRealReport("timing", "11_g2011_fifo_tslack_legacy.rpt");
+  ExpectPs(fifo, "input_delay", 1000);
+  ExpectPs(fifo, "setup", 167);
+  ExpectPs(fifo, "arrival", 1218);
+  EXPECT_FALSE(fifo.Has("output_delay"));
+  ParsedReport booth = ParseRealReport("timing", "13_g2114_booth_tslack_legacy.rpt");
+  EXPECT_FALSE(booth.Has("setup"));
+  EXPECT_FALSE(booth.Has("output_delay"));
+}
+
 TEST(GenusTimingReal, EveryPathIsARow) {
   LABQ_REQUIRE_REAL_REPORTS();
   ParsedReport r = ParseRealReport("timing", "19_g2314_timing_txt.rpt");

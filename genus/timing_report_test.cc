@@ -5,6 +5,8 @@
 #include <string>
 
 #include "common/error.h"
+#include "common/text.h"
+#include "tests/test_paths.h"
 
 namespace labq::genus {
 namespace {
@@ -276,6 +278,76 @@ TEST(GenusTiming, GarbageFailsNamingFileAndLine) {
   ExpectErrorAt("Path 1: MET (abc ps)\n", "bad.rpt:1: ", "is not a number");
   ExpectErrorAt("Path 1: MET (3 parsecs)\n", "bad.rpt:1: ", "unknown unit 'parsecs'");
   ExpectErrorAt("x\nTiming slack :   lots\n", "bad.rpt:2: ", "is not a number");
+}
+
+ParsedReport ParseOwn(const std::string& name) {
+  std::string path = labq::testing::SourceDir() + "/genus/testdata/" + name;
+  return ParseGenusTiming(ReadFile(path), path);
+}
+
+/// Legacy table without "<<<" marks: the output "ext delay" row and the
+/// "setup" row are not the data arrival (before: arrival 3510 ps and 820 ps).
+TEST(GenusTiming, LegacyArrivalLeavesOutDelaysAndSetup) {
+  ParsedReport r = ParseOwn("rc_legacy_unmarked.rpt");
+  EXPECT_DOUBLE_EQ(r.Get("slack"), 1.415);
+  EXPECT_DOUBLE_EQ(r.Get("arrival"), 1.51);
+  EXPECT_EQ(r.values.at("arrival").line, 19);
+  EXPECT_DOUBLE_EQ(r.Get("output_delay"), 2.0);
+  EXPECT_EQ(r.values.at("output_delay").line, 20);
+  EXPECT_FALSE(r.Has("input_delay"));
+  EXPECT_FALSE(r.Has("setup"));
+  ASSERT_EQ(r.rows.size(), 2u);
+  EXPECT_EQ(r.rows[1].first, "b_reg/D");
+  EXPECT_DOUBLE_EQ(r.rows[1].second.at("arrival").value, 0.7);
+  // Every legacy number still adds up: capture - uncertainty - output delay
+  // - arrival = slack.
+  EXPECT_NEAR(
+      r.Get("capture_edge") - r.Get("uncertainty") - r.Get("output_delay") - r.Get("arrival"),
+      r.Get("slack"), 1e-12);
+}
+
+TEST(GenusTiming, LegacyInputDelayAndSetupHaveTheirOwnKeys) {
+  ParsedReport r = ParseGenusTiming(R"(
+       Pin              Type       Fanout Load Slew Delay Arrival
+                                          (fF) (ps)  (ps)   (ps)
+------------------------------------------------------------------
+(clock clk)            launch                              0 R
+(in_del_1)             ext delay                   +1000    1000 R
+w_en                   in port        1  3.1    0    +0    1000 R
+g1/Y                   NAND2X4        4  5.8   80   +46    1046 F
+q_reg/D           <<<  DFFX1                         +0    1046
+q_reg/CK               setup                     1  +167    1213 R
+- - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -
+(clock clk)            capture                         10000 R
+------------------------------------------------------------------
+Timing slack :    8787ps
+Start-point  : w_en
+End-point    : q_reg/D
+)",
+                                    "in.rpt");
+  EXPECT_DOUBLE_EQ(r.Get("input_delay"), 1.0);  // counted in arrival, as in the boxed format
+  EXPECT_DOUBLE_EQ(r.Get("arrival"), 1.046);
+  EXPECT_DOUBLE_EQ(r.Get("setup"), 0.167);
+  EXPECT_FALSE(r.Has("output_delay"));
+  EXPECT_NEAR(r.Get("capture_edge") - r.Get("setup") - r.Get("arrival"), r.Get("slack"), 1e-12);
+}
+
+/// Genus prints the worst path first within a cost group only: path 2 here
+/// (group clk, -40 ps) is worse than path 1 (group I2C, 500 ps), which
+/// before was the result.
+TEST(GenusTiming, SlackIsTheMinimumOverAllPaths) {
+  ParsedReport r = ParseOwn("genus_timing_groups_unsorted.rpt");
+  EXPECT_DOUBLE_EQ(r.Get("slack"), -0.04);
+  EXPECT_EQ(r.values.at("slack").line, 42);
+  EXPECT_EQ(r.texts.at("status"), "VIOLATED");
+  EXPECT_EQ(r.texts.at("group"), "clk");
+  EXPECT_EQ(r.texts.at("endpoint"), "acc_reg[3]/D");
+  EXPECT_DOUBLE_EQ(r.Get("arrival"), 1.94);
+  EXPECT_FALSE(r.Has("input_delay"));  // path 1's, not the worst path's
+  EXPECT_DOUBLE_EQ(r.Get("path_count"), 2);
+  ASSERT_EQ(r.rows.size(), 2u);
+  EXPECT_EQ(r.rows[0].first, "out_reg[0]/D");  // rows keep the printed order
+  EXPECT_DOUBLE_EQ(r.rows[0].second.at("slack").value, 0.5);
 }
 
 }  // namespace

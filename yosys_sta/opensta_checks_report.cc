@@ -5,9 +5,10 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/report_text.h"
 #include "common/text.h"
 #include "common/units.h"
-#include "yosys_sta/report_text.h"
+#include "yosys_sta/opensta_limit_checks.h"
 
 namespace labq::yosys_sta {
 namespace {
@@ -150,6 +151,9 @@ class ChecksParser {
   /// Called at the end of the text.
   void End(int line) { Close(line); }
 
+  /// The time unit of the last `report_units` line, "ns" without one.
+  const std::string& time_unit() const { return time_unit_; }
+
   ParsedReport Result(const std::vector<std::string>& lines) const {
     ParsedReport report;
     report.tool = "opensta";
@@ -245,7 +249,9 @@ ParsedReport ParseOpenStaChecks(std::string_view text, const std::string& file) 
   ChecksParser parser(file);
   for (size_t i = 0; i < lines.size(); ++i) parser.Read(lines[i], static_cast<int>(i) + 1);
   parser.End(static_cast<int>(lines.size()) + 1);
-  return parser.Result(lines);
+  ParsedReport report = parser.Result(lines);
+  ReadLimitChecks(lines, parser.time_unit(), file, report);
+  return report;
 }
 
 }  // namespace labq::yosys_sta

@@ -149,14 +149,48 @@ TEST(OpenStaPower, HeaderUnitIsHonoured) {
   EXPECT_EQ(r.values.at("total").original_unit, "mW");
 }
 
-TEST(OpenStaPower, FirstCornerTableIsRead) {
+/// Before, only the first table (ff) was read; now the worst corner is the
+/// headline and every corner is kept.
+TEST(OpenStaPower, WorstCornerIsTheHeadline) {
   auto table = ReadFile(OwnPath("opensta_2_0_17_power_default.rpt"));
   auto other = table;
   other.replace(other.find("1.62e-04 100.0%"), 8, "9.99e-01");
   auto r = ParseOpenStaPower("==== ff Corner ====\n" + table + "==== ss Corner ====\n" + other,
                              "corners.rpt");
-  EXPECT_NEAR(r.Get("total"), 1.62e-04, Tol(1.62e-04));
-  EXPECT_EQ(r.texts.at("corner"), "ff");
+  EXPECT_NEAR(r.Get("total"), 0.999, Tol(0.999));
+  EXPECT_EQ(r.texts.at("corner"), "ss");
+  EXPECT_NEAR(r.Get("total_1"), 1.62e-04, Tol(1.62e-04));
+  EXPECT_NEAR(r.Get("total_2"), 0.999, Tol(0.999));
+  EXPECT_EQ(r.texts.at("corner_1"), "ff");
+  EXPECT_EQ(r.texts.at("corner_2"), "ss");
+  EXPECT_NEAR(r.Get("corner_count"), 2, 0);
+}
+
+/// Real two-corner output of OpenSTA 2.0.17 (see testdata/README.md): ff is
+/// printed first, but ss draws more power and is the headline (before, ff's
+/// table was the only one read: total 1.622286e-04 W).
+TEST(OpenStaPower, Sta2017TwoCorners) {
+  auto r = ParseOwn("opensta_2_0_17_power_2corner.rpt");
+  EXPECT_EQ(r.texts.at("corner"), "ss");
+  ExpectTotals(r, 1.520689e-04, 1.024622e-05, 2.030096e-09, 1.623172e-04);
+  EXPECT_EQ(r.values.at("total").line, 21);
+  EXPECT_EQ(r.texts.at("corner_1"), "ff");
+  EXPECT_EQ(r.texts.at("corner_2"), "ss");
+  EXPECT_NEAR(r.Get("total_1"), 1.622286e-04, Tol(1.622286e-04));
+  EXPECT_NEAR(r.Get("internal_1"), 1.519803e-04, Tol(1.519803e-04));
+  EXPECT_EQ(r.values.at("total_1").line, 10);
+  EXPECT_NEAR(r.Get("total_2"), 1.623172e-04, Tol(1.623172e-04));
+  EXPECT_NEAR(r.Get("corner_count"), 2, 0);
+  ASSERT_EQ(r.rows.size(), 4u);
+  EXPECT_NEAR(Row(r, "Combinational").at("total").value, 4.049184e-05, Tol(4.049184e-05));
+}
+
+/// One table keeps the single-corner shape: no numbered copies.
+TEST(OpenStaPower, OneTableHasNoPerCornerValues) {
+  auto r = ParseOwn("opensta_2_0_17_power_6digit.rpt");
+  EXPECT_FALSE(r.Has("corner_count"));
+  EXPECT_FALSE(r.Has("total_1"));
+  EXPECT_EQ(r.values.size(), 4u);
 }
 
 TEST(OpenStaPower, LongLinesAroundTheTable) {

@@ -1,9 +1,9 @@
 #include "yosys_sta/report_kind.h"
 
 #include "common/error.h"
+#include "common/report_text.h"
 #include "yosys_sta/opensta_checks_report.h"
 #include "yosys_sta/opensta_power_report.h"
-#include "yosys_sta/report_text.h"
 #include "yosys_sta/yosys_stat_report.h"
 
 namespace labq::yosys_sta {

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/report_text.h"
 #include "common/text.h"
 #include "common/units.h"
-#include "yosys_sta/report_text.h"
 
 namespace labq::yosys_sta {
 namespace {
@@ -129,7 +129,7 @@ class SectionParser {
   void ReadClassicStat(std::string_view t, int line) {
     auto colon = t.find(':');
     auto label = Trim(t.substr(10, colon - 10));
-    auto value = ParseDouble(Trim(t.substr(colon + 1)));
+    auto value = ParseNumber(Trim(t.substr(colon + 1)));
     if (!value) Unrecognized(t, line, "the count is not a number");
     stats_seen_ = true;
     list_ = label == "cells" ? List::kCells : List::kNone;
@@ -145,7 +145,7 @@ class SectionParser {
     auto close = t.rfind("':");
     if (open == std::string_view::npos || close == std::string_view::npos || close <= open)
       Unrecognized(t, line, "no quoted module name");
-    auto value = ParseDouble(Trim(t.substr(close + 2)));
+    auto value = ParseNumber(Trim(t.substr(close + 2)));
     if (!value) Unrecognized(t, line, "the area is not a number");
     if (s_.name.empty()) s_.name = StripBackslash(t.substr(open + 1, close - open - 1));
     s_.values["area"] = MakeQuantity(Dimension::kArea, *value, "um^2", line);
@@ -156,7 +156,7 @@ class SectionParser {
     // of which used for sequential elements: 325692.057600 (21.44%)
     auto tokens = SplitWhitespace(t.substr(t.find(':') + 1));
     std::optional<double> value;
-    if (!tokens.empty()) value = ParseDouble(tokens[0]);
+    if (!tokens.empty()) value = ParseNumber(tokens[0]);
     if (!value) Unrecognized(t, line, "the area is not a number");
     s_.values["sequential_area"] = MakeQuantity(Dimension::kArea, *value, "um^2", line);
   }
@@ -207,7 +207,7 @@ class SectionParser {
     for (size_t i = 0; i < n; ++i) {
       auto token = raw.substr(spans[i].first, spans[i].second - spans[i].first);
       if (token == "-") continue;
-      cells[i] = ParseDouble(token);
+      cells[i] = ParseNumber(token);
       if (!cells[i]) Unrecognized(t, line, "column " + std::to_string(i + 1) + " is not a number");
     }
     std::string label(Trim(raw.substr(spans[n].first)));
@@ -251,7 +251,7 @@ class SectionParser {
     // row of the module tree that opens the classic hierarchy section.
     auto tokens = SplitWhitespace(t);
     std::optional<double> count;
-    if (tokens.size() >= 2) count = ParseDouble(tokens.back());
+    if (tokens.size() >= 2) count = ParseNumber(tokens.back());
     if (!count) Unrecognized(t, line, "expected '<name> <count>'");
     std::string name = tokens[0];
     for (size_t i = 1; i + 1 < tokens.size(); ++i) name += " " + tokens[i];
