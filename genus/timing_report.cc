@@ -69,40 +69,87 @@ void SetStatusFromSlack(Path& path) {
   path.texts["status"] = path.values["slack"].value < 0 ? "VIOLATED" : "MET";
 }
 
-/// Current format: "Path 1: MET (8623 ps) Setup Check with Pin ..." then the
-/// Startpoint/Endpoint lines and the boxed "Label:<op> capture launch" summary.
-Path ParseBoxedPath(const std::vector<std::string>& lines, std::size_t begin, std::size_t end,
-                    const std::string& file) {
-  Path path;
-  const int header_line = static_cast<int>(begin) + 1;
-  std::string_view rest = Trim(std::string_view(lines[begin]).substr(lines[begin].find(':') + 1));
+/// "Path 1: MET (8623 ps) Setup Check with Pin ...": the status, the slack in
+/// parentheses and the check; sets `unit` when the slack carries one.
+std::optional<double> ParseBoxedHeader(std::string_view header, int line_no,
+                                       const std::string& file, Path& path, std::string& unit) {
+  std::string_view rest = Trim(header.substr(header.find(':') + 1));
   auto space = rest.find(' ');
   std::string status(rest.substr(0, space));
   rest = space == std::string_view::npos ? std::string_view() : Trim(rest.substr(space));
   if (status != "MET" && status != "VIOLATED" && status != "UNCONSTRAINED") {
-    FailAt(file, header_line, "unknown path status '" + status + "'");
+    FailAt(file, line_no, "unknown path status '" + status + "'");
   }
   path.texts["status"] = status;
-  std::string unit = "ps";
-  std::optional<double> header_slack;
+  std::optional<double> slack;
   if (!rest.empty() && rest.front() == '(') {
     auto close = rest.find(')');
-    if (close == std::string_view::npos) FailAt(file, header_line, "unclosed '(' in path header");
+    if (close == std::string_view::npos) FailAt(file, line_no, "unclosed '(' in path header");
     auto words = SplitWhitespace(rest.substr(1, close - 1));
     if (!words.empty()) {
       auto number = SplitNumberUnit(words[0]);
-      if (!number) FailAt(file, header_line, "path slack '" + words[0] + "' is not a number");
-      header_slack = number->first;
+      if (!number) FailAt(file, line_no, "path slack '" + words[0] + "' is not a number");
+      slack = number->first;
       if (!number->second.empty()) unit = number->second;
       if (words.size() > 1) unit = words[1];
     }
     rest = Trim(rest.substr(close + 1));
   }
   if (!rest.empty()) path.texts["check"] = std::string(rest);
+  return slack;
+}
 
+/// A box line "Clock Edge:+    2000         1000" and friends: a label of
+/// words, an operator right after the colon, then numbers.
+void ParseBoxLine(std::string_view t, int line_no, const std::string& file, const std::string& unit,
+                  Path& path) {
+  auto colon = t.find(':');
+  if (colon == std::string_view::npos || colon + 1 >= t.size()) return;
+  char op = t[colon + 1];
+  if (op != '+' && op != '-' && op != '=') return;
+  std::string_view label = Trim(t.substr(0, colon));
+  if (label.empty()) return;
+  for (char c : label) {
+    if (!std::isalpha(static_cast<unsigned char>(c)) && c != ' ') return;
+  }
+  std::vector<double> numbers;
+  for (const auto& word : SplitWhitespace(t.substr(colon + 2))) {
+    if (auto n = ParseNumber(word)) numbers.push_back(*n);
+  }
+  if (numbers.empty()) return;
+  if (label == "Clock Edge") {
+    path.values["capture_edge"] = QuantityAt(file, line_no, Dimension::kTime, numbers[0], unit);
+    if (numbers.size() > 1) {
+      path.values["launch_edge"] = QuantityAt(file, line_no, Dimension::kTime, numbers[1], unit);
+    }
+  } else if (auto name = BoxValueName(label)) {
+    path.values[*name] = QuantityAt(file, line_no, Dimension::kTime, numbers[0], unit);
+  }
+}
+
+/// Genus: Slack = Required Time - (Launch Clock + Input Delay + Data Path);
+/// the sum is the data arrival time at the endpoint.
+void AddBoxedArrival(const std::string& file, const std::string& unit, Path& path) {
+  if (!path.values.count("data_path")) return;
+  const Quantity& data = path.values["data_path"];
+  double arrival = data.original_value;
+  for (const char* name : {"launch_clock_arrival", "input_delay"}) {
+    if (path.values.count(name)) arrival += path.values[name].original_value;
+  }
+  path.values["arrival"] = QuantityAt(file, data.line, Dimension::kTime, arrival, unit);
+}
+
+/// Current format: "Path 1: MET (8623 ps) Setup Check with Pin ..." then the
+/// Startpoint/Endpoint lines and the boxed "Label:<op> capture launch" summary.
+Path ParseBoxedPath(const std::vector<std::string>& lines, std::size_t begin, std::size_t end,
+                    const std::string& file) {
+  Path path;
+  const int header_line = static_cast<int>(begin) + 1;
+  std::string unit = "ps";
+  const std::optional<double> header_slack =
+      ParseBoxedHeader(lines[begin], header_line, file, path, unit);
   std::string pending_clock;  // which clock a following "Clock:" line names
   for (std::size_t i = begin + 1; i < end; ++i) {
-    const int line_no = static_cast<int>(i) + 1;
     std::string_view t = Trim(lines[i]);
     if (StartsWith(t, "Group:")) {
       path.texts["group"] = AfterColon(t);
@@ -118,49 +165,17 @@ Path ParseBoxedPath(const std::vector<std::string>& lines, std::size_t begin, st
       if (!pending_clock.empty()) path.texts[pending_clock] = StripEdge(AfterColon(t));
       pending_clock.clear();
     } else {
-      // "Clock Edge:+    2000         1000" and friends.
-      auto colon = t.find(':');
-      if (colon == std::string_view::npos || colon + 1 >= t.size()) continue;
-      char op = t[colon + 1];
-      if (op != '+' && op != '-' && op != '=') continue;
-      std::string_view label = Trim(t.substr(0, colon));
-      bool words_only = !label.empty();
-      for (char c : label) {
-        if (!std::isalpha(static_cast<unsigned char>(c)) && c != ' ') words_only = false;
-      }
-      if (!words_only) continue;
-      std::vector<double> numbers;
-      for (const auto& word : SplitWhitespace(t.substr(colon + 2))) {
-        if (auto n = ParseNumber(word)) numbers.push_back(*n);
-      }
-      if (numbers.empty()) continue;
-      if (label == "Clock Edge") {
-        path.values["capture_edge"] = QuantityAt(file, line_no, Dimension::kTime, numbers[0], unit);
-        if (numbers.size() > 1) {
-          path.values["launch_edge"] =
-              QuantityAt(file, line_no, Dimension::kTime, numbers[1], unit);
-        }
-      } else if (auto name = BoxValueName(label)) {
-        path.values[*name] = QuantityAt(file, line_no, Dimension::kTime, numbers[0], unit);
-      }
+      ParseBoxLine(t, static_cast<int>(i) + 1, file, unit, path);
     }
   }
   if (!path.values.count("slack") && header_slack) {
     path.values["slack"] = QuantityAt(file, header_line, Dimension::kTime, *header_slack, unit);
   }
+  const std::string& status = path.texts["status"];
   if (status != "UNCONSTRAINED" && !path.values.count("slack")) {
     FailAt(file, header_line, "path " + status + " has no slack");
   }
-  // Genus: Slack = Required Time - (Launch Clock + Input Delay + Data Path);
-  // the sum is the data arrival time at the endpoint.
-  if (path.values.count("data_path")) {
-    const Quantity& data = path.values["data_path"];
-    double arrival = data.original_value;
-    for (const char* name : {"launch_clock_arrival", "input_delay"}) {
-      if (path.values.count(name)) arrival += path.values[name].original_value;
-    }
-    path.values["arrival"] = QuantityAt(file, data.line, Dimension::kTime, arrival, unit);
-  }
+  AddBoxedArrival(file, unit, path);
   return path;
 }
 
@@ -198,19 +213,33 @@ LegacyRow ClassifyLegacyRow(std::string_view trimmed) {
   return row;
 }
 
-/// Older format: Pin/Type/Fanout/.../Arrival table, then
-///   Cost Group   : 'clk' (path_group 'clk')
-///   Timing slack :    8616ps            (or "-85ps (TIMING VIOLATION)",
-///   Start-point  : w_en                  or "UNCONSTRAINED")
-///   End-point    : fifo_reg[0][7]/S0
-Path ParseLegacyPath(const std::vector<std::string>& lines, std::size_t begin, std::size_t end,
-                     const std::string& file) {
-  Path path;
+/// "Timing slack :    8616ps" (or "-85ps (TIMING VIOLATION)", "UNCONSTRAINED").
+void ParseLegacySlack(std::string_view t, int line_no, const std::string& file, Path& path,
+                      std::string& unit) {
+  std::string value = AfterColon(t);
+  auto words = SplitWhitespace(value);
+  if (words.empty()) FailAt(file, line_no, "'Timing slack' has no value");
+  if (words[0] == "UNCONSTRAINED") {
+    path.texts["status"] = "UNCONSTRAINED";
+    return;
+  }
+  auto number = SplitNumberUnit(words[0]);
+  if (!number) FailAt(file, line_no, "timing slack '" + words[0] + "' is not a number");
+  if (!number->second.empty()) {
+    unit = number->second;
+  } else if (words.size() > 1 && std::isalpha(static_cast<unsigned char>(words[1][0]))) {
+    unit = words[1];
+  }
+  path.values["slack"] = QuantityAt(file, line_no, Dimension::kTime, number->first, unit);
+  if (Contains(value, "VIOLATION")) path.texts["status"] = "VIOLATED";
+}
+
+/// The footer lines of a legacy path (cost group, start, end, slack); returns
+/// the slack's unit, which is the table's too when the table has no units line.
+std::string ParseLegacyFooter(const std::vector<std::string>& lines, std::size_t begin,
+                              std::size_t end, const std::string& file, Path& path) {
   std::string unit = "ps";
-  // The footer first: without a units line in the table, the slack's unit
-  // is the table's too.
   for (std::size_t i = begin; i < end; ++i) {
-    const int line_no = static_cast<int>(i) + 1;
     std::string_view t = Trim(lines[i]);
     if (StartsWith(t, "Cost Group")) {
       std::string value = AfterColon(t);
@@ -223,108 +252,129 @@ Path ParseLegacyPath(const std::vector<std::string>& lines, std::size_t begin, s
     } else if (StartsWith(t, "End-point")) {
       path.texts["endpoint"] = AfterColon(t);
     } else if (StartsWith(t, "Timing slack")) {
-      std::string value = AfterColon(t);
-      auto words = SplitWhitespace(value);
-      if (words.empty()) FailAt(file, line_no, "'Timing slack' has no value");
-      if (words[0] == "UNCONSTRAINED") {
-        path.texts["status"] = "UNCONSTRAINED";
-        continue;
-      }
-      auto number = SplitNumberUnit(words[0]);
-      if (!number) FailAt(file, line_no, "timing slack '" + words[0] + "' is not a number");
-      if (!number->second.empty()) {
-        unit = number->second;
-      } else if (words.size() > 1 && std::isalpha(static_cast<unsigned char>(words[1][0]))) {
-        unit = words[1];
-      }
-      path.values["slack"] = QuantityAt(file, line_no, Dimension::kTime, number->first, unit);
-      if (Contains(value, "VIOLATION")) path.texts["status"] = "VIOLATED";
+      ParseLegacySlack(t, static_cast<int>(i) + 1, file, path, unit);
     }
   }
   if (!path.texts.count("status") && !path.values.count("slack")) {
     FailAt(file, static_cast<int>(begin) + 1, "timing path has no 'Timing slack' line");
   }
-  // The table: the launch row, pin rows down to the endpoint (marked "<<<"
-  // when it is a flop pin), then "- - -" and the capture row.
-  std::optional<std::pair<double, int>> endpoint_arrival, last_arrival;
-  std::string table_unit = unit;  // the Arrival column's unit, from its units line
-  bool in_rows = false;
-  bool after_divider = false;
+  return unit;
+}
+
+/// Where the legacy table's rows start: after "Pin Type ... Arrival", an
+/// optional units line "(fF) (ps) (ps) (ps)" (the Arrival unit, into `unit`)
+/// and a rule. `end` when the path has no table.
+std::size_t LegacyTableRows(const std::vector<std::string>& lines, std::size_t begin,
+                            std::size_t end, std::string& unit) {
   for (std::size_t i = begin; i < end; ++i) {
-    const int line_no = static_cast<int>(i) + 1;
-    const std::string& line = lines[i];
-    if (!in_rows) {
-      // "Pin Type ... Arrival", a units line "(fF) (ps) (ps) (ps)", a rule.
-      if (Contains(line, "Pin") && Contains(line, "Arrival")) {
-        for (std::size_t j = i + 1; j < end && j <= i + 2; ++j) {
-          if (!IsRule(lines[j])) continue;
-          in_rows = true;
-          if (j == i + 2) {
-            auto units = SplitWhitespace(lines[i + 1]);
-            if (!units.empty() && units.back().size() > 2 && units.back().front() == '(') {
-              table_unit = units.back().substr(1, units.back().size() - 2);
-            }
-          }
-          i = j;
-          break;
+    if (!Contains(lines[i], "Pin") || !Contains(lines[i], "Arrival")) continue;
+    for (std::size_t j = i + 1; j < end && j <= i + 2; ++j) {
+      if (!IsRule(lines[j])) continue;
+      if (j == i + 2) {
+        auto units = SplitWhitespace(lines[i + 1]);
+        if (!units.empty() && units.back().size() > 2 && units.back().front() == '(') {
+          unit = units.back().substr(1, units.back().size() - 2);
         }
       }
-      continue;
+      return j + 1;
     }
+  }
+  return end;
+}
+
+/// Reads the legacy table's rows into `path`: the launch row, pin rows down
+/// to the endpoint (marked "<<<" when it is a flop pin), then "- - -" and the
+/// capture rows.
+class LegacyTableReader {
+ public:
+  LegacyTableReader(const std::string& file, std::string unit, Path& path)
+      : file_(file), unit_(std::move(unit)), path_(path) {}
+
+  /// False at the rule that ends the table.
+  bool Row(std::string_view line, int line_no) {
     if (IsRule(line)) {
-      if (after_divider || !Contains(line, "- -")) break;
-      after_divider = true;
-      continue;
+      if (after_divider_ || !Contains(line, "- -")) return false;
+      after_divider_ = true;
+      return true;
     }
     std::string_view t = Trim(line);
     auto arrival = LegacyArrival(t);
     if (StartsWith(t, "(clock ")) {
-      auto close = t.find(')');
-      std::string clock(Trim(t.substr(7, close == std::string_view::npos ? 0 : close - 7)));
-      bool capture = Contains(t, " capture ");
-      if (arrival) {
-        path.values[capture ? "capture_edge" : "launch_edge"] =
-            QuantityAt(file, line_no, Dimension::kTime, *arrival, table_unit);
-      }
-      path.texts[capture ? "capture_clock" : "launch_clock"] = clock;
-      continue;
+      ClockRow(t, arrival, line_no);
+    } else if (after_divider_) {
+      CaptureRow(t, line_no);
+    } else if (!OtherRow(t, line_no) && arrival && !endpoint_arrival_) {
+      // The endpoint row marked "<<<" wins; without a mark (output ports,
+      // some RTL Compiler versions) the last data row does.
+      if (Contains(t, "<<<")) endpoint_arrival_ = {{*arrival, line_no}};
+      last_arrival_ = {{*arrival, line_no}};
     }
-    if (after_divider) {
-      // "uncertainty   -300   9700 R" on the capture side.
-      auto words = SplitWhitespace(t);
-      if (words.size() >= 3 && words[0] == "uncertainty") {
-        if (auto delay = ParseNumber(words[1])) {
-          path.values["uncertainty"] =
-              QuantityAt(file, line_no, Dimension::kTime, -*delay, table_unit);
-        }
-      }
-      continue;
-    }
-    // Input delay, output delay and the setup/hold time have keys of their
-    // own: "arrival" is the data arrival at the endpoint, as in the boxed
-    // format (which counts the input delay in it, so this does too).
+    return true;
+  }
+
+  void Finish() {
+    auto arrival = endpoint_arrival_ ? endpoint_arrival_ : last_arrival_;
+    if (!arrival) return;
+    path_.values["arrival"] = Time(arrival->first, arrival->second);
+  }
+
+ private:
+  Quantity Time(double value, int line_no) const {
+    return QuantityAt(file_, line_no, Dimension::kTime, value, unit_);
+  }
+
+  void ClockRow(std::string_view t, std::optional<double> arrival, int line_no) {
+    auto close = t.find(')');
+    std::string clock(Trim(t.substr(7, close == std::string_view::npos ? 0 : close - 7)));
+    bool capture = Contains(t, " capture ");
+    if (arrival) path_.values[capture ? "capture_edge" : "launch_edge"] = Time(*arrival, line_no);
+    path_.texts[capture ? "capture_clock" : "launch_clock"] = clock;
+  }
+
+  /// "uncertainty   -300   9700 R" on the capture side.
+  void CaptureRow(std::string_view t, int line_no) {
+    auto words = SplitWhitespace(t);
+    if (words.size() < 3 || words[0] != "uncertainty") return;
+    if (auto delay = ParseNumber(words[1])) path_.values["uncertainty"] = Time(-*delay, line_no);
+  }
+
+  /// Input delay, output delay and the setup/hold time have keys of their
+  /// own: "arrival" is the data arrival at the endpoint, as in the boxed
+  /// format (which counts the input delay in it, so this does too).
+  bool OtherRow(std::string_view t, int line_no) {
     LegacyRow row = ClassifyLegacyRow(t);
-    if (row.kind != LegacyRow::kData) {
-      std::string name = row.kind == LegacyRow::kCheck ? row.check
-                         : last_arrival                ? "output_delay"
-                                                       : "input_delay";
-      if (row.delay) {
-        path.values[name] = QuantityAt(file, line_no, Dimension::kTime, *row.delay, table_unit);
-      }
-      continue;
-    }
-    if (!arrival) continue;
-    // The endpoint row marked "<<<" wins; without a mark (output ports, some
-    // RTL Compiler versions) the last data row does.
-    if (endpoint_arrival) continue;
-    if (Contains(t, "<<<")) endpoint_arrival = {{*arrival, line_no}};
-    last_arrival = {{*arrival, line_no}};
+    if (row.kind == LegacyRow::kData) return false;
+    std::string name = row.kind == LegacyRow::kCheck ? row.check
+                       : last_arrival_               ? "output_delay"
+                                                     : "input_delay";
+    if (row.delay) path_.values[name] = Time(*row.delay, line_no);
+    return true;
   }
-  auto arrival = endpoint_arrival ? endpoint_arrival : last_arrival;
-  if (arrival) {
-    path.values["arrival"] =
-        QuantityAt(file, arrival->second, Dimension::kTime, arrival->first, table_unit);
+
+  const std::string& file_;
+  std::string unit_;
+  Path& path_;
+  bool after_divider_ = false;
+  std::optional<std::pair<double, int>> endpoint_arrival_, last_arrival_;
+};
+
+/// Older format: Pin/Type/Fanout/.../Arrival table, then
+///   Cost Group   : 'clk' (path_group 'clk')
+///   Timing slack :    8616ps            (or "-85ps (TIMING VIOLATION)",
+///   Start-point  : w_en                  or "UNCONSTRAINED")
+///   End-point    : fifo_reg[0][7]/S0
+Path ParseLegacyPath(const std::vector<std::string>& lines, std::size_t begin, std::size_t end,
+                     const std::string& file) {
+  Path path;
+  // The footer first: without a units line in the table, the slack's unit
+  // is the table's too.
+  std::string unit = ParseLegacyFooter(lines, begin, end, file, path);
+  const std::size_t rows = LegacyTableRows(lines, begin, end, unit);
+  LegacyTableReader table(file, unit, path);
+  for (std::size_t i = rows; i < end; ++i) {
+    if (!table.Row(lines[i], static_cast<int>(i) + 1)) break;
   }
+  table.Finish();
   SetStatusFromSlack(path);
   return path;
 }
