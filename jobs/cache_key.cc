@@ -12,7 +12,7 @@
 #include "labq_genus_templates.h"
 #include "labq_rtl_templates.h"
 #include "labq_yosys_sta_templates.h"
-#include "orchestrator/subprocess.h"
+#include "process/subprocess.h"
 
 namespace labq {
 namespace {

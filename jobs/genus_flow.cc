@@ -8,13 +8,13 @@
 #include "common/text.h"
 #include "genus/report_kind.h"
 #include "jobs/clock_period.h"
-#include "jobs/dpu_design.h"
+#include "dpu/dpu_design.h"
 #include "jobs/liberty.h"
 #include "jobs/script_quote.h"
 #include "jobs/sim_job.h"
 #include "jobs/template_render.h"
 #include "labq_genus_templates.h"
-#include "results/dpu_metrics.h"
+#include "dpu/dpu_metrics.h"
 
 namespace labq {
 namespace {

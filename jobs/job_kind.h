@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "common/error.h"
-#include "orchestrator/subprocess.h"
+#include "process/subprocess.h"
 
 namespace labq {
 

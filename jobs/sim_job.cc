@@ -4,7 +4,7 @@
 
 #include "common/file_util.h"
 #include "common/text.h"
-#include "jobs/dpu_design.h"
+#include "dpu/dpu_design.h"
 #include "jobs/dpu_rtl.h"
 #include "jobs/dpu_testbench.h"
 

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <set>
 
+#include "dpu/dpu_design.h"
+
 namespace labq {
 namespace {
 
@@ -35,23 +37,15 @@ std::string KeyOf(const ExpandedConfig& config, const std::string& key) {
   return it == config.key_path.end() ? key : it->second;
 }
 
+/// The DPU width rules (dpu/dpu_design.h), reported at the sweep file's out_bits.
 void CheckDpu(const ExpandedConfig& config) {
-  const int n = config.params["n"].get<int>();
-  const int m = config.params["input_bits"].get<int>();
-  const int out = config.params["out_bits"].get<int>();
-  const std::string mode = config.params["mode"].get<std::string>();
-  const int full = FullOutputBits(n, m);
-  if (mode == "msb" && out > full) {
-    throw InputError(WhereOf(config, "out_bits"), KeyOf(config, "out_bits"),
-                     std::to_string(out) + " exceeds the exact output width " +
-                         std::to_string(full) + " of N=" + std::to_string(n) +
-                         ", M=" + std::to_string(m));
-  }
-  if (mode == "lsb" && out >= full) {
-    throw InputError(WhereOf(config, "out_bits"), KeyOf(config, "out_bits"),
-                     std::to_string(out) + " leaves nothing to saturate: the exact output of N=" +
-                         std::to_string(n) + ", M=" + std::to_string(m) + " has " +
-                         std::to_string(full) + " bits (use mode: full)");
+  DpuDesign design;
+  design.n = config.params["n"].get<int>();
+  design.input_bits = config.params["input_bits"].get<int>();
+  design.mode = ParseDpuMode(config.params["mode"].get<std::string>());
+  design.out_bits = config.params["out_bits"].get<int>();
+  if (auto problem = design.OutBitsProblem(); !problem.empty()) {
+    throw InputError(WhereOf(config, "out_bits"), KeyOf(config, "out_bits"), problem);
   }
 }
 
@@ -61,12 +55,6 @@ const char* kPretrainKeys[] = {"dataset",   "data",        "model",      "pretra
                                "timeout_s", "device",      "amp"};
 
 }  // namespace
-
-int FullOutputBits(int n, int input_bits) {
-  int log2n = 0;
-  while ((1LL << log2n) < n) ++log2n;
-  return 2 * input_bits + log2n;
-}
 
 void AppendJobs(const std::vector<ExpandedConfig>& configs, Sweep& sweep) {
   std::set<std::string> names;

@@ -23,9 +23,6 @@ struct ExpandedConfig {
   std::vector<std::string> varying;             ///< grid/zip keys, in order
 };
 
-/// Output width W of the exact dot product: 2M + ceil(log2 N).
-int FullOutputBits(int n, int input_bits);
-
 /// Applies cross-parameter checks and appends the group's jobs to `sweep`.
 /// Throws InputError pointing at the offending value.
 void AppendJobs(const std::vector<ExpandedConfig>& configs, Sweep& sweep);

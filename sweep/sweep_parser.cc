@@ -13,10 +13,10 @@
 
 #include "common/error.h"
 #include "common/text.h"
-#include "orchestrator/slurm_client.h"
 #include "sweep/did_you_mean.h"
 #include "sweep/job_expansion.h"
 #include "sweep/param_schema.h"
+#include "sweep/slurm_options.h"
 
 namespace labq {
 namespace {

@@ -20,7 +20,7 @@
 #include "jobs/cache_key.h"
 #include "orchestrator/job_lock.h"
 #include "orchestrator/scheduler.h"
-#include "orchestrator/subprocess.h"
+#include "process/subprocess.h"
 #include "results/result_store.h"
 #include "results/sqlite.h"
 #include "sweep/sweep_parser.h"
