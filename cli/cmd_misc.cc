@@ -9,6 +9,7 @@
 #include "common/file_util.h"
 #include "common/text.h"
 #include "genus/report_kind.h"
+#include "jobs/kind_registry.h"
 #include "orchestrator/job_execution.h"
 #include "sweep/param_schema.h"
 #include "yosys_sta/report_kind.h"
@@ -90,9 +91,10 @@ std::string TypeText(const ParamSpec& spec) {
 
 /// Every parameter of every kind, from the schema the parser checks against.
 int CmdParams(const std::string& kind, const TableArgs& args) {
-  std::vector<std::string> kinds = GroupKinds();
+  const GroupKindTable& table = BuiltinKinds();
+  std::vector<std::string> kinds = table.Names();
   if (!kind.empty()) {
-    if (!ParamsForGroupKind(kind)) {
+    if (!table.Find(kind)) {
       std::string list;
       for (const auto& k : kinds) list += (list.empty() ? "" : ", ") + k;
       throw Error("params: '" + kind + "' is not one of " + list);
@@ -102,7 +104,8 @@ int CmdParams(const std::string& kind, const TableArgs& args) {
   Table t;
   t.columns = {{"kind", ""}, {"parameter", ""}, {"values", ""}, {"default", ""}, {"meaning", ""}};
   for (const auto& k : kinds) {
-    for (const auto& spec : *ParamsForGroupKind(k)) {
+    const GroupKind& group_kind = *table.Find(k);
+    for (const auto& spec : group_kind.Params()) {
       const auto& d = spec.default_value;
       t.AddRow({k, spec.name, TypeText(spec),
                 d.is_null()     ? "(required)"
@@ -110,7 +113,7 @@ int CmdParams(const std::string& kind, const TableArgs& args) {
                                 : d.dump(),
                 spec.help});
     }
-    if (AcceptsUserParams(k)) {
+    if (group_kind.AcceptsUserParams()) {
       t.AddRow({k, "(any other name)", "number, bool or plain word", "", "your {name} in argv"});
     }
   }

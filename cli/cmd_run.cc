@@ -17,6 +17,7 @@
 #include "cli/progress_printer.h"
 #include "common/error.h"
 #include "jobs/cache_key.h"
+#include "jobs/kind_registry.h"
 #include "orchestrator/daemon.h"
 #include "orchestrator/scheduler.h"
 #include "results/dpu_table.h"
@@ -41,7 +42,7 @@ struct RunArgs {
 Sweep LoadWithOverrides(const RunArgs& a) {
   std::vector<SweepOverride> overrides;
   for (const auto& s : a.sets) overrides.push_back(ParseOverride(s));
-  return LoadSweepFile(a.file, overrides, a.limits);
+  return LoadSweepFile(BuiltinKinds(), a.file, overrides, a.limits);
 }
 
 std::string ParamText(const nlohmann::json& v) {

@@ -7,7 +7,7 @@
 #include "common/error.h"
 #include "common/file_util.h"
 #include "common/text.h"
-#include "orchestrator/subprocess.h"
+#include "process/subprocess.h"
 
 namespace labq {
 namespace {

@@ -9,6 +9,7 @@
 #include "common/error.h"
 #include "common/text.h"
 #include "genus/report_kind.h"
+#include "jobs/kind_registry.h"
 #include "sweep/sweep_parser.h"
 #include "tests/test_paths.h"
 #include "yosys_sta/report_kind.h"
@@ -19,7 +20,7 @@ namespace {
 /// The parser behind fuzz target `target` (fuzz_sweep, fuzz_<tool>_<kind>).
 void Parse(const std::string& target, const std::string& text) {
   if (target == "fuzz_sweep") {
-    ParseSweep(text, "regression.yaml");
+    ParseSweep(BuiltinKinds(), text, "regression.yaml");
     return;
   }
   const auto parts = Split(target, '_');  // fuzz, tool, kind

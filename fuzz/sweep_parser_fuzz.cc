@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/error.h"
+#include "jobs/kind_registry.h"
 #include "sweep/sweep_parser.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -14,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     labq::SweepLimits limits;
     limits.max_jobs = 2000;  // keeps each input fast; the limit logic is what is tested
-    labq::ParseSweep(text, "fuzz.yaml", {}, limits);
+    labq::ParseSweep(labq::BuiltinKinds(), text, "fuzz.yaml", {}, limits);
   } catch (const labq::Error&) {
   }
   return 0;

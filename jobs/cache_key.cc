@@ -7,12 +7,11 @@
 #include <mutex>
 
 #include "common/file_util.h"
-#include "jobs/command_job.h"
-#include "jobs/liberty.h"
+#include "jobs/job_kind.h"
 #include "labq_genus_templates.h"
 #include "labq_rtl_templates.h"
 #include "labq_yosys_sta_templates.h"
-#include "orchestrator/subprocess.h"
+#include "process/subprocess.h"
 
 namespace labq {
 namespace {
@@ -27,17 +26,6 @@ std::string TemplatesHash() {
       std::string(templates::sta_tcl_mustache()) + std::string(templates::synth_tcl_mustache()) +
       std::string(templates::constraints_sdc_mustache()));
   return hash;
-}
-
-std::string ToolHash(const std::string& tool) {
-  auto path = FindExecutable(tool);
-  return tool + "=" + (path ? CachedFileHash(path->string()) : "missing");
-}
-
-std::string InputHash(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return path + "=missing";
-  return path + "=" + CachedFileHash(path);
 }
 
 }  // namespace
@@ -63,6 +51,17 @@ std::string CachedFileHash(const std::string& path) {
   return hash;
 }
 
+std::string ToolHash(const std::string& tool) {
+  auto path = FindExecutable(tool);
+  return tool + "=" + (path ? CachedFileHash(path->string()) : "missing");
+}
+
+std::string InputHash(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return path + "=missing";
+  return path + "=" + CachedFileHash(path);
+}
+
 std::string CacheKeyFor(const std::string& kind, const nlohmann::json& params) {
   try {
     return CacheKeyOrThrow(kind, params);
@@ -74,33 +73,10 @@ std::string CacheKeyFor(const std::string& kind, const nlohmann::json& params) {
 std::string CacheKeyOrThrow(const std::string& kind, const nlohmann::json& params) {
   std::string material = std::string(kCacheFormat) + "\nkind=" + kind +
                          "\nparams=" + params.dump() + "\ntemplates=" + TemplatesHash() + "\n";
-  if (kind == "sim" || kind == "synth") {
-    if (params.value("rtl", "generated") != "generated")
-      material += InputHash(params["rtl"]) + "\n";
-  }
-  if (kind == "sim") {
-    material += ToolHash("verilator") + "\n" + ToolHash("iverilog") + "\n" + ToolHash("vvp") + "\n";
-  } else if (kind == "synth") {
-    material += InputHash(ResolveLiberty(params.value("liberty", "osu018")).string()) + "\n";
-    if (params.value("flow", "yosys-sta") == "genus") {
-      material += ToolHash(params.value("genus_path", "genus")) + "\n";
-    }
-    material += ToolHash("yosys") + "\n" + ToolHash("sta") + "\n";
-  } else if (kind == "command") {
-    // The program and every argument that names a file stand for "the tool version".
-    bool first = true;
-    for (const auto& arg : params.at("argv")) {
-      const std::string value = SubstituteParams(arg.get<std::string>(), params, "{job_dir}");
-      if (first) {
-        material += ToolHash(value) + "\n";
-        first = false;
-      } else if (std::filesystem::is_regular_file(value)) {
-        material += InputHash(value) + "\n";
-      }
-    }
-  } else {
-    return "";
-  }
+  const JobKind* job_kind = FindJobKind(kind);
+  const std::optional<std::string> inputs = job_kind ? job_kind->CacheInputs(params) : std::nullopt;
+  if (!inputs) return "";
+  material += *inputs;
   return Sha256Hex(material);
 }
 

@@ -17,4 +17,10 @@ std::string CacheKeyFor(const std::string& kind, const nlohmann::json& params);
 /// are read once per process.
 std::string CachedFileHash(const std::string& path);
 
+/// "tool=<hash of its binary on PATH>" or "tool=missing": a tool's version for
+/// a kind's JobKind::CacheInputs.
+std::string ToolHash(const std::string& tool);
+/// "path=<hash>" or "path=missing": an input file's content.
+std::string InputHash(const std::string& path);
+
 }  // namespace labq

@@ -1,10 +1,12 @@
 #include "jobs/command_job.h"
 
+#include <cmath>
 #include <fstream>
 #include <regex>
 
 #include "common/file_util.h"
 #include "common/text.h"
+#include "jobs/cache_key.h"
 #include "jobs/metric_lines.h"
 
 namespace labq {
@@ -46,13 +48,60 @@ std::string SubstituteParams(const std::string& arg, const nlohmann::json& param
   return out;
 }
 
-JobOutput CommandJob::Run(const JobContext& context, StepRunner& runner) const {
-  std::vector<std::string> argv;
-  for (const auto& arg : context.params.at("argv")) {
-    argv.push_back(SubstituteParams(arg.get<std::string>(), context.params, context.dir));
+CommandParams CommandParams::From(const nlohmann::json& params) {
+  CommandParams p;
+  for (const auto& arg : RequiredParam(params, "argv")) p.argv.push_back(arg.get<std::string>());
+  p.timeout_s = RequiredParam(params, "timeout_s").get<double>();
+  p.retries = RequiredParam(params, "retries").get<int>();
+  return p;
+}
+
+const std::vector<ParamSpec>& CommandKind::Params() const {
+  static const CommandParams defaults;
+  // 3600, not 3600.0: stored params (and so cache keys) read as the YAML would.
+  auto number = [](double v) {
+    return v == std::floor(v) ? nlohmann::json(static_cast<long long>(v)) : nlohmann::json(v);
+  };
+  static const std::vector<ParamSpec> specs = {
+      {"argv", ParamType::kArgv, nullptr, 0, 0, {}, "program and arguments, {param} substituted"},
+      {"timeout_s", ParamType::kNumber, number(defaults.timeout_s), 0.001, 1e7, {}, "timeout"},
+      {"retries",
+       ParamType::kInt,
+       defaults.retries,
+       0,
+       10,
+       {},
+       "retries after a transient failure (signal)"},
+  };
+  return specs;
+}
+
+void CommandKind::Expand(const ExpandedConfig& config, JobNames& names, Sweep& sweep) const {
+  sweep.jobs.push_back(
+      {names.Unique(ConfigLabel(config), ""), "command", config.group, config.params, {}});
+}
+
+std::optional<std::string> CommandKind::CacheInputs(const nlohmann::json& params) const {
+  // The program and every argument that names a file stand for "the tool version".
+  const CommandParams p = CommandParams::From(params);
+  std::string inputs;
+  for (size_t i = 0; i < p.argv.size(); ++i) {
+    const std::string value = SubstituteParams(p.argv[i], params, "{job_dir}");
+    if (i == 0) {
+      inputs += ToolHash(value) + "\n";
+    } else if (std::filesystem::is_regular_file(value)) {
+      inputs += InputHash(value) + "\n";
+    }
   }
+  return inputs;
+}
+
+JobOutput CommandKind::Run(const JobContext& context, StepRunner& runner) const {
+  const CommandParams p = CommandParams::From(context.params);
+  std::vector<std::string> argv;
+  for (const auto& arg : p.argv) argv.push_back(SubstituteParams(arg, context.params, context.dir));
   StepOptions options;
-  options.timeout = StepTimeout(context.params);
+  options.timeout = std::chrono::milliseconds(static_cast<long long>(p.timeout_s * 1000));
   RunStepOrFail(runner, context, "command", argv, options);
   std::ifstream stdout_file(context.dir / "command.stdout", std::ios::binary);
   MetricLines parsed = ParseMetricLines(stdout_file, "command.stdout");

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "jobs/dpu_design.h"
+#include "dpu/dpu_design.h"
 
 namespace labq {
 

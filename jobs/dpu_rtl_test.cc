@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "common/file_util.h"
-#include "orchestrator/subprocess.h"
+#include "process/subprocess.h"
 #include "tests/test_paths.h"
 
 namespace labq {

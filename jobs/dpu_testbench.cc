@@ -4,7 +4,7 @@
 #include <random>
 
 #include "common/file_util.h"
-#include "jobs/dpu_golden.h"
+#include "dpu/dpu_golden.h"
 #include "jobs/template_render.h"
 #include "labq_rtl_templates.h"
 

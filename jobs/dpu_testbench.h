@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "jobs/dpu_design.h"
+#include "dpu/dpu_design.h"
 
 namespace labq {
 

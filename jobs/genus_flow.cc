@@ -6,15 +6,15 @@
 
 #include "common/file_util.h"
 #include "common/text.h"
+#include "dpu/dpu_design.h"
+#include "dpu/dpu_metrics.h"
 #include "genus/report_kind.h"
 #include "jobs/clock_period.h"
-#include "jobs/dpu_design.h"
 #include "jobs/liberty.h"
 #include "jobs/script_quote.h"
 #include "jobs/sim_job.h"
 #include "jobs/template_render.h"
 #include "labq_genus_templates.h"
-#include "results/dpu_metrics.h"
 
 namespace labq {
 namespace {
@@ -83,7 +83,7 @@ GenusReports RunGenusOnce(const JobContext& context, StepRunner& runner,
   WriteFileAtomically(
       context.dir / "genus.tcl",
       RenderTemplate("genus/templates/synth.tcl.mustache", templates::synth_tcl_mustache(), tcl));
-  const std::string genus = params.value("genus_path", "genus");
+  const std::string genus = RequiredParam(params, "genus_path").get<std::string>();
   std::error_code ec;
   std::filesystem::remove_all(context.dir / "reports", ec);
   auto result = runner.Run(
@@ -107,7 +107,7 @@ GenusReports RunGenusOnce(const JobContext& context, StepRunner& runner,
 
 JobOutput RunGenusFlow(const JobContext& context, StepRunner& runner) {
   const auto& params = context.params;
-  const std::string genus = params.value("genus_path", "genus");
+  const std::string genus = RequiredParam(params, "genus_path").get<std::string>();
   if (!FindExecutable(genus)) {
     throw JobFailed("genus not found; set genus_path or use flow: yosys-sta");
   }

@@ -6,7 +6,7 @@
 
 #include "common/file_util.h"
 #include "common/text.h"
-#include "orchestrator/subprocess.h"
+#include "process/subprocess.h"
 #include "tests/job_runner.h"
 #include "tests/test_paths.h"
 

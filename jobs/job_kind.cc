@@ -1,25 +1,8 @@
 #include "jobs/job_kind.h"
 
 #include "common/text.h"
-#include "jobs/command_job.h"
-#include "jobs/qat_job.h"
-#include "jobs/sim_job.h"
-#include "jobs/synth_job.h"
 
 namespace labq {
-
-const JobKind* FindJobKind(const std::string& name) {
-  static const SimJob sim;
-  static const SynthJob synth;
-  static const CommandJob command;
-  static const PretrainJob pretrain;
-  static const QatJob qat;
-  static const std::vector<const JobKind*> kinds = {&sim, &synth, &command, &pretrain, &qat};
-  for (const JobKind* kind : kinds) {
-    if (kind->Name() == name) return kind;
-  }
-  return nullptr;
-}
 
 SubprocessResult RunStepOrFail(StepRunner& runner, const JobContext& context,
                                const std::string& step, const std::vector<std::string>& argv,
@@ -50,6 +33,12 @@ SubprocessResult RunStepOrFail(StepRunner& runner, const JobContext& context,
   if (!tail.empty()) reason += " (" + err_path.filename().string() + "):" + tail;
   const bool transient = result.end == SubprocessResult::End::kSignaled;
   throw JobFailed(reason, transient);
+}
+
+const nlohmann::json& RequiredParam(const nlohmann::json& params, const std::string& key) {
+  auto it = params.find(key);
+  if (it == params.end()) throw JobFailed("parameter '" + key + "' is missing from the job");
+  return *it;
 }
 
 std::chrono::milliseconds StepTimeout(const nlohmann::json& params) {

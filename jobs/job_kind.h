@@ -8,11 +8,12 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/error.h"
-#include "orchestrator/subprocess.h"
+#include "process/subprocess.h"
 
 namespace labq {
 
@@ -73,9 +74,16 @@ class JobKind {
   virtual std::string Name() const = 0;
   /// Renders inputs, runs steps and parses outputs. Throws JobFailed.
   virtual JobOutput Run(const JobContext& context, StepRunner& runner) const = 0;
+  /// What a result depends on besides the kind, the parameters and labq's
+  /// templates (jobs/cache_key.h): tool binaries' and input files' hashes, one
+  /// a line. nullopt: results of this kind are not cached (training jobs).
+  virtual std::optional<std::string> CacheInputs(const nlohmann::json& /*params*/) const {
+    return std::nullopt;
+  }
 };
 
-/// The job kinds this build knows ("sim", "synth", "pretrain", "qat").
+/// The job kinds this build knows ("sim", "synth", "pretrain", "qat",
+/// "command"); listed in jobs/kind_registry.cc.
 const JobKind* FindJobKind(const std::string& name);
 
 /// Runs a step and turns anything but exit 0 into JobFailed naming the step
@@ -83,6 +91,11 @@ const JobKind* FindJobKind(const std::string& name);
 SubprocessResult RunStepOrFail(StepRunner& runner, const JobContext& context,
                                const std::string& step, const std::vector<std::string>& argv,
                                const StepOptions& options);
+
+/// A parameter of the job. The sweep reader filled every default from the
+/// kind's Params(), so readers never default again; a missing key is a
+/// JobFailed naming it (a job stored by hand, or a kind that forgot a spec).
+const nlohmann::json& RequiredParam(const nlohmann::json& params, const std::string& key);
 
 /// The per-step timeout from the job's `timeout_s` parameter.
 std::chrono::milliseconds StepTimeout(const nlohmann::json& params);

@@ -47,7 +47,8 @@ std::string MarkDontUse(const std::string& text) {
 
 StagedLiberty StageJobLiberty(const JobContext& context) {
   try {
-    return StageLiberty(context.params.value("liberty", "osu018"), context.stage_dir);
+    return StageLiberty(RequiredParam(context.params, "liberty").get<std::string>(),
+                        context.stage_dir);
   } catch (const Error& e) {
     throw JobFailed(e.what());
   }

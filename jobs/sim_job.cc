@@ -4,7 +4,8 @@
 
 #include "common/file_util.h"
 #include "common/text.h"
-#include "jobs/dpu_design.h"
+#include "dpu/dpu_design.h"
+#include "jobs/cache_key.h"
 #include "jobs/dpu_rtl.h"
 #include "jobs/dpu_testbench.h"
 
@@ -101,6 +102,14 @@ JobOutput SimJob::Run(const JobContext& context, StepRunner& runner) const {
   }
   throw JobFailed("simulate: no LABQ_SIM_RESULT line in " + log_path +
                   " (did the testbench finish?)");
+}
+
+std::optional<std::string> SimJob::CacheInputs(const nlohmann::json& params) const {
+  std::string inputs;
+  const std::string rtl = RequiredParam(params, "rtl").get<std::string>();
+  if (rtl != "generated") inputs += InputHash(rtl) + "\n";
+  return inputs + ToolHash("verilator") + "\n" + ToolHash("iverilog") + "\n" + ToolHash("vvp") +
+         "\n";
 }
 
 }  // namespace labq

@@ -10,6 +10,8 @@ class SimJob : public JobKind {
  public:
   std::string Name() const override { return "sim"; }
   JobOutput Run(const JobContext& context, StepRunner& runner) const override;
+  /// A user RTL file, and the simulators' binaries.
+  std::optional<std::string> CacheInputs(const nlohmann::json& params) const override;
 };
 
 /// Places the design's Verilog in `dir` (rendered, or the user's `rtl` file

@@ -9,15 +9,16 @@
 
 #include "common/file_util.h"
 #include "common/text.h"
+#include "dpu/dpu_design.h"
+#include "dpu/dpu_metrics.h"
+#include "jobs/cache_key.h"
 #include "jobs/clock_period.h"
-#include "jobs/dpu_design.h"
 #include "jobs/genus_flow.h"
 #include "jobs/liberty.h"
 #include "jobs/script_quote.h"
 #include "jobs/sim_job.h"
 #include "jobs/template_render.h"
 #include "labq_yosys_sta_templates.h"
-#include "results/dpu_metrics.h"
 #include "yosys_sta/opensta_checks_report.h"
 #include "yosys_sta/opensta_power_report.h"
 #include "yosys_sta/yosys_stat_report.h"
@@ -129,9 +130,10 @@ std::string InlineAbcScript(const std::string& script) {
 
 JobOutput SynthJob::Run(const JobContext& context, StepRunner& runner) const {
   const auto& params = context.params;
-  if (params.value("flow", "yosys-sta") == "genus") {
-    const bool have_genus = FindExecutable(params.value("genus_path", "genus")).has_value();
-    if (have_genus || params.value("genus_fallback", "none") != "yosys-sta") {
+  if (RequiredParam(params, "flow") == "genus") {
+    const bool have_genus =
+        FindExecutable(RequiredParam(params, "genus_path").get<std::string>()).has_value();
+    if (have_genus || RequiredParam(params, "genus_fallback") != "yosys-sta") {
       return RunGenusFlow(context, runner);
     }
   }
@@ -205,7 +207,7 @@ JobOutput SynthJob::Run(const JobContext& context, StepRunner& runner) const {
   out.Add("ops", figures.ops_per_s, "OPS");
   out.Add("ops_per_w", figures.ops_per_w, "OPS/W");
   out.Add("ops_per_mm2", figures.ops_per_mm2, "OPS/mm^2");
-  out.texts["flow"] = params.value("flow", "yosys-sta") == "genus"
+  out.texts["flow"] = RequiredParam(params, "flow") == "genus"
                           ? "yosys-sta (genus not found; genus_fallback: yosys-sta)"
                           : "yosys-sta";
   out.texts["liberty"] = liberty.name;
@@ -220,6 +222,19 @@ JobOutput SynthJob::Run(const JobContext& context, StepRunner& runner) const {
                                     : "OpenSTA default (0.1 toggles per clock on inputs)";
   out.texts["period_source"] = auto_period ? "auto (critical path)" : "sweep";
   return out;
+}
+
+std::optional<std::string> SynthJob::CacheInputs(const nlohmann::json& params) const {
+  std::string inputs;
+  const std::string rtl = RequiredParam(params, "rtl").get<std::string>();
+  if (rtl != "generated") inputs += InputHash(rtl) + "\n";
+  inputs +=
+      InputHash(ResolveLiberty(RequiredParam(params, "liberty").get<std::string>()).string()) +
+      "\n";
+  if (RequiredParam(params, "flow") == "genus") {
+    inputs += ToolHash(RequiredParam(params, "genus_path").get<std::string>()) + "\n";
+  }
+  return inputs + ToolHash("yosys") + "\n" + ToolHash("sta") + "\n";
 }
 
 }  // namespace labq

@@ -11,6 +11,8 @@ class SynthJob : public JobKind {
  public:
   std::string Name() const override { return "synth"; }
   JobOutput Run(const JobContext& context, StepRunner& runner) const override;
+  /// A user RTL file, the liberty, and the synthesis and timing tools' binaries.
+  std::optional<std::string> CacheInputs(const nlohmann::json& params) const override;
 };
 
 }  // namespace labq

@@ -15,7 +15,7 @@
 #include "common/text.h"
 #include "orchestrator/job_lock.h"
 #include "orchestrator/slurm_execution.h"
-#include "orchestrator/subprocess.h"
+#include "process/subprocess.h"
 
 namespace labq {
 namespace {

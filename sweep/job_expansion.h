@@ -1,33 +1,26 @@
 #pragma once
-/// Turns validated parameter sets of a group into jobs: a `dpu` configuration
-/// becomes a verification job and a synthesis job that waits for it; a `qat`
-/// group shares one FP pretraining job among its training jobs.
+/// Turns validated parameter sets of a group into jobs, through the group's
+/// kind. The kinds not yet in one file of their own (dpu, sim, synth, qat;
+/// jobs/command_job.cc shows the shape) keep their parameters in
+/// param_schema.cc and their expansion here: a `dpu` configuration becomes a
+/// verification job and a synthesis job that waits for it; a `qat` group
+/// shares one FP pretraining job among its training jobs.
 
-#include <map>
-#include <string>
 #include <vector>
 
-#include "common/error.h"
-#include "sweep/job_spec.h"
+#include "sweep/group_kind.h"
 
 namespace labq {
 
-/// One point of a group's grid/zip with every parameter resolved.
-struct ExpandedConfig {
-  std::string group;
-  std::string kind;
-  SourceLocation group_where;
-  nlohmann::json params = nlohmann::json::object();
-  std::map<std::string, SourceLocation> where;  ///< where each value was written
-  std::map<std::string, std::string> key_path;  ///< under which key (groups[0].grid.n)
-  std::vector<std::string> varying;             ///< grid/zip keys, in order
-};
+/// Appends the group's jobs to `sweep`, each configuration through its kind in
+/// `kinds`. Throws InputError pointing at the offending value.
+void AppendJobs(const std::vector<ExpandedConfig>& configs, const GroupKindTable& kinds,
+                Sweep& sweep);
 
-/// Output width W of the exact dot product: 2M + ceil(log2 N).
-int FullOutputBits(int n, int input_bits);
-
-/// Applies cross-parameter checks and appends the group's jobs to `sweep`.
-/// Throws InputError pointing at the offending value.
-void AppendJobs(const std::vector<ExpandedConfig>& configs, Sweep& sweep);
+/// The kinds on the old path, for jobs/kind_registry.cc.
+const GroupKind& DpuGroupKind();    ///< dpu: verify (unless verify: false), then synth
+const GroupKind& SimGroupKind();    ///< sim: verify only
+const GroupKind& SynthGroupKind();  ///< synth: synthesis only
+const GroupKind& QatGroupKind();    ///< qat: one shared pretrain + a training job each
 
 }  // namespace labq

@@ -98,29 +98,6 @@ std::vector<ParamSpec> QatParams() {
   };
 }
 
-/// A user's own program; any other key is a user parameter for {name} substitution.
-std::vector<ParamSpec> CommandParams() {
-  return {
-      {"argv",
-       ParamType::kArgv,
-       nlohmann::json(),
-       0,
-       0,
-       {},
-       "program and arguments, {param} substituted"},
-      Number("timeout_s", 3600, 0.001, 1e7, "timeout"),
-      Int("retries", 0, 0, 10, "retries after a transient failure (signal)"),
-  };
-}
-
-const std::map<std::string, std::vector<ParamSpec>>& AllKinds() {
-  static const std::map<std::string, std::vector<ParamSpec>> kinds = {
-      {"dpu", DpuParams()}, {"sim", DpuParams()},         {"synth", DpuParams()},
-      {"qat", QatParams()}, {"command", CommandParams()},
-  };
-  return kinds;
-}
-
 bool IsName(const std::string& s) {
   static const std::regex re("[A-Za-z0-9_.+-]+");
   return !s.empty() && s.size() <= 128 && std::regex_match(s, re);
@@ -155,18 +132,15 @@ std::string FormatNumber(double v) {
 
 }  // namespace
 
-const std::vector<ParamSpec>* ParamsForGroupKind(const std::string& kind) {
-  auto it = AllKinds().find(kind);
-  return it == AllKinds().end() ? nullptr : &it->second;
+const std::vector<ParamSpec>& DpuParamSpecs() {
+  static const std::vector<ParamSpec> specs = DpuParams();
+  return specs;
 }
 
-std::vector<std::string> GroupKinds() {
-  std::vector<std::string> out;
-  for (const auto& [name, specs] : AllKinds()) out.push_back(name);
-  return out;
+const std::vector<ParamSpec>& QatParamSpecs() {
+  static const std::vector<ParamSpec> specs = QatParams();
+  return specs;
 }
-
-bool AcceptsUserParams(const std::string& kind) { return kind == "command"; }
 
 CheckedValue CheckUserParam(const json& value) {
   static const std::regex safe("[A-Za-z0-9_.,:=+/@%-]*");

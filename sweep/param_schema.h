@@ -1,5 +1,5 @@
 #pragma once
-/// What each job kind accepts in a sweep: names, types, ranges, defaults.
+/// How a job kind says what it accepts in a sweep: names, types, ranges, defaults.
 /// Every sweep value is checked here before it can reach a file or argv.
 
 #include <nlohmann/json.hpp>
@@ -30,12 +30,11 @@ struct ParamSpec {
   std::string help;
 };
 
-/// The parameters a job group of `kind` accepts; nullptr for an unknown kind.
-const std::vector<ParamSpec>* ParamsForGroupKind(const std::string& kind);
-/// Every group kind, for error messages.
-std::vector<std::string> GroupKinds();
-/// Kinds whose groups may define their own parameters (command: {name} in argv).
-bool AcceptsUserParams(const std::string& kind);
+/// The parameters of the kinds not yet in a file of their own (a kind's
+/// parameters are its GroupKind::Params(), sweep/group_kind.h): the hardware
+/// kinds (dpu = verify + synth; sim; synth) and qat.
+const std::vector<ParamSpec>& DpuParamSpecs();
+const std::vector<ParamSpec>& QatParamSpecs();
 const ParamSpec* FindParam(const std::vector<ParamSpec>& specs, const std::string& name);
 
 /// Checks one value against its spec; returns the normalized value or an error

@@ -13,10 +13,11 @@
 
 #include "common/error.h"
 #include "common/text.h"
-#include "orchestrator/slurm_client.h"
 #include "sweep/did_you_mean.h"
+#include "sweep/group_kind.h"
 #include "sweep/job_expansion.h"
 #include "sweep/param_schema.h"
+#include "sweep/slurm_options.h"
 
 namespace labq {
 namespace {
@@ -124,12 +125,10 @@ class Parser {
   std::string file_;
 };
 
-std::vector<std::string> AllParamNames() {
+std::vector<std::string> AllParamNames(const GroupKindTable& kinds) {
   std::vector<std::string> names;
-  for (const auto& kind : GroupKinds()) {
-    if (const auto* specs = ParamsForGroupKind(kind)) {
-      for (const auto& spec : *specs) names.push_back(spec.name);
-    }
+  for (const GroupKind* kind : kinds.all()) {
+    for (const auto& spec : kind->Params()) names.push_back(spec.name);
   }
   return names;
 }
@@ -155,10 +154,11 @@ struct Located {
 using LocatedParams = std::map<std::string, Located>;
 
 /// Validates one value for `name` in a group of `kind`.
-json CheckValue(const Parser& p, const std::vector<ParamSpec>& specs, const std::string& kind,
-                const std::string& key_path, const std::string& name, const YAML::Node& node) {
+json CheckValue(const Parser& p, const GroupKind& kind, const std::string& key_path,
+                const std::string& name, const YAML::Node& node) {
+  const std::vector<ParamSpec>& specs = kind.Params();
   const ParamSpec* spec = FindParam(specs, name);
-  if (!spec && AcceptsUserParams(kind)) {
+  if (!spec && kind.AcceptsUserParams()) {
     json value = p.ToJson(node, key_path);
     if (value.is_array()) {
       p.Fail(node, key_path, "must be a single value here (lists belong under grid: or zip:)");
@@ -174,9 +174,9 @@ json CheckValue(const Parser& p, const std::vector<ParamSpec>& specs, const std:
       list += (list.empty() ? "" : ", ") + s.name;
       names.push_back(s.name);
     }
-    p.Fail(
-        node, key_path,
-        "unknown parameter for kind " + kind + DidYouMean(name, names) + " (known: " + list + ")");
+    p.Fail(node, key_path,
+           "unknown parameter for kind " + kind.Name() + DidYouMean(name, names) +
+               " (known: " + list + ")");
   }
   json value = p.ToJson(node, key_path);
   if (value.is_array() && spec->type != ParamType::kArgv) {
@@ -383,8 +383,8 @@ struct GroupAxes {
 
 /// Expands grid (cartesian product) and zip (element-wise) into rows.
 GroupAxes ExpandAxes(const Parser& p, const YAML::Node& group, const std::string& key_path,
-                     const std::vector<ParamSpec>& specs, const std::string& kind,
-                     const std::set<std::string>& fixed, size_t jobs_so_far, size_t max_jobs) {
+                     const GroupKind& kind, const std::set<std::string>& fixed, size_t jobs_so_far,
+                     size_t max_jobs) {
   GroupAxes axes;
   std::vector<std::vector<Located>> grid_values;
   std::set<std::string> used;
@@ -405,7 +405,7 @@ GroupAxes ExpandAxes(const Parser& p, const YAML::Node& group, const std::string
       if (entry.second.size() == 0) p.Fail(entry.second, path, "is an empty list");
       std::vector<Located> values;
       for (const auto& item : entry.second) {
-        values.push_back({CheckValue(p, specs, kind, path, name, item), p.Where(item), path});
+        values.push_back({CheckValue(p, kind, path, name, item), p.Where(item), path});
       }
       axes.keys.push_back(name);
       out.push_back(std::move(values));
@@ -475,7 +475,7 @@ SweepOverride ParseOverride(const std::string& text) {
   return {text.substr(0, eq), text.substr(eq + 1)};
 }
 
-Sweep ParseSweep(const std::string& text, const std::string& file,
+Sweep ParseSweep(const GroupKindTable& kinds, const std::string& text, const std::string& file,
                  const std::vector<SweepOverride>& overrides, const SweepLimits& limits) {
   Parser p(file);
   Parser command_line(kCommandLine.file);
@@ -540,9 +540,8 @@ Sweep ParseSweep(const std::string& text, const std::string& file,
       const std::string name = entry.first.Scalar();
       const std::string path = "defaults." + name;
       bool known = false;
-      for (const auto& kind : GroupKinds()) {
-        const auto* specs = ParamsForGroupKind(kind);
-        const ParamSpec* spec = specs ? FindParam(*specs, name) : nullptr;
+      for (const GroupKind* kind : kinds.all()) {
+        const ParamSpec* spec = FindParam(kind->Params(), name);
         if (!spec) continue;
         known = true;
         json value = p.ToJson(entry.second, path);
@@ -551,7 +550,7 @@ Sweep ParseSweep(const std::string& text, const std::string& file,
       }
       if (!known) {
         p.Fail(entry.first, path,
-               "is not a parameter of any job kind" + DidYouMean(name, AllParamNames()));
+               "is not a parameter of any job kind" + DidYouMean(name, AllParamNames(kinds)));
       }
       defaults[name] = {p.ToJson(entry.second, path), p.Where(entry.second), path};
     }
@@ -577,15 +576,14 @@ Sweep ParseSweep(const std::string& text, const std::string& file,
       p.Fail(group["name"], gpath + ".name", "'" + gname + "' names two groups");
     }
     if (!group["kind"]) p.Fail(group, gpath + ".kind", "missing");
-    const std::string kind = group["kind"].IsScalar() ? group["kind"].Scalar() : "";
-    const auto* specs = ParamsForGroupKind(kind);
-    if (!specs) {
+    const std::string kind_name = group["kind"].IsScalar() ? group["kind"].Scalar() : "";
+    const GroupKind* kind = kinds.Find(kind_name);
+    if (!kind) {
       std::string list;
-      for (const auto& k : GroupKinds()) {
-        if (ParamsForGroupKind(k)) list += (list.empty() ? "" : ", ") + k;
-      }
-      p.Fail(group["kind"], gpath + ".kind", "'" + kind + "' is not one of " + list);
+      for (const auto& k : kinds.Names()) list += (list.empty() ? "" : ", ") + k;
+      p.Fail(group["kind"], gpath + ".kind", "'" + kind_name + "' is not one of " + list);
     }
+    const std::vector<ParamSpec>* specs = &kind->Params();
 
     // Precedence: schema default < sweep defaults < group params < grid/zip.
     LocatedParams base;
@@ -603,13 +601,12 @@ Sweep ParseSweep(const std::string& text, const std::string& file,
       p.RequireMap(params, ppath);
       for (const auto& entry : params) {
         const std::string name = entry.first.Scalar();
-        base[name] = {CheckValue(p, *specs, kind, ppath + "." + name, name, entry.second),
+        base[name] = {CheckValue(p, *kind, ppath + "." + name, name, entry.second),
                       p.Where(entry.second), ppath + "." + name};
         fixed.insert(name);
       }
     }
-    GroupAxes axes =
-        ExpandAxes(p, group, gpath, *specs, kind, fixed, sweep.jobs.size(), limits.max_jobs);
+    GroupAxes axes = ExpandAxes(p, group, gpath, *kind, fixed, sweep.jobs.size(), limits.max_jobs);
     for (const auto& [name, node] : parameter_overrides) {
       // Command groups' own parameters can be overridden where params: sets them.
       if (std::find(axes.keys.begin(), axes.keys.end(), name) != axes.keys.end()) {
@@ -617,11 +614,11 @@ Sweep ParseSweep(const std::string& text, const std::string& file,
                          "is swept by " + gpath + "'s grid:/zip: in " + file +
                              "; --set replaces fixed values only");
       }
-      const bool user_param = AcceptsUserParams(kind) && fixed.count(name);
+      const bool user_param = kind->AcceptsUserParams() && fixed.count(name);
       if (!FindParam(*specs, name) && !user_param) continue;
       json value;
       try {
-        value = CheckValue(command_line, *specs, kind, "--set " + name, name, node);
+        value = CheckValue(command_line, *kind, "--set " + name, name, node);
       } catch (const InputError& e) {
         // Re-located: the mini-document's 1:1 means nothing to the user.
         const std::string prefix = e.where().ToString() + ": " + e.key() + ": ";
@@ -648,7 +645,7 @@ Sweep ParseSweep(const std::string& text, const std::string& file,
     for (const auto& row : axes.rows) {
       ExpandedConfig config;
       config.group = gname;
-      config.kind = kind;
+      config.kind = kind_name;
       config.group_where = p.Where(group);
       for (const auto& [name, located] : base) {
         config.params[name] = located.value;
@@ -673,7 +670,7 @@ Sweep ParseSweep(const std::string& text, const std::string& file,
     json executor = ParseExecutor(p, group, gpath);
     if (!group["executor"] && !group["slurm"]) executor = sweep_executor;
     const size_t first_new = sweep.jobs.size();
-    AppendJobs(configs, sweep);
+    AppendJobs(configs, kinds, sweep);
     if (sweep.jobs.size() > limits.max_jobs) {
       p.Fail(group, gpath,
              "the sweep expands to " + std::to_string(sweep.jobs.size()) +
@@ -688,7 +685,7 @@ Sweep ParseSweep(const std::string& text, const std::string& file,
   }
   for (const auto& [name, node] : parameter_overrides) {
     if (overrides_used.count(name)) continue;
-    const auto names = AllParamNames();
+    const auto names = AllParamNames(kinds);
     if (std::find(names.begin(), names.end(), name) != names.end()) {
       throw InputError(kCommandLine, "--set " + name, "no group of this sweep has this parameter");
     }
@@ -699,9 +696,9 @@ Sweep ParseSweep(const std::string& text, const std::string& file,
   return sweep;
 }
 
-Sweep LoadSweepFile(const std::string& path, const std::vector<SweepOverride>& overrides,
-                    const SweepLimits& limits) {
-  return ParseSweep(ReadInputFile(path, limits.max_bytes, "sweep"), path, overrides, limits);
+Sweep LoadSweepFile(const GroupKindTable& kinds, const std::string& path,
+                    const std::vector<SweepOverride>& overrides, const SweepLimits& limits) {
+  return ParseSweep(kinds, ReadInputFile(path, limits.max_bytes, "sweep"), path, overrides, limits);
 }
 
 }  // namespace labq

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sweep/group_kind.h"
 #include "sweep/job_spec.h"
 
 namespace labq {
@@ -30,12 +31,14 @@ struct SweepOverride {
 /// Splits "KEY=VALUE"; throws InputError at `<command line>` otherwise.
 SweepOverride ParseOverride(const std::string& text);
 
-/// Parses `text` as if read from `file` (used in messages). Throws InputError.
-Sweep ParseSweep(const std::string& text, const std::string& file,
+/// Parses `text` as if read from `file` (used in messages), with the group
+/// kinds in `kinds` (jobs/kind_registry.h: BuiltinKinds()). Throws InputError.
+Sweep ParseSweep(const GroupKindTable& kinds, const std::string& text, const std::string& file,
                  const std::vector<SweepOverride>& overrides = {}, const SweepLimits& limits = {});
 /// Reads and parses a sweep file. Throws InputError (or Error if unreadable,
 /// not a regular file, or larger than `limits.max_bytes`).
-Sweep LoadSweepFile(const std::string& path, const std::vector<SweepOverride>& overrides = {},
+Sweep LoadSweepFile(const GroupKindTable& kinds, const std::string& path,
+                    const std::vector<SweepOverride>& overrides = {},
                     const SweepLimits& limits = {});
 
 }  // namespace labq

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "jobs/kind_registry.h"
 #include "orchestrator/slurm_client.h"
 #include "tests/test_paths.h"
 
@@ -14,7 +15,7 @@ namespace labq {
 namespace {
 
 TEST(SweepParser, LabPartOneExpandsToVerifyAndSynthPerConfiguration) {
-  Sweep sweep = LoadSweepFile(testing::SourceDir() + "/configs/lab2_part1.yaml");
+  Sweep sweep = LoadSweepFile(BuiltinKinds(), testing::SourceDir() + "/configs/lab2_part1.yaml");
   EXPECT_EQ(sweep.name, "lab2_part1");
   ASSERT_EQ(sweep.jobs.size(), 12u);
   std::set<std::pair<int, std::string>> configs;
@@ -38,7 +39,7 @@ TEST(SweepParser, LabPartOneExpandsToVerifyAndSynthPerConfiguration) {
 }
 
 TEST(SweepParser, ZipPairsListsElementWiseAndCombinesWithGrid) {
-  Sweep sweep = ParseSweep(R"(name: z
+  Sweep sweep = ParseSweep(BuiltinKinds(), R"(name: z
 groups:
   - name: g
     kind: synth
@@ -59,7 +60,7 @@ groups:
 }
 
 TEST(SweepParser, PrecedenceIsSchemaThenDefaultsThenParamsThenGrid) {
-  Sweep sweep = ParseSweep(R"(name: p
+  Sweep sweep = ParseSweep(BuiltinKinds(), R"(name: p
 defaults:
   input_bits: 4
   random_vectors: 7
@@ -78,14 +79,15 @@ groups:
 }
 
 TEST(SweepParser, QuotedNumbersStayStrings) {
-  EXPECT_THROW(ParseSweep("name: q\ngroups:\n  - {name: g, kind: sim, params: {n: \"8\", mode: "
+  EXPECT_THROW(ParseSweep(BuiltinKinds(),
+                          "name: q\ngroups:\n  - {name: g, kind: sim, params: {n: \"8\", mode: "
                           "full}}\n",
                           "q.yaml"),
                InputError);
 }
 
 TEST(SweepParser, QatGroupSharesOnePretrainJob) {
-  Sweep sweep = ParseSweep(R"(name: t
+  Sweep sweep = ParseSweep(BuiltinKinds(), R"(name: t
 groups:
   - name: qat
     kind: qat
@@ -102,7 +104,7 @@ groups:
 }
 
 TEST(SweepParser, CudaQatJobsHoldAGpuAndAskSlurmForOne) {
-  Sweep sweep = ParseSweep(R"(name: t
+  Sweep sweep = ParseSweep(BuiltinKinds(), R"(name: t
 groups:
   - name: gpu
     kind: qat
@@ -142,7 +144,8 @@ groups:
     EXPECT_EQ(gres, want_gres) << job.name;
   }
   try {
-    ParseSweep("name: t\ngroups:\n  - {name: q, kind: qat, params: {mode: q8, device: tpu}}\n",
+    ParseSweep(BuiltinKinds(),
+               "name: t\ngroups:\n  - {name: q, kind: qat, params: {mode: q8, device: tpu}}\n",
                "d.yaml");
     FAIL() << "device: tpu accepted";
   } catch (const InputError& e) {
@@ -417,7 +420,7 @@ TEST(SweepParser, MalformedFilesGiveExactMessages) {
   for (const auto& c : kMalformed) {
     SCOPED_TRACE(c.file);
     try {
-      ParseSweep(c.text, c.file);
+      ParseSweep(BuiltinKinds(), c.text, c.file);
       ADD_FAILURE() << "accepted a malformed sweep";
     } catch (const InputError& e) {
       EXPECT_EQ(std::string(e.what()), c.message);
@@ -427,7 +430,7 @@ TEST(SweepParser, MalformedFilesGiveExactMessages) {
 
 TEST(SweepParser, MissingFileNamesIt) {
   try {
-    LoadSweepFile("/nonexistent/sweep.yaml");
+    LoadSweepFile(BuiltinKinds(), "/nonexistent/sweep.yaml");
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent/sweep.yaml"), std::string::npos);
@@ -442,10 +445,11 @@ groups:
   - {name: a, kind: synth, params: {n: 8, mode: full, clock_period_ns: 5}}
   - {name: q, kind: qat, params: {mode: q8}}
 )";
-  Sweep plain = ParseSweep(text, "o.yaml");
+  Sweep plain = ParseSweep(BuiltinKinds(), text, "o.yaml");
   EXPECT_EQ(plain.description, "two groups");
   EXPECT_EQ(plain.jobs[0].params["clock_period_ns"], 5);
-  Sweep over = ParseSweep(text, "o.yaml", {{"clock_period_ns", "2.5"}, {"epochs", "3"}});
+  Sweep over =
+      ParseSweep(BuiltinKinds(), text, "o.yaml", {{"clock_period_ns", "2.5"}, {"epochs", "3"}});
   EXPECT_EQ(over.jobs[0].params["clock_period_ns"], 2.5);
   for (const auto& job : over.jobs) {
     if (job.kind == "qat") {
@@ -453,20 +457,21 @@ groups:
     }
   }
   try {
-    ParseSweep(text, "o.yaml", {{"clock_period_ns", "fast"}});
+    ParseSweep(BuiltinKinds(), text, "o.yaml", {{"clock_period_ns", "fast"}});
     FAIL() << "no error";
   } catch (const InputError& e) {
     EXPECT_EQ(std::string(e.what()),
               "<command line>: --set clock_period_ns: 'fast' is not a number or one of auto");
   }
-  EXPECT_THROW(ParseSweep(text, "o.yaml", {{"n", "0"}}), InputError);
+  EXPECT_THROW(ParseSweep(BuiltinKinds(), text, "o.yaml", {{"n", "0"}}), InputError);
   EXPECT_THROW(ParseOverride("=3"), InputError);
   EXPECT_EQ(ParseOverride("k=v=w").value, "v=w");
 }
 
 TEST(SweepParser, UnknownKeysSuggestTheClosestName) {
   try {
-    ParseSweep("name: s\ngroups:\n  - {name: a, kind: dpu, params: {n: 8, mdoe: full}}\n",
+    ParseSweep(BuiltinKinds(),
+               "name: s\ngroups:\n  - {name: a, kind: dpu, params: {n: 8, mdoe: full}}\n",
                "s.yaml");
     FAIL() << "no error";
   } catch (const InputError& e) {
@@ -475,7 +480,7 @@ TEST(SweepParser, UnknownKeysSuggestTheClosestName) {
         << e.what();
   }
   try {
-    ParseSweep("name: s\ngroup: []\n", "s.yaml");
+    ParseSweep(BuiltinKinds(), "name: s\ngroup: []\n", "s.yaml");
     FAIL() << "no error";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("s.yaml:2:1: group: unknown key (did you mean 'groups'?)"),
@@ -506,15 +511,16 @@ TEST(SweepParser, AliasBombInArgvIsAClearErrorNotAnExpansion) {
   }
   // Keys x0..x9 are not sweep keys, so put the bomb where the report found it.
   text += "groups:\n  - {name: c, kind: command, params: {argv: *a9}}\n";
-  const std::string error = ErrorOf([&] { ParseSweep(text, "bomb.yaml"); });
+  const std::string error = ErrorOf([&] { ParseSweep(BuiltinKinds(), text, "bomb.yaml"); });
   EXPECT_NE(error.find("bomb.yaml:"), std::string::npos) << error;
   EXPECT_NE(error.find("more than 100000 YAML values"), std::string::npos) << error;
 }
 
 TEST(SweepParser, DeepNestingIsAnError) {
   const std::string text = "name: deep\ngroups: " + std::string(200, '[') + std::string(200, ']');
-  EXPECT_NE(ErrorOf([&] { ParseSweep(text, "deep.yaml"); }).find("nested deeper than 64"),
-            std::string::npos);
+  EXPECT_NE(
+      ErrorOf([&] { ParseSweep(BuiltinKinds(), text, "deep.yaml"); }).find("nested deeper than 64"),
+      std::string::npos);
 }
 
 // Finding 4: a 10^9-job grid was expanded in memory until it failed (4 GB).
@@ -525,7 +531,7 @@ TEST(SweepParser, HugeGridIsCountedBeforeItIsExpanded) {
   for (char axis = 'a'; axis <= 'i'; ++axis) {
     text += std::string("      ") + axis + ": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]\n";
   }
-  EXPECT_EQ(ErrorOf([&] { ParseSweep(text, "big.yaml"); }),
+  EXPECT_EQ(ErrorOf([&] { ParseSweep(BuiltinKinds(), text, "big.yaml"); }),
             "big.yaml:7:7: groups[0].grid: expands to 1000000000 configurations (at least "
             "1000000000 jobs in the sweep), more than the 10000-job limit (raise it with "
             "--max-jobs)");
@@ -539,19 +545,19 @@ groups:
 )";
   SweepLimits limits;
   limits.max_jobs = 5;
-  EXPECT_EQ(ErrorOf([&] { ParseSweep(text, "two.yaml", {}, limits); }),
+  EXPECT_EQ(ErrorOf([&] { ParseSweep(BuiltinKinds(), text, "two.yaml", {}, limits); }),
             "two.yaml:4:67: groups[1].grid: expands to 3 configurations (at least 6 jobs in the "
             "sweep), more than the 5-job limit (raise it with --max-jobs)");
   limits.max_jobs = 6;
-  EXPECT_EQ(ParseSweep(text, "two.yaml", {}, limits).jobs.size(), 6u);
+  EXPECT_EQ(ParseSweep(BuiltinKinds(), text, "two.yaml", {}, limits).jobs.size(), 6u);
   // dpu configurations give two jobs each: the exact count is checked after expansion.
   const std::string dpu = R"(name: d
 groups:
   - {name: d, kind: dpu, params: {mode: full}, grid: {n: [2, 4, 8]}}
 )";
-  EXPECT_EQ(ParseSweep(dpu, "d.yaml", {}, limits).jobs.size(), 6u);
+  EXPECT_EQ(ParseSweep(BuiltinKinds(), dpu, "d.yaml", {}, limits).jobs.size(), 6u);
   limits.max_jobs = 5;
-  EXPECT_EQ(ErrorOf([&] { ParseSweep(dpu, "d.yaml", {}, limits); }),
+  EXPECT_EQ(ErrorOf([&] { ParseSweep(BuiltinKinds(), dpu, "d.yaml", {}, limits); }),
             "d.yaml:3:5: groups[0]: the sweep expands to 6 jobs up to here, more than the 5-job "
             "limit (raise it with --max-jobs)");
 }
@@ -564,7 +570,7 @@ groups:
     kind: dpu
     params: {n: 8, mode: full, clock_period_ns: 1e309}
 )";
-  EXPECT_EQ(ErrorOf([&] { ParseSweep(big, "n.yaml"); }),
+  EXPECT_EQ(ErrorOf([&] { ParseSweep(BuiltinKinds(), big, "n.yaml"); }),
             "n.yaml:5:49: groups[0].params.clock_period_ns: '1e309' is too large for a number (a "
             "double holds magnitudes from about 2.2e-308 to 1.8e308)");
   const std::string tiny = R"(name: n
@@ -574,7 +580,7 @@ groups:
     grid: {toggle_rate: [0.5, 1e-400]}
     params: {n: 8, mode: full}
 )";
-  EXPECT_EQ(ErrorOf([&] { ParseSweep(tiny, "t.yaml"); }),
+  EXPECT_EQ(ErrorOf([&] { ParseSweep(BuiltinKinds(), tiny, "t.yaml"); }),
             "t.yaml:5:31: groups[0].grid.toggle_rate: '1e-400' is too small for a number (a "
             "double holds magnitudes from about 2.2e-308 to 1.8e308)");
   // An integer too large for 64 bits is read as a number, then range-checked.
@@ -584,7 +590,7 @@ groups:
     kind: dpu
     params: {n: 99999999999999999999999, mode: full}
 )";
-  EXPECT_EQ(ErrorOf([&] { ParseSweep(huge_int, "i.yaml"); }),
+  EXPECT_EQ(ErrorOf([&] { ParseSweep(BuiltinKinds(), huge_int, "i.yaml"); }),
             "i.yaml:5:17: groups[0].params.n: 9.999999999999999e+22 is not an integer");
 }
 
@@ -596,15 +602,17 @@ groups:
 ---
 name: b
 )";
-  EXPECT_EQ(ErrorOf([&] { ParseSweep(text, "m.yaml"); }),
+  EXPECT_EQ(ErrorOf([&] { ParseSweep(BuiltinKinds(), text, "m.yaml"); }),
             "m.yaml:4:1: a second YAML document; a sweep file holds one (remove the '---' line or "
             "split the file)");
   // One document with an explicit start marker, or an end marker, is fine.
   const std::string one = text.substr(0, text.find("---"));
-  EXPECT_EQ(ParseSweep("---\n" + one, "one.yaml").name, "a");
-  EXPECT_EQ(ParseSweep("%YAML 1.2\n--- # c\n" + one + "...\n# end\n", "one.yaml").name, "a");
+  EXPECT_EQ(ParseSweep(BuiltinKinds(), "---\n" + one, "one.yaml").name, "a");
+  EXPECT_EQ(
+      ParseSweep(BuiltinKinds(), "%YAML 1.2\n--- # c\n" + one + "...\n# end\n", "one.yaml").name,
+      "a");
   // Content after an end marker is a second document too.
-  EXPECT_EQ(ErrorOf([&] { ParseSweep(one + "...\nname: b\n", "e.yaml"); }),
+  EXPECT_EQ(ErrorOf([&] { ParseSweep(BuiltinKinds(), one + "...\nname: b\n", "e.yaml"); }),
             "e.yaml:5:1: a second YAML document; a sweep file holds one (remove the '---' line or "
             "split the file)");
 }
@@ -613,16 +621,17 @@ name: b
 TEST(SweepParser, DirectoryDeviceAndOversizedFilesAreClearErrors) {
   testing::TempDir tmp;
   const std::string dir = tmp.path().string();
-  EXPECT_EQ(ErrorOf([&] { LoadSweepFile(dir); }), dir + ": is a directory, not a sweep file");
+  EXPECT_EQ(ErrorOf([&] { LoadSweepFile(BuiltinKinds(), dir); }),
+            dir + ": is a directory, not a sweep file");
   // Finding 4: `labq submit /dev/zero` read until bad_alloc.
-  EXPECT_EQ(ErrorOf([&] { LoadSweepFile("/dev/zero"); }),
+  EXPECT_EQ(ErrorOf([&] { LoadSweepFile(BuiltinKinds(), "/dev/zero"); }),
             "/dev/zero: is not a regular file (a device, pipe or socket); a sweep must be a file");
   const std::string big = (tmp.path() / "big.yaml").string();
   {
     std::ofstream out(big);
     out << "name: big\n# " << std::string(2 << 20, 'x') << "\n";
   }
-  EXPECT_EQ(ErrorOf([&] { LoadSweepFile(big); }),
+  EXPECT_EQ(ErrorOf([&] { LoadSweepFile(BuiltinKinds(), big); }),
             big + ": is larger than the 1048576-byte limit for a sweep file");
 }
 

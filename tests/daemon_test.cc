@@ -18,12 +18,14 @@
 #include "common/file_util.h"
 #include "common/text.h"
 #include "jobs/cache_key.h"
+#include "jobs/kind_registry.h"
 #include "orchestrator/job_lock.h"
 #include "orchestrator/scheduler.h"
-#include "orchestrator/subprocess.h"
+#include "process/subprocess.h"
 #include "results/result_store.h"
 #include "results/sqlite.h"
 #include "sweep/sweep_parser.h"
+#include "tests/job_runner.h"
 #include "tests/labq_cli.h"
 #include "tests/test_paths.h"
 
@@ -293,11 +295,14 @@ TEST(CacheKey, ChangesWithTheLibertyFile) {
   testing::TempDir tmp;
   const auto lib = tmp.path() / "my.lib";
   WriteFileAtomically(lib, "library (a) { }\n");
-  nlohmann::json params = {{"n", 8}, {"mode", "full"}, {"liberty", lib.string()}};
+  // As the sweep reader stores them: every default filled (readers never re-default).
+  const nlohmann::json params =
+      testing::DpuParams({{"n", 8}, {"mode", "full"}, {"liberty", lib.string()}});
   const std::string before = CacheKeyFor("synth", params);
   EXPECT_EQ(before, CacheKeyFor("synth", params));
   WriteFileAtomically(lib, "library (b) { }\n");
   EXPECT_NE(before, CacheKeyFor("synth", params));
+  EXPECT_NE(before, "");
 }
 
 TEST_F(DaemonTest, ResourceLimitHoldsJobsBack) {
@@ -487,7 +492,8 @@ TEST(CrashLoopGuard, FailsAJobAfterThreeDeadRunners) {
   WriteFileAtomically(
       tmp.path() / "s.yaml",
       "name: loop\ngroups:\n  - {name: c, kind: command, params: {argv: [\"true\"]}}\n");
-  const int64_t id = store.AddSweep(LoadSweepFile((tmp.path() / "s.yaml").string()));
+  const int64_t id =
+      store.AddSweep(LoadSweepFile(BuiltinKinds(), (tmp.path() / "s.yaml").string()));
   Scheduler scheduler(store, {});
   for (int crash = 1; crash <= 3; ++crash) {
     ASSERT_TRUE(

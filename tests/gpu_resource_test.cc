@@ -9,7 +9,7 @@
 
 #include "common/file_util.h"
 #include "common/text.h"
-#include "orchestrator/subprocess.h"
+#include "process/subprocess.h"
 #include "results/result_store.h"
 #include "tests/test_paths.h"
 

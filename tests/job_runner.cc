@@ -34,7 +34,7 @@ double MetricValue(const JobCompletion& completion, const std::string& name) {
 
 nlohmann::json DpuParams(const nlohmann::json& overrides) {
   nlohmann::json params = nlohmann::json::object();
-  for (const auto& spec : *ParamsForGroupKind("dpu")) {
+  for (const auto& spec : DpuParamSpecs()) {
     if (!spec.default_value.is_null()) params[spec.name] = spec.default_value;
   }
   params.update(overrides);

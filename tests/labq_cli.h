@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "orchestrator/subprocess.h"
+#include "process/subprocess.h"
 
 namespace labq::testing {
 

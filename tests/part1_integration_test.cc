@@ -6,7 +6,7 @@
 #include <map>
 
 #include "common/text.h"
-#include "orchestrator/subprocess.h"
+#include "process/subprocess.h"
 #include "results/result_store.h"
 #include "tests/labq_cli.h"
 #include "tests/test_paths.h"

@@ -17,7 +17,7 @@
 #include "common/error.h"
 #include "common/file_util.h"
 #include "common/text.h"
-#include "orchestrator/subprocess.h"
+#include "process/subprocess.h"
 #include "results/dpu_table.h"
 #include "results/result_store.h"
 #include "results/table.h"

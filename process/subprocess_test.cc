@@ -1,4 +1,4 @@
-#include "orchestrator/subprocess.h"
+#include "process/subprocess.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>

@@ -1,4 +1,4 @@
-#include "orchestrator/subprocess.h"
+#include "process/subprocess.h"
 
 #include <signal.h>
 #include <sys/wait.h>

@@ -1,4 +1,4 @@
-#include "jobs/dpu_golden.h"
+#include "dpu/dpu_golden.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,8 @@
 #pragma once
 /// One dot-product unit configuration, derived from validated sweep
-/// parameters: everything the renderer, golden model and tables need.
+/// parameters: everything the renderer, golden model and tables need. The
+/// width formula and the out_bits check live here only; the sweep reader
+/// (sweep/job_expansion.cc) asks them before any job exists.
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -23,10 +25,17 @@ struct DpuDesign {
   std::string ModuleName() const;  ///< DotProductUnit_<N>_<mode>
   std::string FileName() const;    ///< dpu_<N>_<mode>.v
 
+  /// Why `out_bits` does not fit this design ("" when it does): msb keeps at
+  /// most W bits, lsb must keep fewer than W.
+  std::string OutBitsProblem() const;
+
   /// From a job's params (n, input_bits, mode, out_bits). Throws labq::Error.
   static DpuDesign FromParams(const nlohmann::json& params);
 };
 
 DpuMode ParseDpuMode(const std::string& name);
+
+/// Output width W of the exact dot product: 2M + ceil(log2 N).
+int FullOutputBits(int n, int input_bits);
 
 }  // namespace labq

@@ -1,4 +1,4 @@
-#include "results/dpu_metrics.h"
+#include "dpu/dpu_metrics.h"
 
 #include <gtest/gtest.h>
 

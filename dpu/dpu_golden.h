@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "jobs/dpu_design.h"
+#include "dpu/dpu_design.h"
 
 namespace labq {
 

@@ -1,9 +1,14 @@
-#include "jobs/dpu_design.h"
+#include "dpu/dpu_design.h"
 
 #include "common/error.h"
-#include "sweep/job_expansion.h"
 
 namespace labq {
+
+int FullOutputBits(int n, int input_bits) {
+  int log2n = 0;
+  while ((1LL << log2n) < n) ++log2n;
+  return 2 * input_bits + log2n;
+}
 
 int DpuDesign::FullBits() const { return FullOutputBits(n, input_bits); }
 
@@ -29,6 +34,20 @@ std::string DpuDesign::FileName() const {
   return "dpu_" + std::to_string(n) + "_" + ModeName() + ".v";
 }
 
+std::string DpuDesign::OutBitsProblem() const {
+  const int full = FullBits();
+  const std::string of = " of N=" + std::to_string(n) + ", M=" + std::to_string(input_bits);
+  if (mode == DpuMode::kMsb && out_bits > full) {
+    return std::to_string(out_bits) + " exceeds the exact output width " + std::to_string(full) +
+           of;
+  }
+  if (mode == DpuMode::kLsb && out_bits >= full) {
+    return std::to_string(out_bits) + " leaves nothing to saturate: the exact output" + of +
+           " has " + std::to_string(full) + " bits (use mode: full)";
+  }
+  return "";
+}
+
 DpuMode ParseDpuMode(const std::string& name) {
   if (name == "full") return DpuMode::kFull;
   if (name == "msb") return DpuMode::kMsb;
@@ -47,12 +66,7 @@ DpuDesign DpuDesign::FromParams(const nlohmann::json& params) {
     throw Error(std::string("DPU parameters incomplete: ") + e.what());
   }
   if (d.n < 1 || d.input_bits < 1 || d.input_bits > 16) throw Error("DPU parameters out of range");
-  if (d.mode == DpuMode::kMsb && d.out_bits > d.FullBits()) {
-    throw Error("out_bits exceeds the exact output width");
-  }
-  if (d.mode == DpuMode::kLsb && d.out_bits >= d.FullBits()) {
-    throw Error("out_bits leaves nothing to saturate");
-  }
+  if (auto problem = d.OutBitsProblem(); !problem.empty()) throw Error("out_bits: " + problem);
   return d;
 }
 
