@@ -475,178 +475,216 @@ SweepOverride ParseOverride(const std::string& text) {
   return {text.substr(0, eq), text.substr(eq + 1)};
 }
 
-Sweep ParseSweep(const GroupKindTable& kinds, const std::string& text, const std::string& file,
-                 const std::vector<SweepOverride>& overrides, const SweepLimits& limits) {
-  Parser p(file);
-  Parser command_line(kCommandLine.file);
-  if (text.size() > limits.max_bytes) {
-    throw InputError({file, 0, 0}, "",
-                     "the sweep is " + std::to_string(text.size()) + " bytes, more than the " +
-                         std::to_string(limits.max_bytes) + "-byte limit");
-  }
-  RequirePrintableUtf8(text, file);
-  const YAML::Node root = LoadSingleDocument(p, text);
-  if (!root || root.IsNull()) throw InputError({file, 1, 1}, "", "the sweep file is empty");
-  size_t node_count = 0;
-  CountYamlNodes(p, root, limits.max_yaml_nodes, 0, node_count);
-  p.RequireMap(root, "");
-  p.RejectUnknownKeys(root, "",
-                      {"name", "description", "defaults", "limits", "executor", "slurm", "groups"});
+namespace {
 
-  Sweep sweep;
-  sweep.file = file;
-  sweep.source_text = text;
-  if (!root["name"]) p.Fail(root, "name", "missing: every sweep needs a name");
-  sweep.name = p.RequireName(root["name"], "name");
-  if (root["description"] && !root["description"].IsScalar()) {
-    p.Fail(root["description"], "description", "must be text");
+/// Reads one sweep document: the header keys, then each group into jobs.
+/// Holds what the groups share (defaults, --set overrides, the executor).
+class SweepReader {
+ public:
+  SweepReader(const GroupKindTable& kinds, const std::string& file,
+              const std::vector<SweepOverride>& overrides, const SweepLimits& limits)
+      : kinds_(kinds), p_(file), command_line_(kCommandLine.file), limits_(limits) {
+    sweep_.file = file;
+    for (const auto& o : overrides) overrides_.push_back(o);
   }
-  if (root["description"]) sweep.description = root["description"].Scalar();
-  // Parameter overrides, checked against every kind that has the key.
-  std::map<std::string, YAML::Node> parameter_overrides;
-  for (const auto& o : overrides) {
-    if (o.key == "name") {
-      sweep.name = command_line.RequireName(OverrideNode(o), "--set name");
-      continue;
-    }
-    if (o.key == "description") {
-      sweep.description = o.value;
-      continue;
-    }
-    parameter_overrides[o.key] = OverrideNode(o);
-  }
-  std::set<std::string> overrides_used;
 
-  // Named resource limits, e.g. genus_licenses: 2 — no more jobs needing a
-  // resource run at once than its limit allows.
-  if (const auto node = root["limits"]) {
-    p.RequireMap(node, "limits");
+  Sweep Read(const std::string& text) {
+    sweep_.source_text = text;
+    const YAML::Node root = LoadRoot(text);
+    ReadHeader(root);
+    ReadLimits(root["limits"]);
+    ReadDefaults(root["defaults"]);
+    sweep_executor_ = ParseExecutor(p_, root, "");
+    const auto groups = root["groups"];
+    if (!groups) p_.Fail(root, "groups", "missing: a sweep needs at least one group");
+    if (!groups.IsSequence() || groups.size() == 0) {
+      p_.Fail(groups, "groups", "must be a non-empty list of groups");
+    }
+    for (size_t gi = 0; gi < groups.size(); ++gi) {
+      ReadGroup(groups[gi], "groups[" + std::to_string(gi) + "]");
+    }
+    CheckOverridesUsed();
+    return std::move(sweep_);
+  }
+
+ private:
+  /// The document's root map, after the size, encoding and node-count limits.
+  YAML::Node LoadRoot(const std::string& text) {
+    const std::string& file = sweep_.file;
+    if (text.size() > limits_.max_bytes) {
+      throw InputError({file, 0, 0}, "",
+                       "the sweep is " + std::to_string(text.size()) + " bytes, more than the " +
+                           std::to_string(limits_.max_bytes) + "-byte limit");
+    }
+    RequirePrintableUtf8(text, file);
+    const YAML::Node root = LoadSingleDocument(p_, text);
+    if (!root || root.IsNull()) throw InputError({file, 1, 1}, "", "the sweep file is empty");
+    size_t node_count = 0;
+    CountYamlNodes(p_, root, limits_.max_yaml_nodes, 0, node_count);
+    p_.RequireMap(root, "");
+    p_.RejectUnknownKeys(
+        root, "", {"name", "description", "defaults", "limits", "executor", "slurm", "groups"});
+    return root;
+  }
+
+  /// name and description, then --set: name/description replace them, the
+  /// rest are parameter overrides checked against every kind with the key.
+  void ReadHeader(const YAML::Node& root) {
+    if (!root["name"]) p_.Fail(root, "name", "missing: every sweep needs a name");
+    sweep_.name = p_.RequireName(root["name"], "name");
+    if (root["description"] && !root["description"].IsScalar()) {
+      p_.Fail(root["description"], "description", "must be text");
+    }
+    if (root["description"]) sweep_.description = root["description"].Scalar();
+    for (const auto& o : overrides_) {
+      if (o.key == "name") {
+        sweep_.name = command_line_.RequireName(OverrideNode(o), "--set name");
+      } else if (o.key == "description") {
+        sweep_.description = o.value;
+      } else {
+        parameter_overrides_[o.key] = OverrideNode(o);
+      }
+    }
+  }
+
+  /// Named resource limits, e.g. genus_licenses: 2 — no more jobs needing a
+  /// resource run at once than its limit allows.
+  void ReadLimits(const YAML::Node& node) {
+    if (!node) return;
+    p_.RequireMap(node, "limits");
     for (const auto& entry : node) {
       const std::string key = "limits." + entry.first.Scalar();
-      RequireResourceName(p, entry.first, key);
-      json value = p.ToJson(entry.second, key);
+      RequireResourceName(p_, entry.first, key);
+      json value = p_.ToJson(entry.second, key);
       if (!value.is_number() || value.get<double>() < 1 || value.get<double>() > 1e6) {
-        p.Fail(entry.second, key, "must be a number from 1 to 1000000");
+        p_.Fail(entry.second, key, "must be a number from 1 to 1000000");
       }
-      sweep.limits[entry.first.Scalar()] = value;
+      sweep_.limits[entry.first.Scalar()] = value;
     }
   }
 
-  // Defaults apply to every group whose kind knows the key.
-  LocatedParams defaults;
-  if (const auto node = root["defaults"]) {
-    p.RequireMap(node, "defaults");
+  /// Defaults apply to every group whose kind knows the key.
+  void ReadDefaults(const YAML::Node& node) {
+    if (!node) return;
+    p_.RequireMap(node, "defaults");
     for (const auto& entry : node) {
       const std::string name = entry.first.Scalar();
       const std::string path = "defaults." + name;
       bool known = false;
-      for (const GroupKind* kind : kinds.all()) {
+      for (const GroupKind* kind : kinds_.all()) {
         const ParamSpec* spec = FindParam(kind->Params(), name);
         if (!spec) continue;
         known = true;
-        json value = p.ToJson(entry.second, path);
-        auto checked = CheckParam(*spec, value);
-        if (!checked.error.empty()) p.Fail(entry.second, path, checked.error);
+        auto checked = CheckParam(*spec, p_.ToJson(entry.second, path));
+        if (!checked.error.empty()) p_.Fail(entry.second, path, checked.error);
       }
       if (!known) {
-        p.Fail(entry.first, path,
-               "is not a parameter of any job kind" + DidYouMean(name, AllParamNames(kinds)));
+        p_.Fail(entry.first, path,
+                "is not a parameter of any job kind" + DidYouMean(name, AllParamNames(kinds_)));
       }
-      defaults[name] = {p.ToJson(entry.second, path), p.Where(entry.second), path};
+      defaults_[name] = {p_.ToJson(entry.second, path), p_.Where(entry.second), path};
     }
   }
 
-  const json sweep_executor = ParseExecutor(p, root, "");
-
-  const auto groups = root["groups"];
-  if (!groups) p.Fail(root, "groups", "missing: a sweep needs at least one group");
-  if (!groups.IsSequence() || groups.size() == 0) {
-    p.Fail(groups, "groups", "must be a non-empty list of groups");
-  }
-  std::set<std::string> group_names;
-  for (size_t gi = 0; gi < groups.size(); ++gi) {
-    const auto group = groups[gi];
-    const std::string gpath = "groups[" + std::to_string(gi) + "]";
-    p.RequireMap(group, gpath);
-    p.RejectUnknownKeys(
+  /// The group's name (unique) and kind (one of the table's).
+  const GroupKind& ReadGroupHeader(const YAML::Node& group, const std::string& gpath) {
+    p_.RequireMap(group, gpath);
+    p_.RejectUnknownKeys(
         group, gpath, {"name", "kind", "params", "grid", "zip", "resources", "executor", "slurm"});
-    if (!group["name"]) p.Fail(group, gpath + ".name", "missing");
-    const std::string gname = p.RequireName(group["name"], gpath + ".name");
-    if (!group_names.insert(gname).second) {
-      p.Fail(group["name"], gpath + ".name", "'" + gname + "' names two groups");
+    if (!group["name"]) p_.Fail(group, gpath + ".name", "missing");
+    const std::string gname = p_.RequireName(group["name"], gpath + ".name");
+    if (!group_names_.insert(gname).second) {
+      p_.Fail(group["name"], gpath + ".name", "'" + gname + "' names two groups");
     }
-    if (!group["kind"]) p.Fail(group, gpath + ".kind", "missing");
+    if (!group["kind"]) p_.Fail(group, gpath + ".kind", "missing");
     const std::string kind_name = group["kind"].IsScalar() ? group["kind"].Scalar() : "";
-    const GroupKind* kind = kinds.Find(kind_name);
+    const GroupKind* kind = kinds_.Find(kind_name);
     if (!kind) {
       std::string list;
-      for (const auto& k : kinds.Names()) list += (list.empty() ? "" : ", ") + k;
-      p.Fail(group["kind"], gpath + ".kind", "'" + kind_name + "' is not one of " + list);
+      for (const auto& k : kinds_.Names()) list += (list.empty() ? "" : ", ") + k;
+      p_.Fail(group["kind"], gpath + ".kind", "'" + kind_name + "' is not one of " + list);
     }
-    const std::vector<ParamSpec>* specs = &kind->Params();
+    return *kind;
+  }
 
-    // Precedence: schema default < sweep defaults < group params < grid/zip.
+  /// Precedence: schema default < sweep defaults < group params (whose names
+  /// go into `fixed`); grid/zip and --set come later.
+  LocatedParams BaseParams(const YAML::Node& group, const std::string& gpath, const GroupKind& kind,
+                           std::set<std::string>& fixed) {
     LocatedParams base;
-    for (const auto& spec : *specs) {
+    for (const auto& spec : kind.Params()) {
       if (!spec.default_value.is_null()) {
         base[spec.name] = {spec.default_value, {}, gpath + "." + spec.name};
       }
     }
-    for (const auto& [name, located] : defaults) {
-      if (FindParam(*specs, name)) base[name] = located;
+    for (const auto& [name, located] : defaults_) {
+      if (FindParam(kind.Params(), name)) base[name] = located;
     }
-    std::set<std::string> fixed;
-    if (const auto params = group["params"]) {
-      const std::string ppath = gpath + ".params";
-      p.RequireMap(params, ppath);
-      for (const auto& entry : params) {
-        const std::string name = entry.first.Scalar();
-        base[name] = {CheckValue(p, *kind, ppath + "." + name, name, entry.second),
-                      p.Where(entry.second), ppath + "." + name};
-        fixed.insert(name);
-      }
+    const auto params = group["params"];
+    if (!params) return base;
+    const std::string ppath = gpath + ".params";
+    p_.RequireMap(params, ppath);
+    for (const auto& entry : params) {
+      const std::string name = entry.first.Scalar();
+      base[name] = {CheckValue(p_, kind, ppath + "." + name, name, entry.second),
+                    p_.Where(entry.second), ppath + "." + name};
+      fixed.insert(name);
     }
-    GroupAxes axes = ExpandAxes(p, group, gpath, *kind, fixed, sweep.jobs.size(), limits.max_jobs);
-    for (const auto& [name, node] : parameter_overrides) {
+    return base;
+  }
+
+  /// --set values for this group's parameters (fixed ones only: a swept key
+  /// is an error naming the group's grid/zip).
+  void ApplyOverrides(const std::string& gpath, const GroupKind& kind, const GroupAxes& axes,
+                      const std::set<std::string>& fixed, LocatedParams& base) {
+    for (const auto& [name, node] : parameter_overrides_) {
       // Command groups' own parameters can be overridden where params: sets them.
       if (std::find(axes.keys.begin(), axes.keys.end(), name) != axes.keys.end()) {
         throw InputError(kCommandLine, "--set " + name,
-                         "is swept by " + gpath + "'s grid:/zip: in " + file +
+                         "is swept by " + gpath + "'s grid:/zip: in " + sweep_.file +
                              "; --set replaces fixed values only");
       }
-      const bool user_param = kind->AcceptsUserParams() && fixed.count(name);
-      if (!FindParam(*specs, name) && !user_param) continue;
+      const bool user_param = kind.AcceptsUserParams() && fixed.count(name);
+      if (!FindParam(kind.Params(), name) && !user_param) continue;
       json value;
       try {
-        value = CheckValue(command_line, *kind, "--set " + name, name, node);
+        value = CheckValue(command_line_, kind, "--set " + name, name, node);
       } catch (const InputError& e) {
         // Re-located: the mini-document's 1:1 means nothing to the user.
         const std::string prefix = e.where().ToString() + ": " + e.key() + ": ";
         throw InputError(kCommandLine, e.key(), std::string(e.what()).substr(prefix.size()));
       }
       base[name] = {value, kCommandLine, "--set " + name};
-      overrides_used.insert(name);
+      overrides_used_.insert(name);
     }
-    json resources = json::object();
-    if (const auto node = group["resources"]) {
-      p.RequireMap(node, gpath + ".resources");
-      for (const auto& entry : node) {
-        const std::string key = gpath + ".resources." + entry.first.Scalar();
-        RequireResourceName(p, entry.first, key);
-        json value = p.ToJson(entry.second, key);
-        if (!value.is_number() || value.get<double>() <= 0 || value.get<double>() > 1e6) {
-          p.Fail(entry.second, key, "must be a positive number");
-        }
-        resources[entry.first.Scalar()] = value;
-      }
-    }
+  }
 
+  json ReadResources(const YAML::Node& node, const std::string& gpath) {
+    json resources = json::object();
+    if (!node) return resources;
+    p_.RequireMap(node, gpath + ".resources");
+    for (const auto& entry : node) {
+      const std::string key = gpath + ".resources." + entry.first.Scalar();
+      RequireResourceName(p_, entry.first, key);
+      json value = p_.ToJson(entry.second, key);
+      if (!value.is_number() || value.get<double>() <= 0 || value.get<double>() > 1e6) {
+        p_.Fail(entry.second, key, "must be a positive number");
+      }
+      resources[entry.first.Scalar()] = value;
+    }
+    return resources;
+  }
+
+  /// One configuration per grid/zip row: the base params with the row's values.
+  std::vector<ExpandedConfig> MakeConfigs(const YAML::Node& group, const std::string& gpath,
+                                          const GroupKind& kind, const LocatedParams& base,
+                                          const GroupAxes& axes) {
     std::vector<ExpandedConfig> configs;
     for (const auto& row : axes.rows) {
       ExpandedConfig config;
-      config.group = gname;
-      config.kind = kind_name;
-      config.group_where = p.Where(group);
+      config.group = group["name"].Scalar();
+      config.kind = kind.Name();
+      config.group_where = p_.Where(group);
       for (const auto& [name, located] : base) {
         config.params[name] = located.value;
         config.where[name] = located.where;
@@ -658,42 +696,77 @@ Sweep ParseSweep(const GroupKindTable& kinds, const std::string& text, const std
         config.key_path[axes.keys[i]] = row[i].key_path;
         config.varying.push_back(axes.keys[i]);
       }
-      for (const auto& spec : *specs) {
+      for (const auto& spec : kind.Params()) {
         if (!config.params.contains(spec.name)) {
-          throw InputError(p.Where(group), gpath + "." + spec.name,
+          throw InputError(p_.Where(group), gpath + "." + spec.name,
                            "required parameter missing (set it in params:, grid:, zip: or "
                            "defaults:)");
         }
       }
       configs.push_back(std::move(config));
     }
-    json executor = ParseExecutor(p, group, gpath);
-    if (!group["executor"] && !group["slurm"]) executor = sweep_executor;
-    const size_t first_new = sweep.jobs.size();
-    AppendJobs(configs, kinds, sweep);
-    if (sweep.jobs.size() > limits.max_jobs) {
-      p.Fail(group, gpath,
-             "the sweep expands to " + std::to_string(sweep.jobs.size()) +
-                 " jobs up to here, more than the " + std::to_string(limits.max_jobs) +
-                 "-job limit (raise it with --max-jobs)");
+    return configs;
+  }
+
+  void ReadGroup(const YAML::Node& group, const std::string& gpath) {
+    const GroupKind& kind = ReadGroupHeader(group, gpath);
+    std::set<std::string> fixed;
+    LocatedParams base = BaseParams(group, gpath, kind, fixed);
+    const GroupAxes axes =
+        ExpandAxes(p_, group, gpath, kind, fixed, sweep_.jobs.size(), limits_.max_jobs);
+    ApplyOverrides(gpath, kind, axes, fixed, base);
+    const json resources = ReadResources(group["resources"], gpath);
+    const std::vector<ExpandedConfig> configs = MakeConfigs(group, gpath, kind, base, axes);
+    json executor = ParseExecutor(p_, group, gpath);
+    if (!group["executor"] && !group["slurm"]) executor = sweep_executor_;
+    const size_t first_new = sweep_.jobs.size();
+    AppendJobs(configs, kinds_, sweep_);
+    if (sweep_.jobs.size() > limits_.max_jobs) {
+      p_.Fail(group, gpath,
+              "the sweep expands to " + std::to_string(sweep_.jobs.size()) +
+                  " jobs up to here, more than the " + std::to_string(limits_.max_jobs) +
+                  "-job limit (raise it with --max-jobs)");
     }
-    for (size_t i = first_new; i < sweep.jobs.size(); ++i) {
-      sweep.jobs[i].resources = resources;
-      sweep.jobs[i].executor = executor;
-      ClaimGpu(sweep.jobs[i]);
+    for (size_t i = first_new; i < sweep_.jobs.size(); ++i) {
+      sweep_.jobs[i].resources = resources;
+      sweep_.jobs[i].executor = executor;
+      ClaimGpu(sweep_.jobs[i]);
     }
   }
-  for (const auto& [name, node] : parameter_overrides) {
-    if (overrides_used.count(name)) continue;
-    const auto names = AllParamNames(kinds);
-    if (std::find(names.begin(), names.end(), name) != names.end()) {
-      throw InputError(kCommandLine, "--set " + name, "no group of this sweep has this parameter");
+
+  /// A --set that no group took: a parameter of other kinds, or of none.
+  void CheckOverridesUsed() const {
+    for (const auto& [name, node] : parameter_overrides_) {
+      if (overrides_used_.count(name)) continue;
+      const auto names = AllParamNames(kinds_);
+      if (std::find(names.begin(), names.end(), name) != names.end()) {
+        throw InputError(kCommandLine, "--set " + name,
+                         "no group of this sweep has this parameter");
+      }
+      throw InputError(
+          kCommandLine, "--set " + name,
+          "is not a parameter of any job kind" + DidYouMean(name, names) + " (see labq params)");
     }
-    throw InputError(
-        kCommandLine, "--set " + name,
-        "is not a parameter of any job kind" + DidYouMean(name, names) + " (see labq params)");
   }
-  return sweep;
+
+  const GroupKindTable& kinds_;
+  Parser p_;
+  Parser command_line_;
+  const SweepLimits& limits_;
+  std::vector<SweepOverride> overrides_;
+  Sweep sweep_;
+  std::map<std::string, YAML::Node> parameter_overrides_;
+  std::set<std::string> overrides_used_;
+  LocatedParams defaults_;
+  json sweep_executor_;
+  std::set<std::string> group_names_;
+};
+
+}  // namespace
+
+Sweep ParseSweep(const GroupKindTable& kinds, const std::string& text, const std::string& file,
+                 const std::vector<SweepOverride>& overrides, const SweepLimits& limits) {
+  return SweepReader(kinds, file, overrides, limits).Read(text);
 }
 
 Sweep LoadSweepFile(const GroupKindTable& kinds, const std::string& path,

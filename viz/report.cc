@@ -232,34 +232,34 @@ std::string InlineSvg(const std::string& svg, const std::string& prefix) {
   return body;
 }
 
-ReportFiles WriteReport(ResultStore& store, const ReportRequest& request) {
-  const auto sweep = store.SweepById(request.sweep_id);
-  if (!sweep) throw Error("no sweep with id " + std::to_string(request.sweep_id));
-  RequireFinishedJobs(store, *sweep);
-  PrepareFolder(request.out_dir);
-  ReportFiles files{request.out_dir / "report.md", request.out_dir / "report.html", {}, {}};
+namespace {
 
-  Doc doc;
-  doc.Heading(1, "Sweep " + sweep->name + " (id " + std::to_string(sweep->id) + ")");
-  const SweepCounts counts = store.Counts(sweep->id);
+/// The title line and the paragraph of who, when and what of the sweep.
+void AddSummary(Doc& doc, ResultStore& store, const SweepInfo& sweep) {
+  doc.Heading(1, "Sweep " + sweep.name + " (id " + std::to_string(sweep.id) + ")");
+  const SweepCounts counts = store.Counts(sweep.id);
   std::string states;
   for (const auto& [state, n] : counts.by_state)
     states += (states.empty() ? "" : ", ") + state + " " + std::to_string(n);
-  doc.Paragraph("Submitted " + sweep->created_at + " from " +
-                (sweep->file.empty() ? std::string("(no file)") : sweep->file) +
-                "; jobs: " + states + "; wall time " + FormatNumber(sweep->wall_seconds, 3) +
-                " s. Report written " + NowUtc() + " from " + store.path() + ".");
-  if (!sweep->description.empty()) doc.Paragraph(sweep->description);
-  if (!sweep->note.empty()) doc.Paragraph("Note: " + sweep->note);
+  doc.Paragraph("Submitted " + sweep.created_at + " from " +
+                (sweep.file.empty() ? std::string("(no file)") : sweep.file) + "; jobs: " + states +
+                "; wall time " + FormatNumber(sweep.wall_seconds, 3) + " s. Report written " +
+                NowUtc() + " from " + store.path() + ".");
+  if (!sweep.description.empty()) doc.Paragraph(sweep.description);
+  if (!sweep.note.empty()) doc.Paragraph("Note: " + sweep.note);
+}
 
-  struct Part {
-    PlotKind kind;
-    const char* heading;
-    Table table;
-  };
-  const Table dpu = BuildDpuTable(store, sweep->id);
-  const Table qat = BuildQatTable(store, sweep->id);
-  std::vector<Part> parts = {
+/// A section of the report: a slide table and the figure of one plot kind.
+struct Part {
+  PlotKind kind;
+  const char* heading;
+  Table table;
+};
+
+std::vector<Part> Parts(ResultStore& store, int64_t sweep_id) {
+  const Table dpu = BuildDpuTable(store, sweep_id);
+  const Table qat = BuildQatTable(store, sweep_id);
+  return {
       {PlotKind::kDpu, "Part 1: DPU efficiency",
        Slide(dpu, {"N", "mode", "liberty", "verified", "timing", "f_MHz", "area_um2", "power_mW",
                    "OPS_per_s", "OPS_per_W", "OPS_per_mm2", "state"})},
@@ -268,60 +268,58 @@ ReportFiles WriteReport(ResultStore& store, const ReportRequest& request) {
                    "train_s", "state"})},
       {PlotKind::kCurves, "Part 2: training curves", Table{}},
   };
-  int figure_number = 0;
-  for (auto& part : parts) {
-    const bool has_table = !part.table.rows.empty();
-    const fs::path svg = request.out_dir / (PlotKindName(part.kind) + ".svg");
-    std::string figure_error;
-    try {
-      RenderPlot(store, {part.kind, sweep->id, "", "", ""}, svg);
-    } catch (const Error& e) {
-      figure_error = e.what();
-    }
-    if (!has_table && !figure_error.empty()) {
-      files.skipped.push_back(PlotKindName(part.kind) + ": " + figure_error);
-      continue;
-    }
-    doc.Heading(2, part.heading);
-    if (has_table) doc.Tab(part.table);
-    if (figure_error.empty()) {
-      files.figures.push_back(svg);
-      ++figure_number;
-      const std::string name = svg.filename().string();
-      doc.md += "![" + PlotKindName(part.kind) + " figure](" + name + ")\n\n" +
-                "(gnuplot script: " + svg.stem().string() + ".gp)\n\n";
-      doc.html += "<figure>" +
-                  InlineSvg(ReadFile(svg.string()), "f" + std::to_string(figure_number) + "_") +
-                  "<figcaption>" + HtmlEscape(name) + " (restyle with " +
-                  HtmlEscape(svg.stem().string()) + ".gp)</figcaption></figure>\n";
-    } else {
-      files.skipped.push_back(PlotKindName(part.kind) + ": " + figure_error);
-      doc.Paragraph("Figure not drawn: " + figure_error);
-    }
+}
+
+/// One part: its table and its figure (inlined in the HTML, linked in the
+/// Markdown); a figure that cannot be drawn is said in place and listed.
+void AddPart(Doc& doc, ResultStore& store, const ReportRequest& request, const Part& part,
+             int& figure_number, ReportFiles& files) {
+  const bool has_table = !part.table.rows.empty();
+  const fs::path svg = request.out_dir / (PlotKindName(part.kind) + ".svg");
+  std::string figure_error;
+  try {
+    RenderPlot(store, {part.kind, request.sweep_id, "", "", ""}, svg);
+  } catch (const Error& e) {
+    figure_error = e.what();
   }
-  files.skipped.push_back(
-      "codesign: needs the codesign table (labq table codesign), not available in this build");
+  if (!figure_error.empty()) files.skipped.push_back(PlotKindName(part.kind) + ": " + figure_error);
+  if (!has_table && !figure_error.empty()) return;
+  doc.Heading(2, part.heading);
+  if (has_table) doc.Tab(part.table);
+  if (!figure_error.empty()) {
+    doc.Paragraph("Figure not drawn: " + figure_error);
+    return;
+  }
+  files.figures.push_back(svg);
+  ++figure_number;
+  const std::string name = svg.filename().string();
+  doc.md += "![" + PlotKindName(part.kind) + " figure](" + name + ")\n\n" +
+            "(gnuplot script: " + svg.stem().string() + ".gp)\n\n";
+  doc.html += "<figure>" +
+              InlineSvg(ReadFile(svg.string()), "f" + std::to_string(figure_number) + "_") +
+              "<figcaption>" + HtmlEscape(name) + " (restyle with " +
+              HtmlEscape(svg.stem().string()) + ".gp)</figcaption></figure>\n";
+}
 
-  doc.Heading(2, "How each number was computed");
-  doc.List(kMethods);
-
+void AddSweepSource(Doc& doc, ResultStore& store, const SweepInfo& sweep) {
   doc.Heading(2, "Sweep file");
-  const std::string source = store.SweepSource(sweep->id);
+  const std::string source = store.SweepSource(sweep.id);
   if (!source.empty()) {
     doc.Paragraph("As submitted (stored in the results database with the sweep" +
-                  std::string(sweep->file.empty() ? "" : ", read from " + sweep->file) + "):");
+                  std::string(sweep.file.empty() ? "" : ", read from " + sweep.file) + "):");
     doc.Code(source, "yaml");
   } else {
     doc.Paragraph(
         "The database holds no sweep text for this sweep" +
-        (sweep->file.empty() ? std::string(".") : "; it was read from " + sweep->file + "."));
+        (sweep.file.empty() ? std::string(".") : "; it was read from " + sweep.file + "."));
   }
+}
 
+void AddToolVersions(Doc& doc, std::vector<std::vector<std::string>> commands) {
   doc.Heading(2, "Tool versions");
   doc.Paragraph(
       "As installed on the machine that wrote this report (the sweep ran with the tools of its own "
       "machine).");
-  auto commands = request.version_commands;
   if (commands.empty()) {
     commands = {{"yosys", "-V"},
                 {"sta", "-version"},
@@ -337,26 +335,49 @@ ReportFiles WriteReport(ResultStore& store, const ReportRequest& request) {
     versions.AddRow({argv.empty() ? "" : argv[0], command, VersionLine(argv)});
   }
   doc.Tab(versions);
+}
+
+std::string HtmlPage(const std::string& title, const std::string& body) {
+  return "<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n<title>" +
+         HtmlEscape(title) +
+         "</title>\n<style>\n"
+         "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;max-width:1320px;margin:2em "
+         "auto;padding:0 1em;color:#222}\n"
+         "table{border-collapse:collapse;margin:1em 0;font-size:14px}\n"
+         "th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}\n"
+         "th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+         "pre{background:#f6f6f6;padding:1em;overflow:auto}\n"
+         "figure{margin:1em 0}figure svg{max-width:100%;height:auto}\n"
+         "figcaption{color:#666;font-size:13px}\n</style>\n</head>\n<body>\n" +
+         body + "</body>\n</html>\n";
+}
+
+}  // namespace
+
+ReportFiles WriteReport(ResultStore& store, const ReportRequest& request) {
+  const auto sweep = store.SweepById(request.sweep_id);
+  if (!sweep) throw Error("no sweep with id " + std::to_string(request.sweep_id));
+  RequireFinishedJobs(store, *sweep);
+  PrepareFolder(request.out_dir);
+  ReportFiles files{request.out_dir / "report.md", request.out_dir / "report.html", {}, {}};
+  Doc doc;
+  AddSummary(doc, store, *sweep);
+  int figure_number = 0;
+  for (const Part& part : Parts(store, sweep->id)) {
+    AddPart(doc, store, request, part, figure_number, files);
+  }
+  files.skipped.push_back(
+      "codesign: needs the codesign table (labq table codesign), not available in this build");
+  doc.Heading(2, "How each number was computed");
+  doc.List(kMethods);
+  AddSweepSource(doc, store, *sweep);
+  AddToolVersions(doc, request.version_commands);
   if (!files.skipped.empty()) {
     doc.Heading(2, "Figures not drawn");
     for (const auto& s : files.skipped) doc.Paragraph(s);
   }
-
-  const std::string title = "labq report: sweep " + sweep->name;
-  const std::string html =
-      "<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n<title>" + HtmlEscape(title) +
-      "</title>\n<style>\n"
-      "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;max-width:1320px;margin:2em "
-      "auto;padding:0 1em;color:#222}\n"
-      "table{border-collapse:collapse;margin:1em 0;font-size:14px}\n"
-      "th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}\n"
-      "th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
-      "pre{background:#f6f6f6;padding:1em;overflow:auto}\n"
-      "figure{margin:1em 0}figure svg{max-width:100%;height:auto}\n"
-      "figcaption{color:#666;font-size:13px}\n</style>\n</head>\n<body>\n" +
-      doc.html + "</body>\n</html>\n";
   WriteOutputFile(files.markdown, doc.md);
-  WriteOutputFile(files.html, html);
+  WriteOutputFile(files.html, HtmlPage("labq report: sweep " + sweep->name, doc.html));
   return files;
 }
 
