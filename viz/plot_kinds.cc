@@ -215,7 +215,7 @@ Figure CurvesFigure(ResultStore& store, const SweepView& sweep) {
   int pretrain_epochs = 0;
   for (const auto& job : store.Jobs(sweep.id)) {
     if (job.kind != "qat" && job.kind != "pretrain") continue;
-    if (!Finished(job.state)) continue;
+    if (!IsSuccess(job.state)) continue;
     ++finished;
     Curves c{job.kind == "pretrain" ? "pretrain" : job.params.value("mode", job.name),
              job.kind == "pretrain",
