@@ -37,9 +37,9 @@ void AddSweepOptions(CLI::App* command, SweepArg& arg, const std::string& help) 
 
 std::string FormatCounts(const SweepCounts& counts) {
   std::string out;
-  for (const auto& state : JobStateNames()) {
+  for (const JobState state : AllJobStates()) {
     if (const int n = counts.Count(state)) {
-      out += (out.empty() ? "" : ", ") + state + " " + std::to_string(n);
+      out += (out.empty() ? "" : ", ") + ToString(state) + " " + std::to_string(n);
     }
   }
   return out.empty() ? "no jobs" : out;
@@ -123,7 +123,7 @@ JobRecord ResolveJob(ResultStore& store, const std::string& name_or_id,
                         " sweeps; pick one with --sweep NAME@ID or give the job id:";
   for (const auto& j : named) {
     message += "\n  job " + std::to_string(j.id) + "  sweep " + j.sweep_name + "@" +
-               std::to_string(j.sweep_id) + "  " + j.state;
+               std::to_string(j.sweep_id) + "  " + ToString(j.state);
   }
   throw Error(message);
 }

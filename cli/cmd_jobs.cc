@@ -32,20 +32,24 @@ struct JobArgs {
 };
 
 int CmdJobs(const std::string& db_path, const JobArgs& a) {
-  if (!a.state.empty() && !ParseJobState(a.state)) {
-    std::string list;
-    for (const auto& s : JobStateNames()) list += (list.empty() ? "" : ", ") + s;
-    throw Error("--state: '" + a.state + "' is not one of " + list);
+  std::optional<JobState> state;
+  if (!a.state.empty()) {
+    state = ParseJobState(a.state);
+    if (!state) {
+      std::string list;
+      for (const auto& s : JobStateNames()) list += (list.empty() ? "" : ", ") + s;
+      throw Error("--state: '" + a.state + "' is not one of " + list);
+    }
   }
   auto reader = ResultStore::OpenReadOnly(db_path);
   ResultStore& store = *reader;
   Table t;
   t.columns = {{"id", ""},    {"sweep", ""},    {"name", ""},    {"kind", ""},
                {"state", ""}, {"attempts", ""}, {"wall_s", "s"}, {"error", ""}};
-  for (const auto& j : store.JobRows({ResolveSweepArg(store, a.sweep), a.state, ""})) {
+  for (const auto& j : store.JobRows({ResolveSweepArg(store, a.sweep), state, ""})) {
     std::string error = j.error.substr(0, j.error.find('\n'));
-    t.AddRow({j.id, j.sweep_name + "@" + std::to_string(j.sweep_id), j.name, j.kind, j.state,
-              j.attempts, j.wall_seconds, error});
+    t.AddRow({j.id, j.sweep_name + "@" + std::to_string(j.sweep_id), j.name, j.kind,
+              ToString(j.state), j.attempts, j.wall_seconds, error});
   }
   std::cout << Render(t, a.table.Options());
   return 0;

@@ -145,13 +145,20 @@ int CmdRun(const std::string& db_path, const RunArgs& a) {
   printer.Finish();
   g_cancel_flag = nullptr;
 
-  for (const auto& build : {BuildDpuTable, BuildQatTable}) {
-    Table table = build(store, sweep_id);
-    if (!table.rows.empty()) std::cout << "\n" << RenderText(table);
+  using BuildTable = Table (*)(ResultStore&, std::optional<int64_t>);
+  for (const auto& [which, build] : {std::pair<const char*, BuildTable>{"dpu", BuildDpuTable},
+                                     std::pair<const char*, BuildTable>{"qat", BuildQatTable}}) {
+    const Table table = build(store, sweep_id);
+    if (table.rows.empty()) continue;
+    std::cout << "\n" << Render(table, {});
+    for (const auto& line : MissingMetricNotes(table, which)) {
+      std::fprintf(stderr, "labq: warning: %s\n", line.c_str());
+    }
   }
   for (const auto& job : store.Jobs(sweep_id)) {
-    if (IsFailure(job.state) || ParseJobState(job.state) == JobState::kSkipped) {
-      std::fprintf(stderr, "%s %s: %s\n", job.state.c_str(), job.name.c_str(), job.error.c_str());
+    if (IsFailure(job.state) || job.state == JobState::kSkipped) {
+      std::fprintf(stderr, "%s %s: %s\n", ToString(job.state).c_str(), job.name.c_str(),
+                   job.error.c_str());
     }
   }
   // Jobs another runner (labd) on this database took are counted like ours.

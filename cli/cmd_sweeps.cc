@@ -34,7 +34,7 @@ int CmdStatus(const std::string& db_path) {
   for (const auto& s : store.Sweeps()) {
     auto c = store.Counts(s.id);
     std::vector<nlohmann::json> row = {s.id, s.name, c.total};
-    for (const auto& state : JobStateNames()) row.push_back(c.Count(state));
+    for (const JobState state : AllJobStates()) row.push_back(c.Count(state));
     t.AddRow(row);
   }
   std::cout << RenderText(t);
@@ -96,7 +96,7 @@ int CmdWatch(const std::string& db_path, const std::string& sweep_text, const Sw
     p.counts = store.Counts(*id);
     std::string names;
     std::string timed;
-    for (const auto& job : store.Jobs(*id, std::string(Name(JobState::kRunning)))) {
+    for (const auto& job : store.Jobs(*id, JobState::kRunning)) {
       p.running.push_back(job.name);
       names += " " + job.name;
       timed += (timed.empty() ? " " : ", ") + job.name + " " +
@@ -131,7 +131,7 @@ std::set<std::filesystem::path> SweepDirectories(const SweepInfo& sweep,
   std::set<std::filesystem::path> dirs;
   const std::string own = sweep.name + "-" + std::to_string(sweep.id);
   for (const auto& job : jobs) {
-    if (job.workdir.empty() || ParseJobState(job.state) == JobState::kCached) continue;
+    if (job.workdir.empty() || job.state == JobState::kCached) continue;
     const auto parent = std::filesystem::path(job.workdir).parent_path();
     if (parent.filename() == own) dirs.insert(parent);
   }

@@ -45,6 +45,20 @@ void Emit(const std::string& text, const std::string& out) {
   std::fprintf(stderr, "wrote %s\n", out.c_str());
 }
 
+/// Tells stderr which metrics successful jobs lack (the cells say n/a, or
+/// are empty in CSV and JSON, so that stdout stays machine-readable).
+/// Only the columns shown (`shown`; empty: all) are warned about.
+void WarnMissingMetrics(const Table& table, const std::string& which,
+                        const std::vector<std::string>& shown = {}) {
+  Table marks;  // the columns and marks alone, cut like the rendered table
+  marks.columns = table.columns;
+  marks.missing = table.missing;
+  if (!shown.empty()) marks = SelectColumns(marks, shown);
+  for (const auto& line : MissingMetricNotes(marks, which)) {
+    std::fprintf(stderr, "labq: warning: %s\n", line.c_str());
+  }
+}
+
 /// The table, kept until the process ends: a table of 10,000 jobs is some
 /// 250,000 small allocations, and freeing them one by one took 15 to 30 ms,
 /// more than a tenth of the command; the exit returns the memory at once.
@@ -60,6 +74,7 @@ int CmdTable(const std::string& db_path, const ResultArgs& a) {
   const Table& table =
       KeepUntilExit(BuildNamedTable(store, a.which, ResolveSweepArg(store, a.sweep)));
   Emit(Render(table, a.table.Options()), a.out);
+  WarnMissingMetrics(table, a.which, a.table.Options().columns);
   return 0;
 }
 
@@ -69,7 +84,9 @@ int CmdExportCsv(const std::string& db_path, const ResultArgs& a) {
   auto sweep = ResolveSweepArg(store, a.sweep);
   if (!sweep) throw Error("export csv: --sweep is required");
   RenderOptions options{TableFormat::kCsv, a.table.precision, {}};
-  Emit(Render(BuildNamedTable(store, a.which, sweep), options), a.out);
+  const Table table = BuildNamedTable(store, a.which, sweep);
+  Emit(Render(table, options), a.out);
+  WarnMissingMetrics(table, a.which);
   return 0;
 }
 
@@ -102,7 +119,7 @@ int CmdExportMetrics(const std::string& db_path, const ResultArgs& a) {
   for (const auto& job : jobs) {
     for (const auto& m : store.Metrics(job.id)) {
       std::vector<nlohmann::json> row = {job.id,       job.name, job.sweep_name,
-                                         job.sweep_id, job.kind, job.state};
+                                         job.sweep_id, job.kind, ToString(job.state)};
       for (const auto& p : param_names) {
         const auto v = job.params.value(p, nlohmann::json());
         row.push_back(v.is_array() || v.is_object() ? nlohmann::json(v.dump()) : v);
@@ -188,8 +205,8 @@ int CmdDiff(const std::string& db_path, const ResultArgs& a) {
     const std::string key = MatchKey(x, axes[x.kind]);
     auto it = by_key.find(key);
     if (it == by_key.end()) {
-      t.AddRow(
-          {Describe(x, axes[x.kind]), "(only in A)", nullptr, x.state, nullptr, nullptr, nullptr});
+      t.AddRow({Describe(x, axes[x.kind]), "(only in A)", nullptr, ToString(x.state), nullptr,
+                nullptr, nullptr});
       continue;
     }
     matched.insert(key);
@@ -207,8 +224,8 @@ int CmdDiff(const std::string& db_path, const ResultArgs& a) {
   }
   for (const auto& y : jb) {
     if (!matched.count(MatchKey(y, axes[y.kind]))) {
-      t.AddRow(
-          {Describe(y, axes[y.kind]), "(only in B)", nullptr, nullptr, y.state, nullptr, nullptr});
+      t.AddRow({Describe(y, axes[y.kind]), "(only in B)", nullptr, nullptr, ToString(y.state),
+                nullptr, nullptr});
     }
   }
   Emit(Render(t, a.table.Options()), a.out);

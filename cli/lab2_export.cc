@@ -63,7 +63,7 @@ std::string ExportLab2(ResultStore& store, int64_t sweep_id, const Lab2Student& 
   // The newest verified Verilog of each configuration in the sweep.
   std::map<std::string, std::filesystem::path> verified;
   for (const auto& job : store.Jobs(sweep_id)) {
-    if (job.kind != "sim" || job.state != "done") continue;
+    if (job.kind != "sim" || job.state != JobState::kDone) continue;
     const std::string file = "dpu_" + std::to_string(job.params.value("n", 0)) + "_" +
                              job.params.value("mode", "") + ".v";
     if (job.params.value("input_bits", 8) != 8 || job.params.value("out_bits", 8) != 8) continue;
@@ -100,7 +100,8 @@ std::string ExportLab2(ResultStore& store, int64_t sweep_id, const Lab2Student& 
 
   // Part 2: the nested-QAT weights and how to rerun the inference-only program.
   for (const auto& job : store.Jobs(sweep_id)) {
-    if (job.kind != "qat" || job.state != "done" || job.params.value("mode", "") != "nested") {
+    if (job.kind != "qat" || job.state != JobState::kDone ||
+        job.params.value("mode", "") != "nested") {
       continue;
     }
     const auto weights = std::filesystem::path(job.workdir) / "final.pt";

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "common/file_util.h"
+#include "common/metric_names.h"
 #include "common/text.h"
 #include "dpu/dpu_design.h"
 #include "dpu/dpu_metrics.h"
@@ -138,21 +139,23 @@ JobOutput RunGenusFlow(const JobContext& context, StepRunner& runner) {
   s.power_w = r.power.Get("total");
   const DpuFigures f = ComputeDpuFigures(s);
   JobOutput out;
-  out.Add("clock_period", period_ns, "ns");
-  out.Add("slack", s.slack_ns, "ns");
-  if (r.timing.Has("arrival")) out.Add("arrival", r.timing.Get("arrival"), "ns");
-  out.Add("area", s.area_um2, "um^2");
-  out.Add("cell_area", r.area.Get("cell_area"), "um^2");
-  out.Add("cell_count", r.area.Get("cell_count"), "count");
-  for (const char* name : {"internal", "switching", "leakage"}) {
-    if (r.power.Has(name)) out.Add(std::string("power_") + name, r.power.Get(name), "W");
+  out.Add(metric::kClockPeriod, period_ns, "ns");
+  out.Add(metric::kSlack, s.slack_ns, "ns");
+  if (r.timing.Has("arrival")) out.Add(metric::kArrival, r.timing.Get("arrival"), "ns");
+  out.Add(metric::kArea, s.area_um2, "um^2");
+  out.Add(metric::kCellArea, r.area.Get("cell_area"), "um^2");
+  out.Add(metric::kCellCount, r.area.Get("cell_count"), "count");
+  for (const auto& [key, name] : {std::pair{"internal", metric::kPowerInternal},
+                                  std::pair{"switching", metric::kPowerSwitching},
+                                  std::pair{"leakage", metric::kPowerLeakage}}) {
+    if (r.power.Has(key)) out.Add(name, r.power.Get(key), "W");
   }
-  out.Add("power_total", s.power_w, "W");
-  out.Add("timing_met", f.timing_met ? 1 : 0, "bool");
-  out.Add("fmax", f.frequency_hz, "Hz");
-  out.Add("ops", f.ops_per_s, "OPS");
-  out.Add("ops_per_w", f.ops_per_w, "OPS/W");
-  out.Add("ops_per_mm2", f.ops_per_mm2, "OPS/mm^2");
+  out.Add(metric::kPowerTotal, s.power_w, "W");
+  out.Add(metric::kTimingMet, f.timing_met ? 1 : 0, "bool");
+  out.Add(metric::kFmax, f.frequency_hz, "Hz");
+  out.Add(metric::kOps, f.ops_per_s, "OPS");
+  out.Add(metric::kOpsPerW, f.ops_per_w, "OPS/W");
+  out.Add(metric::kOpsPerMm2, f.ops_per_mm2, "OPS/mm^2");
   out.texts["flow"] = "genus";
   out.texts["liberty"] = liberty.name;
   out.texts["liberty_path"] = liberty.source.string();

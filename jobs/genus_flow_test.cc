@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "common/file_util.h"
+#include "common/metric_names.h"
 #include "common/text.h"
 #include "process/subprocess.h"
 #include "tests/job_runner.h"
@@ -31,7 +33,7 @@ nlohmann::json GenusParams(nlohmann::json overrides) {
 TEST(GenusFlow, AutoPeriodRunsTwoPassesAndParsesEveryReport) {
   testing::TempDir tmp;
   auto c = RunJobForTest("synth", GenusParams({}), tmp.path());
-  ASSERT_EQ(c.state, "done") << c.error;
+  ASSERT_EQ(c.state, JobState::kDone) << c.error;
   ASSERT_EQ(c.argv.size(), 2u);  // probe pass, then the pass at the critical period
   EXPECT_EQ(c.argv[0][1], "-batch");
   EXPECT_DOUBLE_EQ(MetricValue(c, "clock_period"), 1.234);
@@ -42,6 +44,12 @@ TEST(GenusFlow, AutoPeriodRunsTwoPassesAndParsesEveryReport) {
   EXPECT_NEAR(MetricValue(c, "ops"), 16 / 1.234e-9, 1);
   EXPECT_EQ(c.texts["flow"], "genus");
   EXPECT_EQ(c.texts["genus_version"], "21.18-s082_1");
+  // Every name the DPU table may read is one this flow writes (common/metric_names.h).
+  for (const std::string_view name : metric::kSynthWritten) {
+    EXPECT_TRUE(std::any_of(c.metrics.begin(), c.metrics.end(), [&](const MetricRecord& m) {
+      return m.name == name;
+    })) << name;
+  }
   const std::string tcl = ReadFile((tmp.path() / "job" / "genus.tcl").string());
   EXPECT_NE(tcl.find("elaborate DotProductUnit_8_full"), std::string::npos);
   EXPECT_NE(tcl.find("read_hdl dpu_8_full.v"), std::string::npos);
@@ -52,7 +60,7 @@ TEST(GenusFlow, AutoPeriodRunsTwoPassesAndParsesEveryReport) {
 TEST(GenusFlow, FixedPeriodViolationIsKept) {
   testing::TempDir tmp;
   auto c = RunJobForTest("synth", GenusParams({{"clock_period_ns", 1.0}}), tmp.path());
-  ASSERT_EQ(c.state, "done") << c.error;
+  ASSERT_EQ(c.state, JobState::kDone) << c.error;
   EXPECT_DOUBLE_EQ(MetricValue(c, "slack"), -0.234);
   EXPECT_EQ(MetricValue(c, "timing_met"), 0);
 }
@@ -60,7 +68,7 @@ TEST(GenusFlow, FixedPeriodViolationIsKept) {
 TEST(GenusFlow, MissingGenusFailsAtOnceWithTheFallback) {
   testing::TempDir tmp;
   auto c = RunJobForTest("synth", GenusParams({{"genus_path", "/nonexistent/genus"}}), tmp.path());
-  EXPECT_EQ(c.state, "failed");
+  EXPECT_EQ(c.state, JobState::kFailed);
   EXPECT_EQ(c.error, "genus not found; set genus_path or use flow: yosys-sta");
 }
 
@@ -69,14 +77,14 @@ TEST(GenusFlow, LicenceFailureIsRecognised) {
   ::setenv("LABQ_FAKE_GENUS_LICENCE", "fail", 1);
   auto c = RunJobForTest("synth", GenusParams({}), tmp.path());
   ::unsetenv("LABQ_FAKE_GENUS_LICENCE");
-  EXPECT_EQ(c.state, "failed");
+  EXPECT_EQ(c.state, JobState::kFailed);
   EXPECT_NE(c.error.find("licence"), std::string::npos) << c.error;
 }
 
 TEST(GenusFlow, UnsafeHookPathNeverReachesTcl) {
   testing::TempDir tmp;
   auto c = RunJobForTest("synth", GenusParams({{"genus_hook", "x.tcl;exec rm"}}), tmp.path());
-  EXPECT_EQ(c.state, "failed");
+  EXPECT_EQ(c.state, JobState::kFailed);
   EXPECT_NE(c.error.find("not safe in a TCL script"), std::string::npos) << c.error;
 }
 
@@ -96,7 +104,7 @@ TEST(GenusFlow, GroupCanFallBackToTheOpenFlow) {
                                                       {"genus_fallback", "yosys-sta"},
                                                       {"clock_period_ns", 5.0}}),
                                   tmp.path());
-  ASSERT_EQ(c.state, "done") << c.error;
+  ASSERT_EQ(c.state, JobState::kDone) << c.error;
   EXPECT_NE(c.texts["flow"].find("genus not found"), std::string::npos);
   EXPECT_GT(testing::MetricValue(c, "area"), 0);
 }
@@ -116,7 +124,7 @@ TEST(GenusFlow, RelativeHookUnderHostileCwdAndWorkdirIsOneTclWord) {
   std::filesystem::current_path(cwd);
   auto c = RunJobForTest("synth", GenusParams({{"genus_hook", "hook.tcl"}}), tmp.path() / hostile);
   std::filesystem::current_path(old_cwd);
-  ASSERT_EQ(c.state, "done") << c.error;
+  ASSERT_EQ(c.state, JobState::kDone) << c.error;
   const auto job_dir = tmp.path() / hostile / "job";
   const std::string calls = ReadFile((job_dir / "genus_tcl_calls.txt").string());
   // One line per call, arguments tab-separated as TCL passed them.
@@ -131,7 +139,7 @@ TEST(GenusFlow, MissingHookFailsTheJobNamingIt) {
   testing::TempDir tmp;
   auto c =
       RunJobForTest("synth", GenusParams({{"genus_hook", "/nonexistent/hook.tcl"}}), tmp.path());
-  EXPECT_EQ(c.state, "failed");
+  EXPECT_EQ(c.state, JobState::kFailed);
   EXPECT_EQ(c.error, "genus_hook: /nonexistent/hook.tcl is not a file");
 }
 

@@ -17,7 +17,7 @@ TEST(SimJob, GeneratedDpuPassesInVerilator) {
   testing::TempDir tmp;
   auto c = RunJobForTest("sim", DpuParams({{"n", 8}, {"mode", "lsb"}, {"random_vectors", 50}}),
                          tmp.path());
-  ASSERT_EQ(c.state, "done") << c.error;
+  ASSERT_EQ(c.state, JobState::kDone) << c.error;
   EXPECT_EQ(MetricValue(c, "mismatches"), 0);
   EXPECT_GT(MetricValue(c, "vectors"), 50);
   EXPECT_EQ(MetricValue(c, "lint_clean"), 1);
@@ -32,7 +32,7 @@ TEST(SimJob, GeneratedDpuPassesInIcarus) {
   testing::TempDir tmp;
   auto c = RunJobForTest("sim", DpuParams({{"n", 5}, {"mode", "msb"}, {"simulator", "iverilog"}}),
                          tmp.path());
-  ASSERT_EQ(c.state, "done") << c.error;
+  ASSERT_EQ(c.state, JobState::kDone) << c.error;
   EXPECT_EQ(MetricValue(c, "mismatches"), 0);
 }
 
@@ -52,7 +52,7 @@ endmodule
 )");
   auto c = RunJobForTest("sim", DpuParams({{"n", 4}, {"mode", "lsb"}, {"rtl", wrong.string()}}),
                          tmp.path());
-  EXPECT_EQ(c.state, "failed");
+  EXPECT_EQ(c.state, JobState::kFailed);
   EXPECT_NE(c.error.find("verification failed"), std::string::npos) << c.error;
   EXPECT_NE(c.error.find("LABQ_MISMATCH"), std::string::npos) << c.error;
 }
@@ -61,7 +61,7 @@ TEST(SimJob, MissingUserRtlNamesTheFile) {
   testing::TempDir tmp;
   auto c = RunJobForTest(
       "sim", DpuParams({{"n", 4}, {"mode", "full"}, {"rtl", "/nonexistent/dpu.v"}}), tmp.path());
-  EXPECT_EQ(c.state, "failed");
+  EXPECT_EQ(c.state, JobState::kFailed);
   EXPECT_NE(c.error.find("/nonexistent/dpu.v"), std::string::npos) << c.error;
 }
 

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "common/file_util.h"
+#include "common/metric_names.h"
 #include "common/text.h"
 #include "dpu/dpu_design.h"
 #include "dpu/dpu_metrics.h"
@@ -192,21 +193,21 @@ JobOutput SynthJob::Run(const JobContext& context, StepRunner& runner) const {
   r.area_um2 = stat.Get("area");
   r.power_w = sta.power.Get("total");
   JobOutput out;
-  out.Add("clock_period", period_ns, "ns");
-  out.Add("slack", r.slack_ns, "ns");
-  out.Add("arrival", sta.checks.Get("arrival"), "ns");
-  out.Add("area", r.area_um2, "um^2");
-  out.Add("cell_count", stat.Get("cell_count"), "count");
-  out.Add("power_internal", sta.power.Get("internal"), "W");
-  out.Add("power_switching", sta.power.Get("switching"), "W");
-  out.Add("power_leakage", sta.power.Get("leakage"), "W");
-  out.Add("power_total", r.power_w, "W");
+  out.Add(metric::kClockPeriod, period_ns, "ns");
+  out.Add(metric::kSlack, r.slack_ns, "ns");
+  out.Add(metric::kArrival, sta.checks.Get("arrival"), "ns");
+  out.Add(metric::kArea, r.area_um2, "um^2");
+  out.Add(metric::kCellCount, stat.Get("cell_count"), "count");
+  out.Add(metric::kPowerInternal, sta.power.Get("internal"), "W");
+  out.Add(metric::kPowerSwitching, sta.power.Get("switching"), "W");
+  out.Add(metric::kPowerLeakage, sta.power.Get("leakage"), "W");
+  out.Add(metric::kPowerTotal, r.power_w, "W");
   const DpuFigures figures = ComputeDpuFigures(r);
-  out.Add("timing_met", figures.timing_met ? 1 : 0, "bool");
-  out.Add("fmax", figures.frequency_hz, "Hz");
-  out.Add("ops", figures.ops_per_s, "OPS");
-  out.Add("ops_per_w", figures.ops_per_w, "OPS/W");
-  out.Add("ops_per_mm2", figures.ops_per_mm2, "OPS/mm^2");
+  out.Add(metric::kTimingMet, figures.timing_met ? 1 : 0, "bool");
+  out.Add(metric::kFmax, figures.frequency_hz, "Hz");
+  out.Add(metric::kOps, figures.ops_per_s, "OPS");
+  out.Add(metric::kOpsPerW, figures.ops_per_w, "OPS/W");
+  out.Add(metric::kOpsPerMm2, figures.ops_per_mm2, "OPS/mm^2");
   out.texts["flow"] = RequiredParam(params, "flow") == "genus"
                           ? "yosys-sta (genus not found; genus_fallback: yosys-sta)"
                           : "yosys-sta";

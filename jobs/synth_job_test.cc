@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
+#include "common/metric_names.h"
 #include "common/text.h"
 #include "jobs/liberty.h"
 #include "tests/job_runner.h"
@@ -19,7 +21,7 @@ using testing::RunJobForTest;
 TEST(SynthJob, AutoPeriodLandsOnTheCriticalPath) {
   testing::TempDir tmp;
   auto c = RunJobForTest("synth", DpuParams({{"n", 4}, {"mode", "msb"}}), tmp.path());
-  ASSERT_EQ(c.state, "done") << c.error;
+  ASSERT_EQ(c.state, JobState::kDone) << c.error;
   const double period = MetricValue(c, "clock_period");
   const double slack = MetricValue(c, "slack");
   EXPECT_GT(period, 0.5);
@@ -38,6 +40,12 @@ TEST(SynthJob, AutoPeriodLandsOnTheCriticalPath) {
   EXPECT_NEAR(MetricValue(c, "ops_per_w"), ops / power, ops / power * 1e-9);
   EXPECT_NEAR(MetricValue(c, "ops_per_mm2"), ops / (MetricValue(c, "area") * 1e-6),
               MetricValue(c, "ops_per_mm2") * 1e-9);
+  // Every name the DPU table may read is one this flow writes (common/metric_names.h).
+  for (const std::string_view name : metric::kSynthWritten) {
+    EXPECT_TRUE(std::any_of(c.metrics.begin(), c.metrics.end(), [&](const MetricRecord& m) {
+      return m.name == name;
+    })) << name;
+  }
   EXPECT_EQ(c.texts["liberty"], "osu018");
   for (const char* file : {"synth.ys", "abc.script", "sta.tcl", "stat.rpt", "netlist.v",
                            "sta_checks.rpt", "sta_power.rpt", "command.sh"}) {
@@ -49,7 +57,7 @@ TEST(SynthJob, TightFixedPeriodIsReportedAsViolated) {
   testing::TempDir tmp;
   auto c = RunJobForTest("synth", DpuParams({{"n", 4}, {"mode", "full"}, {"clock_period_ns", 0.2}}),
                          tmp.path());
-  ASSERT_EQ(c.state, "done") << c.error;
+  ASSERT_EQ(c.state, JobState::kDone) << c.error;
   EXPECT_DOUBLE_EQ(MetricValue(c, "clock_period"), 0.2);
   EXPECT_LT(MetricValue(c, "slack"), 0);
   EXPECT_EQ(MetricValue(c, "timing_met"), 0);
@@ -67,8 +75,8 @@ TEST(SynthJob, ToggleRateRaisesDynamicPower) {
       "synth",
       DpuParams({{"n", 2}, {"mode", "full"}, {"clock_period_ns", 5.0}, {"toggle_rate", 0.5}}),
       tmp_high.path());
-  ASSERT_EQ(low.state, "done") << low.error;
-  ASSERT_EQ(high.state, "done") << high.error;
+  ASSERT_EQ(low.state, JobState::kDone) << low.error;
+  ASSERT_EQ(high.state, JobState::kDone) << high.error;
   EXPECT_GT(MetricValue(high, "power_switching"), 2 * MetricValue(low, "power_switching"));
   EXPECT_NE(high.texts["power_activity"].find("0.5"), std::string::npos);
 }
@@ -78,7 +86,7 @@ TEST(SynthJob, MissingLibertySaysWhereItLooked) {
   auto c = RunJobForTest("synth",
                          DpuParams({{"n", 2}, {"mode", "full"}, {"liberty", "/nonexistent/x.lib"}}),
                          tmp.path());
-  EXPECT_EQ(c.state, "failed");
+  EXPECT_EQ(c.state, JobState::kFailed);
   EXPECT_NE(c.error.find("/nonexistent/x.lib"), std::string::npos) << c.error;
 }
 
@@ -100,7 +108,7 @@ TEST(SynthJob, NamedPdkLibertiesWhenPresent) {
     auto c = testing::RunJobForTest(
         "synth", testing::DpuParams({{"n", 2}, {"mode", "full"}, {"liberty", liberty}}),
         tmp.path());
-    ASSERT_EQ(c.state, "done") << c.error;
+    ASSERT_EQ(c.state, JobState::kDone) << c.error;
     EXPECT_EQ(c.texts["liberty"], liberty);
     EXPECT_GT(testing::MetricValue(c, "area"), 0);
     // Sky130's power-gating cells are marked dont_use when staged.
@@ -131,7 +139,7 @@ TEST(SynthJob, HostileWorkdirAndLibertyFolderNeverReachTheScripts) {
   } else {
     ::unsetenv("LABQ_PDK_DIR");
   }
-  ASSERT_EQ(c.state, "done") << c.error;
+  ASSERT_EQ(c.state, JobState::kDone) << c.error;
   EXPECT_GT(MetricValue(c, "area"), 0);
   EXPECT_GT(MetricValue(c, "power_total"), 0);
   for (const char* script : {"synth.ys", "sta.tcl", "sta_probe.tcl"}) {

@@ -107,7 +107,7 @@ JobCompletion ExecuteJob(const JobRecord& job, const ExecutionEnvironment& env) 
       PrepareJobDirectory(job, env);
     }
   } catch (const std::exception& e) {
-    completion.state = "failed";
+    completion.state = JobState::kFailed;
     completion.error = std::string("cannot prepare job directory: ") + e.what();
     return completion;
   }
@@ -121,20 +121,20 @@ JobCompletion ExecuteJob(const JobRecord& job, const ExecutionEnvironment& env) 
     JobOutput produced = kind->Run(context, runner);
     CheckMetrics(produced.metrics);  // what a parser produced must fit the store, too
     output = std::move(produced);
-    completion.state = "done";
+    completion.state = JobState::kDone;
   } catch (const JobFailed& e) {
-    completion.state = "failed";
+    completion.state = JobState::kFailed;
     completion.error = e.what();
     completion.transient = e.transient();
   } catch (const std::exception& e) {
-    completion.state = "failed";
+    completion.state = JobState::kFailed;
     completion.error = e.what();
   }
-  if (env.cancel && env.cancel->load() && completion.state == "failed") {
-    completion.state = "cancelled";
-  } else if (completion.state == "failed" &&
+  if (env.cancel && env.cancel->load() && completion.state == JobState::kFailed) {
+    completion.state = JobState::kCancelled;
+  } else if (completion.state == JobState::kFailed &&
              runner.last().end == SubprocessResult::End::kTimedOut) {
-    completion.state = "timeout";
+    completion.state = JobState::kTimeout;
   }
   completion.argv = runner.argv();
   const auto& last = runner.last();
@@ -151,7 +151,7 @@ JobCompletion ExecuteJob(const JobRecord& job, const ExecutionEnvironment& env) 
 
   // result.json mirrors what goes into the store, next to the raw reports.
   nlohmann::json result = {{"attempt", job.attempts},  // whose result this is, for adoption
-                           {"state", completion.state},
+                           {"state", ToString(completion.state)},
                            {"error", completion.error},
                            {"wall_seconds", completion.wall_seconds},
                            {"texts", completion.texts},
@@ -169,7 +169,7 @@ JobCompletion ExecuteJob(const JobRecord& job, const ExecutionEnvironment& env) 
     WriteFileAtomically(dir / "result.json", result.dump(2) + "\n", Durability::kCrashSafe);
   } catch (const std::exception& e) {
     // A full disk must not lose the outcome: the store still records it.
-    completion.state = "failed";
+    completion.state = JobState::kFailed;
     completion.error +=
         std::string(completion.error.empty() ? "" : "; ") + "cannot write result.json: " + e.what();
   }
@@ -209,7 +209,7 @@ int ExecuteJobInPlace(const std::filesystem::path& dir) {
   const nlohmann::json step_env = description.value("step_env", nlohmann::json::object());
   for (const auto& [name, value] : step_env.items()) env.step_env[name] = value.get<std::string>();
   const JobCompletion completion = ExecuteJob(job, env);
-  return completion.state == "done" ? 0 : 1;
+  return completion.state == JobState::kDone ? 0 : 1;
 }
 
 JobCompletion ReadJobResult(const std::filesystem::path& dir) {
@@ -220,7 +220,12 @@ JobCompletion ReadJobResult(const std::filesystem::path& dir) {
     throw Error((dir / "result.json").string() + ": " + e.what());
   }
   JobCompletion c;
-  c.state = r.value("state", "failed");
+  const std::string state = r.value("state", "failed");
+  const auto parsed = ParseJobState(state);
+  if (!parsed) {
+    throw Error((dir / "result.json").string() + ": state: '" + state + "' is not a job state");
+  }
+  c.state = *parsed;
   c.error = r.value("error", "");
   c.wall_seconds = r.value("wall_seconds", 0.0);
   c.argv = r.value("argv", nlohmann::json::array());

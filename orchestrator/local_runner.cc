@@ -105,7 +105,7 @@ JobCompletion RunJobLocally(const JobRecord& job, const ExecutionEnvironment& en
   const auto started = std::chrono::steady_clock::now();
   const std::filesystem::path dir = job.workdir;
   JobCompletion completion;
-  completion.state = "failed";
+  completion.state = JobState::kFailed;
   auto lock = JobLock::TryAcquire(dir);
   if (!lock) {
     completion.error = "an earlier attempt of this job still runs";

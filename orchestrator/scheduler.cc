@@ -176,7 +176,7 @@ std::string Scheduler::RecoverOrphan(const JobRecord& job, std::vector<JobRecord
   const int crashes = store_.RecordCrash(job.id);
   if (crashes >= kMaxCrashes) {
     JobCompletion failed;
-    failed.state = "failed";
+    failed.state = JobState::kFailed;
     failed.error = "labd stopped while running this job " + std::to_string(crashes) + " times";
     store_.FinishJob(job.id, failed, job.attempts);
     return "failed " + EventLabel(job, false) + ": " + failed.error;
@@ -256,7 +256,7 @@ void Scheduler::LoopState::Report() {
     // ETA: mean wall time of finished jobs of each kind times what is left, over the slots.
     double work = 0;
     bool known = true;
-    for (const auto& [kind, count] : s_.store_.CountsByKind(*sweep_id_, "queued")) {
+    for (const auto& [kind, count] : s_.store_.CountsByKind(*sweep_id_, JobState::kQueued)) {
       auto it = seconds_by_kind_.find(kind);
       if (it == seconds_by_kind_.end()) {
         known = false;
@@ -399,7 +399,7 @@ void Scheduler::LoopState::Start(JobRecord job) {
       SettleLocked(std::move(held));
     } else if (const std::string why = NeverFits(job); !why.empty()) {
       PendingResult failed(job);  // not answered from the cache: it can never run here
-      failed.completion.state = "failed";
+      failed.completion.state = JobState::kFailed;
       failed.completion.error = why;
       SettleLocked(std::move(failed));
     } else {
@@ -417,7 +417,7 @@ void Scheduler::LoopState::Start(JobRecord job) {
       undo.requeue = true;  // nothing ran: it goes back to the queue once the store works
       undo.reason = std::string("could not start: ") + e.what();
     } else {
-      undo.completion.state = "failed";
+      undo.completion.state = JobState::kFailed;
       undo.completion.error = std::string("could not start: ") + e.what();
     }
     SettleLocked(std::move(undo));
@@ -462,26 +462,26 @@ void Scheduler::LoopState::Work(const JobRecord& job, const ExecutionEnvironment
   try {
     result.completion = Execute(job, env, attach, lost);
   } catch (const std::exception& e) {
-    result.completion.state = "failed";
+    result.completion.state = JobState::kFailed;
     result.completion.error = std::string("labq: ") + e.what();
   }
   JobCompletion& completion = result.completion;
-  if (completion.state == "done") completion.cache_key = cache_key;
+  if (completion.state == JobState::kDone) completion.cache_key = cache_key;
   const int retries = job.params.value("retries", 0);
   if (lost) {
     result.requeue = true;
     result.reason = "interrupted: its runner died without a result (attempt " +
                     std::to_string(job.attempts) + ")";
-  } else if (completion.state == "failed" && completion.transient && job.attempts <= retries &&
-             !cancel->load()) {
+  } else if (completion.state == JobState::kFailed && completion.transient &&
+             job.attempts <= retries && !cancel->load()) {
     result.requeue = true;
     result.reason = "retrying after: " + completion.error;
     result.delay = 2.0 * (1 << std::min(job.attempts - 1, 6));
-  } else if (cancel->load() && s_.interrupt_ && completion.state != "done") {
+  } else if (cancel->load() && s_.interrupt_ && completion.state != JobState::kDone) {
     result.requeue = true;  // a result that made it is kept, never run again
     result.reason = "interrupted by labd shutdown";
-  } else if (cancel->load() && completion.state != "done") {
-    completion.state = "cancelled";
+  } else if (cancel->load() && completion.state != JobState::kDone) {
+    completion.state = JobState::kCancelled;
   }
   const double wall_seconds = completion.wall_seconds;
   const std::string event = Settle(std::move(result));
@@ -539,7 +539,7 @@ std::string Scheduler::LoopState::Settle(PendingResult result) {
 /// running under this owner until the next labd recovers it.
 std::string Scheduler::LoopState::FailInstead(const PendingResult& result, const std::string& why) {
   PendingResult failed(result.job);
-  failed.completion.state = "failed";
+  failed.completion.state = JobState::kFailed;
   failed.completion.error = "its result could not be stored: " + why;
   try {
     return Store(failed);
@@ -562,7 +562,7 @@ std::string Scheduler::LoopState::Store(const PendingResult& result) {
            " was already settled)";
   }
   ++finished_here_;
-  return c.state + " " + Label(job) + (c.error.empty() ? "" : ": " + c.error);
+  return ToString(c.state) + " " + Label(job) + (c.error.empty() ? "" : ": " + c.error);
 }
 
 /// While paused: store what waits; claiming resumes once that worked.

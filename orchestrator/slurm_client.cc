@@ -135,12 +135,12 @@ LabqSlurmStatus LabqStateFor(const SlurmJobState& job) {
   };
   LabqSlurmStatus out;
   if (job.state == "UNKNOWN") {
-    out.state = Name(kFailed);
+    out.state = kFailed;
     out.detail = "SLURM no longer knows the job (purged after MinJobAge, or never submitted)";
     return out;
   }
   const auto it = kStates.find(job.state);
-  out.state = Name(it == kStates.end() ? kRunning : it->second);
+  out.state = it == kStates.end() ? kRunning : it->second;
   out.detail = job.state;
   if (out.Final()) {
     if (job.signal > 0) {

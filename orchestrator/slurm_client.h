@@ -44,7 +44,7 @@ std::map<std::string, SlurmJobState> ParseSqueueOutput(std::string_view text);
 /// ("FAILED, exit 3 (NonZeroExitCode)"). States labq does not know are
 /// "running" (not final) so that nothing is concluded from them.
 struct LabqSlurmStatus {
-  std::string state;
+  JobState state = JobState::kRunning;
   std::string detail;
   bool Final() const { return IsFinal(state); }
 };

@@ -48,7 +48,7 @@ TEST(SlurmParse, ScontrolCompletedJob) {
   EXPECT_EQ(s.exit_code, 0);
   EXPECT_EQ(s.signal, 0);
   EXPECT_EQ(s.reason, "None");
-  EXPECT_EQ(LabqStateFor(s).state, "done");
+  EXPECT_EQ(LabqStateFor(s).state, JobState::kDone);
   EXPECT_TRUE(LabqStateFor(s).Final());
 }
 
@@ -63,7 +63,7 @@ TEST(SlurmParse, ScontrolFailedJobKeepsExitCodeAndReason) {
   EXPECT_EQ(s.signal, 0);
   EXPECT_EQ(s.reason, "NonZeroExitCode");
   const auto labq = LabqStateFor(s);
-  EXPECT_EQ(labq.state, "failed");
+  EXPECT_EQ(labq.state, JobState::kFailed);
   EXPECT_EQ(labq.detail, "FAILED, exit 3 (NonZeroExitCode)");
 }
 
@@ -71,30 +71,30 @@ TEST(SlurmParse, ScontrolTimeoutCancelledAndSignal) {
   SlurmJobState s;
   ParseScontrolJobLine("JobId=9 JobState=TIMEOUT Reason=TimeLimit ExitCode=0:15", s);
   EXPECT_EQ(s.signal, 15);
-  EXPECT_EQ(LabqStateFor(s).state, "timeout");
+  EXPECT_EQ(LabqStateFor(s).state, JobState::kTimeout);
   EXPECT_EQ(LabqStateFor(s).detail, "TIMEOUT, signal 15 (TimeLimit)");
   ParseScontrolJobLine("JobId=10 JobState=CANCELLED Reason=None ExitCode=0:15", s);
-  EXPECT_EQ(LabqStateFor(s).state, "cancelled");
+  EXPECT_EQ(LabqStateFor(s).state, JobState::kCancelled);
   ParseScontrolJobLine("JobId=11 JobState=FAILED Reason=JobLaunchFailure ExitCode=0:11", s);
   EXPECT_EQ(s.exit_code, 0);
   EXPECT_EQ(s.signal, 11);
-  EXPECT_EQ(LabqStateFor(s).state, "failed");
+  EXPECT_EQ(LabqStateFor(s).state, JobState::kFailed);
   ParseScontrolJobLine("JobId=12 JobState=OUT_OF_MEMORY Reason=OutOfMemory ExitCode=0:125", s);
-  EXPECT_EQ(LabqStateFor(s).state, "failed");
+  EXPECT_EQ(LabqStateFor(s).state, JobState::kFailed);
   ParseScontrolJobLine("JobId=13 JobState=NODE_FAIL Reason=NodeDown ExitCode=0:0", s);
-  EXPECT_EQ(LabqStateFor(s).state, "failed");
+  EXPECT_EQ(LabqStateFor(s).state, JobState::kFailed);
 }
 
 TEST(SlurmParse, ScontrolPendingAndRunningAreNotFinal) {
   SlurmJobState s;
   ParseScontrolJobLine("JobId=5 JobState=PENDING Reason=Resources ExitCode=0:0", s);
-  EXPECT_EQ(LabqStateFor(s).state, "queued");
+  EXPECT_EQ(LabqStateFor(s).state, JobState::kQueued);
   EXPECT_EQ(LabqStateFor(s).detail, "PENDING (Resources)");
   EXPECT_FALSE(LabqStateFor(s).Final());
   ParseScontrolJobLine("JobId=5 JobState=COMPLETING Reason=None ExitCode=0:0", s);
-  EXPECT_EQ(LabqStateFor(s).state, "running");
+  EXPECT_EQ(LabqStateFor(s).state, JobState::kRunning);
   ParseScontrolJobLine("JobId=5 JobState=SOME_NEW_STATE Reason=None ExitCode=0:0", s);
-  EXPECT_EQ(LabqStateFor(s).state, "running");
+  EXPECT_EQ(LabqStateFor(s).state, JobState::kRunning);
   EXPECT_FALSE(LabqStateFor(s).Final());
 }
 
@@ -136,7 +136,7 @@ TEST(SlurmParse, UnknownJobIsFailedWithAnExplanation) {
   SlurmJobState s;
   s.state = "UNKNOWN";
   const auto labq = LabqStateFor(s);
-  EXPECT_EQ(labq.state, "failed");
+  EXPECT_EQ(labq.state, JobState::kFailed);
   EXPECT_TRUE(Contains(labq.detail, "no longer knows"));
 }
 
@@ -425,7 +425,7 @@ TEST(SlurmLive, SubmittedJobCompletesWithExitZero) {
   EXPECT_EQ(s.state, "COMPLETED") << s.reason;
   EXPECT_EQ(s.exit_code, 0);
   EXPECT_EQ(s.signal, 0);
-  EXPECT_EQ(LabqStateFor(s).state, "done");
+  EXPECT_EQ(LabqStateFor(s).state, JobState::kDone);
   EXPECT_EQ(ReadFile((tmp.path() / "slurm.out").string()),
             "hello from labq_ok\n" + tmp.path().string() + "\n");
   std::cout << "job " << id << " submitted to COMPLETED in " << seconds << " s\n";
@@ -441,7 +441,7 @@ TEST(SlurmLive, FailingScriptReportsItsExitCode) {
   EXPECT_EQ(s.state, "FAILED");
   EXPECT_EQ(s.exit_code, 3);
   EXPECT_EQ(s.reason, "NonZeroExitCode");
-  EXPECT_EQ(LabqStateFor(s).state, "failed");
+  EXPECT_EQ(LabqStateFor(s).state, JobState::kFailed);
   EXPECT_EQ(ReadFile((tmp.path() / "slurm.err").string()), "broken\n");
 }
 
@@ -490,7 +490,7 @@ TEST(SlurmLive, CancelEndsAsCancelled) {
   client.Cancel(id);
   const auto s = WaitFinal(client, id, 30s);
   EXPECT_EQ(s.state, "CANCELLED");
-  EXPECT_EQ(LabqStateFor(s).state, "cancelled");
+  EXPECT_EQ(LabqStateFor(s).state, JobState::kCancelled);
   EXPECT_NO_THROW(client.Cancel(id));  // again: already over
 }
 
@@ -504,7 +504,7 @@ TEST(SlurmLive, CancelPendingJob) {
   const auto id = client.Submit("labq_later", tmp.path(), script, later);
   auto s = client.Poll(id);
   EXPECT_EQ(s.state, "PENDING");
-  EXPECT_EQ(LabqStateFor(s).state, "queued");
+  EXPECT_EQ(LabqStateFor(s).state, JobState::kQueued);
   client.Cancel(id);
   s = WaitFinal(client, id, 30s);
   EXPECT_EQ(s.state, "CANCELLED");
@@ -565,7 +565,7 @@ TEST(SlurmSlow, OverTimeLimitEndsAsTimeout) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   EXPECT_EQ(s.state, "TIMEOUT") << s.reason;
-  EXPECT_EQ(LabqStateFor(s).state, "timeout");
+  EXPECT_EQ(LabqStateFor(s).state, JobState::kTimeout);
   EXPECT_GE(seconds, 55);
   std::cout << "job " << id << " ended " << s.state << " (" << LabqStateFor(s).detail << ") after "
             << seconds << " s\n";

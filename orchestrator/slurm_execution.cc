@@ -2,18 +2,12 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <thread>
 
 #include "common/file_util.h"
 #include "orchestrator/slurm_client.h"
+#include "orchestrator/slurm_poller.h"
 
 namespace labq {
-namespace {
-
-/// SLURM schedules on a one-second tick; asking more often only loads slurmctld.
-constexpr auto kPollInterval = std::chrono::milliseconds(1000);
-
-}  // namespace
 
 std::string FindLabqBinary() {
   if (const char* env = std::getenv("LABQ_BIN"); env && *env) return env;
@@ -36,7 +30,7 @@ JobCompletion RunJobOnSlurm(const JobRecord& job, const ExecutionEnvironment& en
   const auto started = std::chrono::steady_clock::now();
   const std::filesystem::path dir = job.workdir;
   JobCompletion completion;
-  completion.state = "failed";
+  completion.state = JobState::kFailed;
   SlurmClient client;
   std::string id = attach_to;
   try {
@@ -57,36 +51,37 @@ JobCompletion RunJobOnSlurm(const JobRecord& job, const ExecutionEnvironment& en
     LabqSlurmStatus status;
     SlurmJobState slurm;
     bool cancel_sent = false;
+    // One query per tick for every job in flight, not one per job (slurm_poller.h).
+    SlurmPoller::Watch watch(SlurmPoller::Shared(), id);
     while (true) {
       if (env.cancel && env.cancel->load() && !cancel_sent) {
         client.Cancel(id);
         cancel_sent = true;
       }
-      try {
-        slurm = client.Poll(id);
+      // nullopt: slurmctld briefly unreachable: keep the job, ask again next tick.
+      if (const auto answer = watch.Next()) {
+        slurm = *answer;
         status = LabqStateFor(slurm);
         if (status.Final()) break;
-      } catch (const Error&) {
-        // slurmctld briefly unreachable: keep the job, ask again next tick.
       }
-      std::this_thread::sleep_for(kPollInterval);
     }
     std::error_code ec;
-    if (status.state == "done" && std::filesystem::exists(dir / "result.json", ec)) {
+    if (status.state == JobState::kDone && std::filesystem::exists(dir / "result.json", ec)) {
       completion = ReadJobResult(dir);
-    } else if (std::filesystem::exists(dir / "result.json", ec) && status.state == "failed") {
+    } else if (std::filesystem::exists(dir / "result.json", ec) &&
+               status.state == JobState::kFailed) {
       completion = ReadJobResult(dir);  // the job ran and said why it failed
     } else {
-      completion.state = status.state == "done" ? "failed" : status.state;
+      completion.state = status.state == JobState::kDone ? JobState::kFailed : status.state;
       completion.error = "SLURM job " + id + ": " + status.detail;
-      if (status.state == "done") completion.error += " but no result.json was written";
+      if (status.state == JobState::kDone) completion.error += " but no result.json was written";
       if (slurm.exit_code >= 0) completion.exit_status = slurm.exit_code;
       if (slurm.signal > 0) completion.signal = slurm.signal;
     }
     completion.texts["slurm_job_id"] = id;
     completion.texts["slurm_state"] = slurm.state;
   } catch (const std::exception& e) {
-    completion.state = "failed";
+    completion.state = JobState::kFailed;
     completion.error = std::string("slurm: ") + e.what();
   }
   completion.wall_seconds =

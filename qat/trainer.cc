@@ -12,6 +12,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "common/metric_names.h"
 #include "qat/data.h"
 #include "qat/device_step.h"
 #include "qat/model.h"
@@ -178,7 +179,7 @@ Accuracies Evaluate(QatNet& net, const Dataset& d, const Placement& where, const
 }
 
 void PutAccuracies(json& j, const Accuracies& acc) {
-  static const char* const kKey[kNumPrecisions] = {"acc_fp", "acc8", "acc4"};
+  static const char* const kKey[kNumPrecisions] = {metric::kAccFp, metric::kAcc8, metric::kAcc4};
   for (int p = 0; p < kNumPrecisions; ++p) {
     if (!acc.text[p].empty()) j[kKey[p]] = std::stod(acc.text[p]);
   }
@@ -804,7 +805,7 @@ nlohmann::ordered_json FinalLine(const Options& o, const RunInputs& in, const Da
   }
   fin["epochs"] = t.epochs;
   if (t.epochs > 0) fin["loss"] = Round(t.last_loss, 5);
-  fin["train_seconds"] = Round(t.seconds, 3);
+  fin[metric::kTrainSeconds] = Round(t.seconds, 3);
   if (t.epochs > 0) fin["images_per_s"] = Round(static_cast<double>(t.images) / t.seconds, 1);
   fin["train_images"] = d.train.count;
   fin["test_images"] = d.test.count;

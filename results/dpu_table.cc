@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "common/metric_names.h"
 #include "results/job_query.h"
 #include "results/job_state.h"
 
@@ -16,9 +17,9 @@ std::string LibertyName(const std::string& liberty) {
 }
 
 /// The verify job this synth job waited for: "pass", or its state.
-std::string Verified(const std::optional<std::string>& verify_state) {
+std::string Verified(const std::optional<JobState>& verify_state) {
   if (!verify_state) return "-";
-  return IsSuccess(*verify_state) ? "pass" : *verify_state;
+  return IsSuccess(*verify_state) ? "pass" : ToString(*verify_state);
 }
 
 /// "default activity" or "toggle 0.2": how OpenSTA's power figure was made.
@@ -37,11 +38,15 @@ std::string PeriodSource(const std::optional<std::string>& source, const nlohman
   return period != params.end() && period->is_string() ? "auto" : "sweep";
 }
 
-/// The metrics the table reads, in JobColumns order.
+/// The metrics the table reads, in JobColumns order, and the column each
+/// one fills (where a successful job lacks it, that cell is marked missing).
 enum Metric { kPeriod, kSlack, kTimingMet, kFmax, kArea, kPower, kOps, kOpsPerW, kOpsPerMm2 };
-const std::vector<std::string> kMetrics = {"clock_period", "slack",     "timing_met",
-                                           "fmax",         "area",      "power_total",
-                                           "ops",          "ops_per_w", "ops_per_mm2"};
+const std::vector<std::string> kMetrics = {
+    metric::kClockPeriod, metric::kSlack, metric::kTimingMet, metric::kFmax,     metric::kArea,
+    metric::kPowerTotal,  metric::kOps,   metric::kOpsPerW,   metric::kOpsPerMm2};
+const std::vector<std::string> kMetricColumns = {"period_ns", "slack_ns",  "timing",
+                                                 "f_MHz",     "area_um2",  "power_mW",
+                                                 "OPS_per_s", "OPS_per_W", "OPS_per_mm2"};
 enum Text { kPowerActivity, kPeriodSource };
 const std::vector<std::string> kTexts = {"power_activity", "period_source"};
 /// The params the table reads (PowerModel, PeriodSource and the N, mode and
@@ -74,11 +79,17 @@ Table BuildDpuTable(ResultStore& store, std::optional<int64_t> sweep_id) {
                    {"OPS_per_mm2", "OPS/s/mm^2"},
                    {"state", ""}};
   // One query for the whole table, whatever its size (not three per job).
-  auto jobs = store.JobRows({sweep_id, "", "synth"}, {kMetrics, kTexts, "sim", kParams});
+  auto jobs = store.JobRows({sweep_id, std::nullopt, "synth"}, {kMetrics, kTexts, "sim", kParams});
   table.rows.reserve(jobs.size());
+  std::vector<size_t> metric_column;
+  for (const auto& name : kMetricColumns) metric_column.push_back(table.Index(name));
   for (auto& job : jobs) {  // names are moved into the table, not copied
     const bool have = IsSuccess(job.state);
     const auto& m = job.metrics;
+    for (size_t k = 0; have && k < kMetrics.size(); ++k) {
+      if (!m[k])
+        table.missing.push_back({table.rows.size(), metric_column[k], kMetrics[k], job.name});
+    }
     auto raw = [&](Metric metric, double scale = 1.0) -> nlohmann::json {
       if (!have || !m[metric]) return nullptr;
       return *m[metric] * scale;
@@ -94,12 +105,14 @@ Table BuildDpuTable(ResultStore& store, std::optional<int64_t> sweep_id) {
     const auto& p = job.params;
     table.Add(std::move(job.sweep_name), job.id, std::move(job.name), p.value("n", 0),
               p.value("mode", ""), LibertyName(p.value("liberty", "")),
-              Verified(job.dependency_state), job.state == "cached", raw(kPeriod),
+              Verified(job.dependency_state), job.state == JobState::kCached, raw(kPeriod),
               PeriodSource(job.texts[kPeriodSource], p), raw(kSlack), timing, raw(kFmax, 1e-6),
               fmax, raw(kArea), raw(kPower, 1e3), PowerModel(job.texts[kPowerActivity], p),
-              raw(kOps), raw(kOpsPerW), raw(kOpsPerMm2), job.state);
+              raw(kOps), raw(kOpsPerW), raw(kOpsPerMm2), ToString(job.state));
   }
   return table;
 }
+
+const std::vector<std::string>& DpuTableMetrics() { return kMetrics; }
 
 }  // namespace labq

@@ -3,6 +3,8 @@
 /// verification verdict beside the timing, area, power and efficiency.
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "results/result_store.h"
 #include "results/table.h"
@@ -10,6 +12,9 @@
 namespace labq {
 
 /// Rows for the synth jobs of `sweep_id` (all sweeps when unset), in job order.
+/// Where a job that succeeded lacks a metric, the cell is in Table::missing.
 Table BuildDpuTable(ResultStore& store, std::optional<int64_t> sweep_id);
+/// The stored metric names the table reads (each one some flow writes).
+const std::vector<std::string>& DpuTableMetrics();
 
 }  // namespace labq

@@ -19,7 +19,7 @@ struct JobSummary {
   int64_t id = 0;
   std::string name;
   std::string kind;
-  std::string state;
+  JobState state = JobState::kQueued;
   int attempts = 0;
   double wall_seconds = 0;
   std::string started_at;
@@ -29,7 +29,7 @@ struct JobSummary {
 
 struct JobPageQuery {
   int64_t sweep_id = 0;
-  std::string state;  ///< "" for every state
+  std::optional<JobState> state;  ///< nullopt for every state
   int64_t offset = 0;
   int64_t limit = 100;
 };

@@ -35,7 +35,7 @@ struct Store {
     for (int i = 0; i < 2; ++i) {
       auto job = store.ClaimRunnable(b, (tmp.path() / "w").string());
       JobCompletion done;
-      done.state = "done";
+      done.state = JobState::kDone;
       store.FinishJob(job->id, done);
     }
   }
@@ -51,28 +51,28 @@ using Names = std::vector<std::string>;
 
 TEST(JobPage, PagesWalkOneSweepInIdOrder) {
   Store s;
-  EXPECT_EQ(s.Names({s.b, "", 0, 3}), (Names{"j0", "j1", "j2"}));
-  EXPECT_EQ(s.Names({s.b, "", 3, 3}), (Names{"j3", "j4", "j5"}));
-  EXPECT_EQ(s.Names({s.b, "", 6, 3}), (Names{"j6"}));                // the last page is short
-  EXPECT_TRUE(s.Names({s.b, "", 7, 3}).empty());                     // past the end: nothing
-  EXPECT_EQ(s.Names({s.a, "", 0, 100}), (Names{"j0", "j1", "j2"}));  // not b's jobs
+  EXPECT_EQ(s.Names({s.b, std::nullopt, 0, 3}), (Names{"j0", "j1", "j2"}));
+  EXPECT_EQ(s.Names({s.b, std::nullopt, 3, 3}), (Names{"j3", "j4", "j5"}));
+  EXPECT_EQ(s.Names({s.b, std::nullopt, 6, 3}), (Names{"j6"}));  // the last page is short
+  EXPECT_TRUE(s.Names({s.b, std::nullopt, 7, 3}).empty());       // past the end: nothing
+  EXPECT_EQ(s.Names({s.a, std::nullopt, 0, 100}), (Names{"j0", "j1", "j2"}));  // not b's jobs
 }
 
 TEST(JobPage, StatePagesSkipWithinTheState) {
   Store s;
-  EXPECT_EQ(s.Names({s.b, "done", 0, 100}), (Names{"j0", "j1"}));
-  EXPECT_EQ(s.Names({s.b, "queued", 1, 2}), (Names{"j3", "j4"}));
-  EXPECT_TRUE(s.Names({s.b, "failed", 0, 100}).empty());
+  EXPECT_EQ(s.Names({s.b, JobState::kDone, 0, 100}), (Names{"j0", "j1"}));
+  EXPECT_EQ(s.Names({s.b, JobState::kQueued, 1, 2}), (Names{"j3", "j4"}));
+  EXPECT_TRUE(s.Names({s.b, JobState::kFailed, 0, 100}).empty());
 }
 
 TEST(JobPage, ProgressCountsEveryState) {
   Store s;
   const auto p = QuerySweepProgress(s.db, s.b);
   EXPECT_EQ(p.counts.total, 7);
-  EXPECT_EQ(p.counts.Count("done"), 2);
-  EXPECT_EQ(p.counts.Count("queued"), 5);
+  EXPECT_EQ(p.counts.Count(JobState::kDone), 2);
+  EXPECT_EQ(p.counts.Count(JobState::kQueued), 5);
   EXPECT_EQ(p.counts.by_state.size(), 2u);  // no zero entries
-  EXPECT_EQ(QuerySweepProgress(s.db, s.a).counts.Count("queued"), 3);
+  EXPECT_EQ(QuerySweepProgress(s.db, s.a).counts.Count(JobState::kQueued), 3);
 }
 
 TEST(SweepLookup, AnIdWinsOverANameAndANameFindsTheLatest) {

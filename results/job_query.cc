@@ -28,14 +28,14 @@ namespace {
 std::string Where(const JobFilter& filter) {
   std::string sql = " WHERE 1";
   if (filter.sweep_id) sql += " AND j.sweep_id = ?1";
-  if (!filter.state.empty()) sql += " AND j.state = ?2";
+  if (filter.state) sql += " AND j.state = ?2";
   if (!filter.kind.empty()) sql += " AND j.kind = ?3";
   return sql;
 }
 
 void BindFilter(sql::Statement& q, const JobFilter& filter) {
   if (filter.sweep_id) q.Bind(1, *filter.sweep_id);
-  if (!filter.state.empty()) q.Bind(2, filter.state);
+  if (filter.state) q.Bind(2, ToString(*filter.state));
   if (!filter.kind.empty()) q.Bind(3, filter.kind);
 }
 
@@ -84,14 +84,15 @@ std::vector<JobRow> ReadJobs(sql::Database& db, const JobFilter& filter, const J
     r.sweep_name = q.Text(2);
     r.name = q.Text(3);
     r.kind = q.Text(4);
-    r.state = q.Text(5);
+    r.state = StoredJobState(q.Text(5));
     r.attempts = static_cast<int>(q.Int(6));
     r.wall_seconds = q.Double(7);
     r.error = q.Text(8);
     r.params = Params(q.TextView(9), extra.params);
     r.metrics.resize(extra.metrics.size());
     r.texts.resize(extra.texts.size());
-    if (!extra.dependency_kind.empty() && !q.IsNull(10)) r.dependency_state = q.Text(10);
+    if (!extra.dependency_kind.empty() && !q.IsNull(10))
+      r.dependency_state = StoredJobState(q.Text(10));
   }
   auto by_id = [](const JobRow& a, const JobRow& b) { return a.id < b.id; };
   if (!std::is_sorted(out.begin(), out.end(), by_id)) std::sort(out.begin(), out.end(), by_id);

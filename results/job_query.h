@@ -10,13 +10,15 @@
 #include <string>
 #include <vector>
 
+#include "results/job_state.h"
+
 namespace labq {
 
 /// Which jobs: one sweep or every sweep, optionally one state and one kind.
 struct JobFilter {
   std::optional<int64_t> sweep_id;
-  std::string state;  ///< "" for any
-  std::string kind;   ///< "" for any
+  std::optional<JobState> state;  ///< nullopt for any
+  std::string kind;               ///< "" for any
 };
 
 /// What else to read for each job, in the same snapshot.
@@ -38,14 +40,14 @@ struct JobRow {
   std::string sweep_name;
   std::string name;
   std::string kind;
-  std::string state;
+  JobState state = JobState::kQueued;
   int attempts = 0;
   double wall_seconds = 0;
   std::string error;
   nlohmann::json params;
   std::vector<std::optional<double>> metrics;     ///< per JobColumns::metrics
   std::vector<std::optional<std::string>> texts;  ///< per JobColumns::texts
-  std::optional<std::string> dependency_state;    ///< see JobColumns::dependency_kind
+  std::optional<JobState> dependency_state;       ///< see JobColumns::dependency_kind
 };
 
 }  // namespace labq

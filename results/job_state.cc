@@ -1,7 +1,10 @@
 #include "results/job_state.h"
 
 #include <array>
+#include <ostream>
 #include <utility>
+
+#include "common/error.h"
 
 namespace labq {
 
@@ -57,6 +60,15 @@ std::optional<JobState> ParseJobState(std::string_view name) {
   }
   return std::nullopt;
 }
+
+std::string ToString(JobState state) { return std::string(Name(state)); }
+
+JobState StoredJobState(std::string_view name) {
+  if (auto state = ParseJobState(name)) return *state;
+  throw Error("results database: unknown job state '" + std::string(name) + "'");
+}
+
+std::ostream& operator<<(std::ostream& out, JobState state) { return out << Name(state); }
 
 bool IsFinal(JobState state) { return state != JobState::kQueued && state != JobState::kRunning; }
 

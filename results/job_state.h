@@ -5,6 +5,7 @@
 /// names, so that a new state (as "timeout" once was) cannot be left out of a
 /// count, a summary or an SQL list.
 
+#include <iosfwd>
 #include <optional>
 #include <span>
 #include <string>
@@ -22,7 +23,14 @@ const std::vector<std::string>& JobStateNames();
 
 /// The stored name ("queued", ..., "cancelled").
 std::string_view Name(JobState state);
+/// Name(state) as a string, for output (tables, JSON, messages).
+std::string ToString(JobState state);
 std::optional<JobState> ParseJobState(std::string_view name);
+/// A name read back from the store (the schema's CHECK list allows only the
+/// names above); throws labq::Error naming it when it is none of them.
+JobState StoredJobState(std::string_view name);
+/// Writes Name(state) (test failures, logs).
+std::ostream& operator<<(std::ostream& out, JobState state);
 
 /// No further change will come without a retry.
 bool IsFinal(JobState state);

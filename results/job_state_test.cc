@@ -59,13 +59,17 @@ TEST(JobState, SqlListsComeFromTheTable) {
 
 TEST(JobState, CountsAskTheTable) {
   SweepCounts c;
-  c.by_state = {{"done", 2}, {"cached", 1}, {"timeout", 1}, {"failed", 1}, {"running", 1}};
+  c.by_state = {{JobState::kDone, 2},
+                {JobState::kCached, 1},
+                {JobState::kTimeout, 1},
+                {JobState::kFailed, 1},
+                {JobState::kRunning, 1}};
   c.total = 6;
   EXPECT_EQ(c.CountIf(IsSuccess), 3);
   EXPECT_EQ(c.CountIf(IsFailure), 2);
   EXPECT_EQ(c.Count(JobState::kTimeout), 1);
   EXPECT_FALSE(c.Finished());
-  c.by_state.erase("running");
+  c.by_state.erase(JobState::kRunning);
   c.total = 5;
   EXPECT_TRUE(c.Finished());
 }

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "common/metric_names.h"
 #include "results/job_state.h"
 
 namespace labq {
@@ -16,12 +17,12 @@ struct RowKind {
 /// One row per result of the lab; the last one is the control that shows why
 /// nested training matters: 8-bit weights cut to 4 bits without 4-bit training.
 constexpr RowKind kRows[] = {
-    {"FP baseline (pretrained)", "fp", "acc_fp"},
-    {"pure 8-bit QAT", "q8", "acc8"},
-    {"pure 4-bit QAT", "q4", "acc4"},
-    {"nested 8-bit", "nested", "acc8"},
-    {"nested 4-bit (same codes)", "nested", "acc4"},
-    {"q8 cut naively to 4-bit", "q8", "acc4"},
+    {"FP baseline (pretrained)", "fp", metric::kAccFp},
+    {"pure 8-bit QAT", "q8", metric::kAcc8},
+    {"pure 4-bit QAT", "q4", metric::kAcc4},
+    {"nested 8-bit", "nested", metric::kAcc8},
+    {"nested 4-bit (same codes)", "nested", metric::kAcc4},
+    {"q8 cut naively to 4-bit", "q8", metric::kAcc4},
 };
 
 std::map<std::string, double> MetricMap(ResultStore& store, int64_t job_id) {
@@ -39,6 +40,7 @@ Table BuildQatTable(ResultStore& store, std::optional<int64_t> sweep_id) {
                    {"k", ""},      {"rule", ""},          {"bn", ""},
                    {"epochs", ""}, {"train_s", "s"},      {"cached", ""},
                    {"state", ""}};
+  const size_t accuracy_column = table.Index("accuracy_pct");
   auto jobs = store.Jobs(sweep_id);
   std::map<int64_t, const JobRecord*> by_id;
   for (const auto& job : jobs) by_id[job.id] = &job;
@@ -47,7 +49,7 @@ Table BuildQatTable(ResultStore& store, std::optional<int64_t> sweep_id) {
   for (const auto& job : jobs) {
     if ((job.kind == "qat" && job.params.value("mode", "") == "fp") || job.kind == "pretrain") {
       for (const auto& m : store.Metrics(job.id)) {
-        if (m.name == "acc_fp" && (job.kind == "qat" || !fp_by_sweep.count(job.sweep_id))) {
+        if (m.name == metric::kAccFp && (job.kind == "qat" || !fp_by_sweep.count(job.sweep_id))) {
           fp_by_sweep[job.sweep_id] = m.value;
         }
       }
@@ -59,14 +61,18 @@ Table BuildQatTable(ResultStore& store, std::optional<int64_t> sweep_id) {
       auto m = MetricMap(store, job.id);
       auto texts = store.Texts(job.id);
       const bool have = IsSuccess(job.state) && m.count(row.metric);
+      if (IsSuccess(job.state) && !have) {
+        table.missing.push_back({table.rows.size(), accuracy_column, row.metric, job.name});
+      }
       nlohmann::json accuracy = have ? nlohmann::json(m[row.metric]) : nlohmann::json(nullptr);
       nlohmann::json delta = nullptr;
       if (have && fp_by_sweep.count(job.sweep_id)) {
         delta = m[row.metric] - fp_by_sweep[job.sweep_id];
       }
       nlohmann::json epochs = job.params.value("epochs", 0);
-      nlohmann::json train_s =
-          m.count("train_seconds") ? nlohmann::json(m["train_seconds"]) : nlohmann::json(nullptr);
+      nlohmann::json train_s = m.count(metric::kTrainSeconds)
+                                   ? nlohmann::json(m[metric::kTrainSeconds])
+                                   : nlohmann::json(nullptr);
       // The FP baseline trains nothing itself: its epochs and time are the
       // pretraining job's it evaluates.
       if (std::string(row.mode) == "fp") {
@@ -76,16 +82,23 @@ Table BuildQatTable(ResultStore& store, std::optional<int64_t> sweep_id) {
           auto it = by_id.find(dep);
           if (it == by_id.end() || it->second->kind != "pretrain") continue;
           auto pm = MetricMap(store, dep);
-          if (pm.count("train_seconds")) train_s = pm["train_seconds"];
+          if (pm.count(metric::kTrainSeconds)) train_s = pm[metric::kTrainSeconds];
           epochs = it->second->params.value("pretrain_epochs", epochs);
         }
       }
       const nlohmann::json k = texts.count("k") ? nlohmann::json(texts["k"]) : nullptr;
       table.AddRow({job.sweep_name, job.id, row.label, job.name, accuracy, delta, k, texts["rule"],
-                    texts["bn"], epochs, train_s, job.state == "cached", job.state});
+                    texts["bn"], epochs, train_s, job.state == JobState::kCached,
+                    ToString(job.state)});
     }
   }
   return table;
+}
+
+std::vector<std::string> QatTableMetrics() {
+  std::vector<std::string> out = {metric::kAccFp, metric::kTrainSeconds};
+  for (const auto& row : kRows) out.emplace_back(row.metric);
+  return out;
 }
 
 }  // namespace labq

@@ -4,12 +4,18 @@
 /// what the nested training buys), each against the FP baseline.
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "results/result_store.h"
 #include "results/table.h"
 
 namespace labq {
 
+/// Where a job that succeeded lacks its row's accuracy, the cell is in
+/// Table::missing.
 Table BuildQatTable(ResultStore& store, std::optional<int64_t> sweep_id);
+/// The stored metric names the table reads (each one labqat writes).
+std::vector<std::string> QatTableMetrics();
 
 }  // namespace labq

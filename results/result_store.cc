@@ -385,7 +385,7 @@ bool ResultStore::FinishJob(int64_t job_id, const JobCompletion& c, std::optiona
                             Now() +
                             " WHERE id = ?7 AND (?9 IS NULL OR (state = 'running' AND attempts = "
                             "?9))");
-  update.Bind(1, c.state)
+  update.Bind(1, ToString(c.state))
       .Bind(2, c.argv.dump())
       .Bind(3, c.exit_status)
       .Bind(4, c.signal)
@@ -599,7 +599,7 @@ JobRecord ResultStore::ReadJob(sql::Statement& q, sql::Statement& deps) {
   r.kind = q.Text(4);
   r.group = q.Text(5);
   r.params = nlohmann::json::parse(q.Text(6));
-  r.state = q.Text(7);
+  r.state = StoredJobState(q.Text(7));
   r.attempts = static_cast<int>(q.Int(8));
   r.workdir = q.Text(9);
   r.argv = nlohmann::json::parse(q.Text(10));
@@ -639,17 +639,17 @@ std::optional<JobRecord> ResultStore::Job(int64_t id) {
 }
 
 std::vector<JobRecord> ResultStore::Jobs(std::optional<int64_t> sweep_id,
-                                         const std::string& state) {
+                                         std::optional<JobState> state) {
   std::lock_guard lock(mutex_);
   // Plain terms for the filters that are set, so SQLite can use an index.
   std::string where;
   if (sweep_id) where += " AND j.sweep_id = ?1";
-  if (!state.empty()) where += " AND j.state = ?2";
+  if (state) where += " AND j.state = ?2";
   sql::Statement q(db_, std::string("SELECT ") + kJobColumns +
                             " FROM jobs j JOIN sweeps s ON s.id = j.sweep_id WHERE 1" + where +
                             " ORDER BY j.id");
   if (sweep_id) q.Bind(1, *sweep_id);
-  if (!state.empty()) q.Bind(2, state);
+  if (state) q.Bind(2, ToString(*state));
   sql::Statement deps(db_, kDependsOn);
   std::vector<JobRecord> out;
   while (q.Step()) out.push_back(ReadJob(q, deps));
@@ -688,11 +688,11 @@ std::map<std::string, std::string> ResultStore::Texts(int64_t job_id) {
   return out;
 }
 
-std::map<std::string, int> ResultStore::CountsByKind(int64_t sweep_id, const std::string& state) {
+std::map<std::string, int> ResultStore::CountsByKind(int64_t sweep_id, JobState state) {
   std::lock_guard lock(mutex_);
   sql::Statement q(
       db_, "SELECT kind, COUNT(*) FROM jobs WHERE sweep_id = ? AND state = ? GROUP BY kind");
-  q.Bind(1, sweep_id).Bind(2, state);
+  q.Bind(1, sweep_id).Bind(2, ToString(state));
   std::map<std::string, int> out;
   while (q.Step()) out[q.Text(0)] = static_cast<int>(q.Int(1));
   return out;
@@ -704,7 +704,7 @@ SweepCounts ResultStore::Counts(int64_t sweep_id) {
   q.Bind(1, sweep_id);
   SweepCounts counts;
   while (q.Step()) {
-    counts.by_state[q.Text(0)] = static_cast<int>(q.Int(1));
+    counts.by_state[StoredJobState(q.Text(0))] = static_cast<int>(q.Int(1));
     counts.total += static_cast<int>(q.Int(1));
   }
   return counts;

@@ -56,7 +56,7 @@ struct JobRecord {
   nlohmann::json params;
   /// queued, running, done, cached, failed, timeout (a step or the SLURM job
   /// ran past its limit), skipped (a dependency did not finish), cancelled.
-  std::string state;
+  JobState state = JobState::kQueued;
   int attempts = 0;
   std::string workdir;
   nlohmann::json argv = nlohmann::json::array();  ///< list of step argv lists
@@ -90,7 +90,8 @@ struct ClaimRequest {
 
 /// What a finished attempt leaves behind.
 struct JobCompletion {
-  std::string state;  ///< done, failed, cancelled
+  /// done, failed, timeout or cancelled; a completion says it succeeded.
+  JobState state = JobState::kFailed;
   nlohmann::json argv = nlohmann::json::array();
   std::optional<int64_t> exit_status;
   std::optional<int64_t> signal;
@@ -103,13 +104,12 @@ struct JobCompletion {
 };
 
 struct SweepCounts {
-  std::map<std::string, int> by_state;
+  std::map<JobState, int> by_state;  ///< no entry for a state without jobs
   int total = 0;
-  int Count(const std::string& state) const {
+  int Count(JobState state) const {
     auto it = by_state.find(state);
     return it == by_state.end() ? 0 : it->second;
   }
-  int Count(JobState state) const { return Count(std::string(Name(state))); }
   /// Jobs in the states `keep` accepts (IsSuccess, IsFailure, ...).
   int CountIf(bool (*keep)(JobState)) const {
     int n = 0;
@@ -178,7 +178,7 @@ class ResultStore {
   /// By id ("12") or name (the latest sweep of that name). nullopt if none.
   std::optional<SweepRecord> FindSweep(const std::string& name_or_id);
   std::vector<JobRecord> Jobs(std::optional<int64_t> sweep_id = std::nullopt,
-                              const std::string& state = "");
+                              std::optional<JobState> state = std::nullopt);
   std::optional<JobRecord> Job(int64_t id);
   /// By id, or by name within `sweep_id` (or the latest job of that name).
   std::optional<JobRecord> FindJob(const std::string& name_or_id,
@@ -211,7 +211,7 @@ class ResultStore {
   /// Jobs called `name` in any sweep, newest first.
   std::vector<JobRecord> JobsNamed(const std::string& name);
   /// Jobs of a sweep in `state`, counted per kind (for ETAs).
-  std::map<std::string, int> CountsByKind(int64_t sweep_id, const std::string& state);
+  std::map<std::string, int> CountsByKind(int64_t sweep_id, JobState state);
 
  private:
   ResultStore(const std::string& path, sql::Access access);

@@ -27,11 +27,11 @@ TEST(ResultStore, ClaimsOnlyJobsWhoseDependenciesAreDone) {
   ASSERT_TRUE(first && second);
   EXPECT_EQ(first->name, "a");
   EXPECT_EQ(second->name, "d");
-  EXPECT_EQ(first->state, "running");
+  EXPECT_EQ(first->state, JobState::kRunning);
   EXPECT_EQ(first->attempts, 1);
   EXPECT_EQ(first->workdir, "/w/chain-" + std::to_string(id) + "/a");
   EXPECT_FALSE(store.ClaimRunnable(id, "/w"));  // b waits for a
-  store.FinishJob(first->id, {"done",
+  store.FinishJob(first->id, {JobState::kDone,
                               nlohmann::json::array(),
                               0,
                               std::nullopt,
@@ -52,17 +52,17 @@ TEST(ResultStore, FailureSkipsTheWholeChainWithAReason) {
   const int64_t id = store.AddSweep(Chain());
   auto a = store.ClaimRunnable(id, "/w");
   JobCompletion failed;
-  failed.state = "failed";
+  failed.state = JobState::kFailed;
   failed.error = "boom";
   store.FinishJob(a->id, failed);
   auto d = store.ClaimRunnable(id, "/w");
   ASSERT_TRUE(d);
   EXPECT_EQ(d->name, "d");
   auto counts = store.Counts(id);
-  EXPECT_EQ(counts.Count("skipped"), 2);
+  EXPECT_EQ(counts.Count(JobState::kSkipped), 2);
   auto c = store.FindJob("c", id);
   ASSERT_TRUE(c);
-  EXPECT_EQ(c->state, "skipped");
+  EXPECT_EQ(c->state, JobState::kSkipped);
   EXPECT_EQ(c->error, "dependency b did not finish");
 }
 
@@ -75,7 +75,7 @@ TEST(ResultStore, MetricsAndStateSurviveReopening) {
     const int64_t id = store.AddSweep(Chain());
     auto a = store.ClaimRunnable(id, "/w");
     job_id = a->id;
-    store.FinishJob(job_id, {"done",
+    store.FinishJob(job_id, {JobState::kDone,
                              nlohmann::json::array({{"yosys", "-s", "synth.ys"}}),
                              0,
                              std::nullopt,
@@ -89,7 +89,7 @@ TEST(ResultStore, MetricsAndStateSurviveReopening) {
   ResultStore reopened(path);
   auto job = reopened.Job(job_id);
   ASSERT_TRUE(job);
-  EXPECT_EQ(job->state, "done");
+  EXPECT_EQ(job->state, JobState::kDone);
   EXPECT_EQ(job->argv[0][0], "yosys");
   auto metrics = reopened.Metrics(job_id);
   ASSERT_EQ(metrics.size(), 1u);
@@ -103,9 +103,10 @@ TEST(ResultStore, RetryReplacesEarlierMetrics) {
   ResultStore store((tmp.path() / "r.db").string());
   const int64_t id = store.AddSweep(Chain());
   auto a = store.ClaimRunnable(id, "/w");
-  store.FinishJob(a->id,
-                  {"failed", {}, 1, std::nullopt, "x", 1, {{"m", 1, "count"}}, {}, "", false});
-  store.FinishJob(a->id, {"done", {}, 0, std::nullopt, "", 1, {{"m", 2, "count"}}, {}, "", false});
+  store.FinishJob(
+      a->id, {JobState::kFailed, {}, 1, std::nullopt, "x", 1, {{"m", 1, "count"}}, {}, "", false});
+  store.FinishJob(
+      a->id, {JobState::kDone, {}, 0, std::nullopt, "", 1, {{"m", 2, "count"}}, {}, "", false});
   auto metrics = store.Metrics(a->id);
   ASSERT_EQ(metrics.size(), 1u);
   EXPECT_EQ(metrics[0].value, 2);

@@ -12,6 +12,9 @@
 namespace labq {
 namespace {
 
+/// What people see in a cell whose metric a successful job did not store.
+constexpr char kMissingCell[] = "n/a";
+
 int DefaultPrecision(TableFormat format) {
   return format == TableFormat::kCsv || format == TableFormat::kJson ? 6 : 4;
 }
@@ -43,7 +46,10 @@ std::string MachineCell(const nlohmann::json& v, int precision) {
   return v.dump();
 }
 
-bool IsNumeric(const nlohmann::json& v) { return v.is_number(); }
+/// A number, or the mark of a missing one (aligned with the numbers).
+bool IsNumeric(const nlohmann::json& v) {
+  return v.is_number() || (v.is_string() && v.get_ref<const std::string&>() == kMissingCell);
+}
 
 /// Per column: right-align when every non-empty cell is a number.
 std::vector<bool> NumericColumns(const Table& table) {
@@ -172,6 +178,11 @@ Table SelectColumns(const Table& table, const std::vector<std::string>& names) {
   }
   Table out;
   for (size_t i : picked) out.columns.push_back(table.columns[i]);
+  for (const auto& m : table.missing) {
+    for (size_t k = 0; k < picked.size(); ++k) {
+      if (picked[k] == m.column) out.missing.push_back({m.row, k, m.metric, m.job});
+    }
+  }
   for (const auto& row : table.rows) {
     std::vector<nlohmann::json> cut;
     for (size_t i : picked) cut.push_back(i < row.size() ? row[i] : nullptr);
@@ -184,7 +195,17 @@ std::string Render(const Table& full, const RenderOptions& options) {
   // A cut copy only when columns are picked (10,000 rows are worth not copying).
   std::optional<Table> cut;
   if (!options.columns.empty()) cut = SelectColumns(full, options.columns);
-  const Table& table = cut ? *cut : full;
+  const Table* table = cut ? &*cut : &full;
+  // People see "n/a" where a metric is missing; CSV and JSON keep null.
+  std::optional<Table> marked;
+  const bool human = options.format == TableFormat::kText ||
+                     options.format == TableFormat::kMarkdown ||
+                     options.format == TableFormat::kLatex;
+  if (human && !table->missing.empty()) {
+    marked = *table;
+    for (const auto& m : marked->missing) marked->rows[m.row][m.column] = kMissingCell;
+    table = &*marked;
+  }
   if (options.precision && (*options.precision < 1 || *options.precision > 17)) {
     throw Error("--precision: " + std::to_string(*options.precision) +
                 " is not from 1 to 17 significant digits");
@@ -192,17 +213,17 @@ std::string Render(const Table& full, const RenderOptions& options) {
   const int p = options.precision.value_or(DefaultPrecision(options.format));
   switch (options.format) {
     case TableFormat::kText:
-      return RenderText(table, p);
+      return RenderText(*table, p);
     case TableFormat::kCsv:
-      return RenderCsv(table, p);
+      return RenderCsv(*table, p);
     case TableFormat::kJson:
-      return RenderJson(table, p);
+      return RenderJson(*table, p);
     case TableFormat::kMarkdown:
-      return RenderMarkdown(table, p);
+      return RenderMarkdown(*table, p);
     case TableFormat::kLatex:
-      return RenderLatex(table, p);
+      return RenderLatex(*table, p);
   }
-  return RenderText(table, p);
+  return RenderText(*table, p);
 }
 
 std::string RenderText(const Table& table, int precision) {
@@ -341,6 +362,30 @@ std::string RenderLatex(const Table& table, int precision) {
 // std::to_chars with a precision writes what printf's %.*e, %.*g and %.*f
 // write (C++17 [charconv.to.chars]) without printf's format parsing and
 // locale: a 10,000-row table formats 100,000 numbers.
+
+std::vector<std::string> MissingMetricNotes(const Table& table, const std::string& name) {
+  // Per metric and column, in the order first met.
+  std::vector<std::pair<const MissingMetric*, std::vector<std::string>>> groups;
+  for (const auto& m : table.missing) {
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) {
+      return g.first->metric == m.metric && g.first->column == m.column;
+    });
+    if (it == groups.end()) it = groups.insert(groups.end(), {&m, {}});
+    it->second.push_back(m.job);
+  }
+  std::vector<std::string> out;
+  constexpr size_t kNamed = 5;
+  for (const auto& [first, jobs] : groups) {
+    std::string line = "table " + name + ": metric '" + first->metric + "' (column " +
+                       table.columns.at(first->column).name + ") is missing for " +
+                       std::to_string(jobs.size()) + (jobs.size() == 1 ? " job" : " jobs") +
+                       " that succeeded: ";
+    for (size_t i = 0; i < std::min(jobs.size(), kNamed); ++i) line += (i ? ", " : "") + jobs[i];
+    if (jobs.size() > kNamed) line += " and " + std::to_string(jobs.size() - kNamed) + " more";
+    out.push_back(line + "; shown as " + kMissingCell);
+  }
+  return out;
+}
 
 double RoundSignificant(double value, int digits) {
   if (value == 0 || !std::isfinite(value)) return value;

@@ -17,10 +17,21 @@ struct Column {
   std::string unit;  ///< "" for words and counts; JSON lists it beside the name
 };
 
+/// A cell left null because a job that succeeded stored no value for the
+/// metric its column shows (a flow that stopped writing it, or a misspelt
+/// name): people see "n/a" and a note, CSV and JSON keep an empty cell/null.
+struct MissingMetric {
+  size_t row = 0;
+  size_t column = 0;
+  std::string metric;  ///< the stored name the table looked for
+  std::string job;     ///< the job's name, for the note
+};
+
 struct Table {
   std::vector<Column> columns;
   /// Same width as columns: strings, numbers, booleans or null (empty cell).
   std::vector<std::vector<nlohmann::json>> rows;
+  std::vector<MissingMetric> missing;
 
   void AddRow(std::vector<nlohmann::json> row) { rows.push_back(std::move(row)); }
   /// AddRow for long tables: each cell is built in place (a braced list
@@ -61,6 +72,11 @@ std::string RenderCsv(const Table& table, int precision = 6);
 std::string RenderJson(const Table& table, int precision = 6);
 std::string RenderMarkdown(const Table& table, int precision = 4);
 std::string RenderLatex(const Table& table, int precision = 4);
+
+/// One line per metric some successful jobs lack, naming the column and up
+/// to five jobs ("table dpu: metric 'power_total' (column power_mW) is missing
+/// for 2 jobs that succeeded: s_4, s_8; shown as n/a"); none when nothing is.
+std::vector<std::string> MissingMetricNotes(const Table& table, const std::string& name);
 
 /// `value` rounded to `digits` significant digits (as a double).
 double RoundSignificant(double value, int digits);

@@ -141,7 +141,7 @@ void KillNineSweep(DaemonTest& t, int jobs, int kills) {
   }
   t.StartLabd(4);
   auto counts = t.WaitFinished(id, std::chrono::seconds(300));
-  EXPECT_EQ(counts.Count("done"), jobs) << t.LabdLog();
+  EXPECT_EQ(counts.Count(JobState::kDone), jobs) << t.LabdLog();
   std::map<int, int> starts, ends;
   std::map<int, bool> open;  // a start without its end yet
   int concurrent = 0;
@@ -162,7 +162,7 @@ void KillNineSweep(DaemonTest& t, int jobs, int kills) {
   ResultStore store(t.Db());
   for (const auto& job : store.Jobs(id)) {
     const int i = job.params["i"];
-    if (job.state != "done" || ends[i] == 0) ++lost;
+    if (job.state != JobState::kDone || ends[i] == 0) ++lost;
     if (ends[i] > 1 || starts[i] > 1) ++twice;
     auto metrics = store.Metrics(job.id);
     ASSERT_EQ(metrics.size(), 1u) << job.name;  // recorded once, not doubled
@@ -189,10 +189,10 @@ groups:
     grid: {i: [1, 2, 3, 4]}
 )");
   const int64_t id = Submit("s.yaml");  // returns at once, no labd yet
-  EXPECT_EQ(ResultStore(Db()).Counts(id).Count("queued"), 4);
+  EXPECT_EQ(ResultStore(Db()).Counts(id).Count(JobState::kQueued), 4);
   StartLabd();
   auto counts = WaitFinished(id);
-  EXPECT_EQ(counts.Count("done"), 4);
+  EXPECT_EQ(counts.Count(JobState::kDone), 4);
   ResultStore store(Db());
   for (const auto& job : store.Jobs(id)) {
     const int i = job.params["i"];
@@ -218,13 +218,14 @@ groups:
   {
     ResultStore store(Db());
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (store.Counts(id).Count("running") < 2 && std::chrono::steady_clock::now() < deadline) {
+    while (store.Counts(id).Count(JobState::kRunning) < 2 &&
+           std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
   ASSERT_TRUE(Labq({"cancel", "sleepy"}).Succeeded());
   auto counts = WaitFinished(id, std::chrono::seconds(20));
-  EXPECT_EQ(counts.Count("cancelled"), 4);
+  EXPECT_EQ(counts.Count(JobState::kCancelled), 4);
 }
 
 TEST_F(DaemonTest, TimeoutMissingBinaryAndDependencySkipWhileServing) {
@@ -253,19 +254,19 @@ groups:
   WaitFinished(deps_id);
   ResultStore store(Db());
   auto timed_out = store.Jobs(timeout_id).at(0);
-  EXPECT_EQ(timed_out.state, "timeout");
+  EXPECT_EQ(timed_out.state, JobState::kTimeout);
   EXPECT_NE(timed_out.error.find("timed out"), std::string::npos) << timed_out.error;
   auto missing = store.Jobs(missing_id).at(0);
-  EXPECT_EQ(missing.state, "failed");
+  EXPECT_EQ(missing.state, JobState::kFailed);
   EXPECT_NE(missing.error.find("'labq-no-such-program' not found"), std::string::npos)
       << missing.error;
   auto deps = store.Jobs(deps_id);
   ASSERT_EQ(deps.size(), 2u);
-  EXPECT_EQ(deps[0].state, "failed");
-  EXPECT_EQ(deps[1].state, "skipped");
+  EXPECT_EQ(deps[0].state, JobState::kFailed);
+  EXPECT_EQ(deps[1].state, JobState::kSkipped);
   EXPECT_EQ(deps[1].error, "dependency dpu.verify did not finish");
   // labd still serves after all that.
-  EXPECT_EQ(WaitFinished(Submit("ok.yaml")).Count("done"), 1);
+  EXPECT_EQ(WaitFinished(Submit("ok.yaml")).Count(JobState::kDone), 1);
 }
 
 TEST_F(DaemonTest, CacheHitsAndMissesWhenTheToolChanges) {
@@ -282,10 +283,10 @@ TEST_F(DaemonTest, CacheHitsAndMissesWhenTheToolChanges) {
   ResultStore store(Db());
   auto sweeps = store.Sweeps();
   ASSERT_EQ(sweeps.size(), 4u);
-  EXPECT_EQ(store.Counts(sweeps[0].id).Count("done"), 3);
-  EXPECT_EQ(store.Counts(sweeps[1].id).Count("cached"), 3);
-  EXPECT_EQ(store.Counts(sweeps[2].id).Count("done"), 3);  // --no-cache
-  EXPECT_EQ(store.Counts(sweeps[3].id).Count("done"), 3);  // tool changed: miss
+  EXPECT_EQ(store.Counts(sweeps[0].id).Count(JobState::kDone), 3);
+  EXPECT_EQ(store.Counts(sweeps[1].id).Count(JobState::kCached), 3);
+  EXPECT_EQ(store.Counts(sweeps[2].id).Count(JobState::kDone), 3);  // --no-cache
+  EXPECT_EQ(store.Counts(sweeps[3].id).Count(JobState::kDone), 3);  // tool changed: miss
   for (const auto& job : store.Jobs(sweeps[1].id)) {
     EXPECT_EQ(store.Metrics(job.id).at(0).value, job.params["i"].get<int>());
   }
@@ -327,7 +328,7 @@ TEST_F(DaemonTest, TransientFailureIsRetriedWithBackoff) {
       << ReadFile((tmp_.path() / "labq.err").string());
   ResultStore store(Db());
   auto job = store.Jobs(store.FindSweep("flaky")->id).at(0);
-  EXPECT_EQ(job.state, "done");
+  EXPECT_EQ(job.state, JobState::kDone);
   EXPECT_EQ(job.attempts, 2);
   EXPECT_TRUE(std::filesystem::exists(job.workdir + ".attempt1"));  // the first try kept aside
 }
@@ -346,7 +347,7 @@ TEST_F(DaemonTest, RetryAndLogsOfAFailedJob) {
   ASSERT_TRUE(Labq({"retry", "--failed", "once"}).Succeeded());
   StartLabd();
   const int64_t id = ResultStore(Db()).FindSweep("once")->id;
-  EXPECT_EQ(WaitFinished(id).Count("done"), 1);
+  EXPECT_EQ(WaitFinished(id).Count(JobState::kDone), 1);
 }
 
 TEST_F(DaemonTest, ReadersNeverSeeALockedDatabase) {
@@ -407,13 +408,13 @@ groups:
   ResultStore store(Db());
   std::map<std::string, JobRecord> jobs;
   for (const auto& job : store.Jobs(id)) jobs[job.name] = job;
-  EXPECT_EQ(jobs["nan"].state, "failed");
+  EXPECT_EQ(jobs["nan"].state, JobState::kFailed);
   EXPECT_EQ(jobs["nan"].error, "command.stdout:2: metric x is not a finite number (nan)");
-  EXPECT_EQ(jobs["twice"].state, "failed");
+  EXPECT_EQ(jobs["twice"].state, JobState::kFailed);
   EXPECT_EQ(jobs["twice"].error, "command.stdout:2: metric x given again (first on line 1)");
-  EXPECT_EQ(jobs["long"].state, "failed");
+  EXPECT_EQ(jobs["long"].state, JobState::kFailed);
   EXPECT_EQ(jobs["long"].error, "command.stdout:1: metric name is 200 characters, more than 128");
-  EXPECT_EQ(jobs["lonely"].state, "done");
+  EXPECT_EQ(jobs["lonely"].state, JobState::kDone);
   EXPECT_EQ(store.Metrics(jobs["lonely"].id).size(), 1u);
   EXPECT_TRUE(LabdAlive());
   ASSERT_TRUE(Labq({"logs", "lonely"}, "logs").Succeeded());
@@ -423,7 +424,7 @@ groups:
   // labd still serves after all that.
   Write("ok.yaml",
         "name: fine\ngroups:\n  - {name: c, kind: command, params: {argv: [\"true\"]}}\n");
-  EXPECT_EQ(WaitFinished(Submit("ok.yaml")).Count("done"), 1);
+  EXPECT_EQ(WaitFinished(Submit("ok.yaml")).Count(JobState::kDone), 1);
 }
 
 /// Finding 2, the deterministic half: a runner still running when labd
@@ -445,7 +446,7 @@ TEST_F(DaemonTest, ARunnerThatOutlivesLabdHandsOverItsResult) {
   ASSERT_TRUE(
       WaitUntil([&] { return LabdLog().find(" c (its runner still runs)") != std::string::npos; }));
   WriteFileAtomically(go, "");
-  EXPECT_EQ(WaitFinished(id).Count("done"), 1);
+  EXPECT_EQ(WaitFinished(id).Count(JobState::kDone), 1);
   const auto job = store.Jobs(id).at(0);
   EXPECT_EQ(job.attempts, 1);
   EXPECT_EQ(store.Metrics(job.id).at(0).value, 7);
@@ -472,13 +473,13 @@ TEST_F(DaemonTest, NoJobStartsWhileAnEarlierAttemptHoldsItsLock) {
   StartLabd();
   ASSERT_TRUE(
       WaitUntil([&] { return LabdLog().find(" c (its runner still runs)") != std::string::npos; }));
-  EXPECT_EQ(store.Jobs(id).at(0).state, "running");
+  EXPECT_EQ(store.Jobs(id).at(0).state, JobState::kRunning);
   std::filesystem::create_directories(job->workdir);
   WriteFileAtomically(std::filesystem::path(job->workdir) / "result.json",
                       R"({"attempt": 1, "state": "done", "metrics": [{"name": "v", "value": 42,)"
                       R"( "unit": "count"}]})");
   lock.reset();
-  EXPECT_EQ(WaitFinished(id).Count("done"), 1);
+  EXPECT_EQ(WaitFinished(id).Count(JobState::kDone), 1);
   EXPECT_EQ(store.Metrics(job->id).at(0).value, 42);  // the held attempt's result, once
   EXPECT_FALSE(std::filesystem::exists(side));        // and the command never ran again
 }
@@ -501,7 +502,7 @@ TEST(CrashLoopGuard, FailsAJobAfterThreeDeadRunners) {
     scheduler.RecoverOrphans();
   }
   const auto job = store.Jobs(id).at(0);
-  EXPECT_EQ(job.state, "failed");
+  EXPECT_EQ(job.state, JobState::kFailed);
   EXPECT_EQ(job.error, "labd stopped while running this job 3 times");
 }
 
@@ -550,7 +551,7 @@ TEST_F(DaemonTest, DiskFullPausesLabdUntilSpaceReturns) {
       bp::std_out > (tmp_.path() / "labd.out").string(),
       bp::std_err > (tmp_.path() / "labd.err").string());
   ResultStore store(db);
-  ASSERT_TRUE(WaitUntil([&] { return store.Counts(id).Count("done") >= 3; }));
+  ASSERT_TRUE(WaitUntil([&] { return store.Counts(id).Count(JobState::kDone) >= 3; }));
   {
     // Every last byte: big blocks, then pages, then bytes, until ENOSPC.
     const int fd = ::open((mnt / "filler").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
@@ -570,11 +571,11 @@ TEST_F(DaemonTest, DiskFullPausesLabdUntilSpaceReturns) {
   ASSERT_TRUE(WaitUntil([&] { return status().find("paused") != std::string::npos; }))
       << status() << ReadFile((tmp_.path() / "labd.log").string());
   EXPECT_NE(status().find("database or disk is full"), std::string::npos) << status();
-  const int done_while_full = store.Counts(id).Count("done");
+  const int done_while_full = store.Counts(id).Count(JobState::kDone);
   EXPECT_LT(done_while_full, 30);
   EXPECT_TRUE(labd_->running());
   std::filesystem::remove(mnt / "filler");  // space returns
-  EXPECT_EQ(WaitFinished(id, std::chrono::seconds(120), db).Count("done"), 30)
+  EXPECT_EQ(WaitFinished(id, std::chrono::seconds(120), db).Count(JobState::kDone), 30)
       << ReadFile((tmp_.path() / "labd.log").string());
   for (const auto& job : store.Jobs(id)) {
     EXPECT_EQ(store.Metrics(job.id).at(0).value, job.params["i"].get<int>()) << job.name;

@@ -58,7 +58,7 @@ TEST_F(GpuResource, EachJobGetsItsOwnVisibleGpu) {
   ResultStore store(Db());
   std::set<double> seen;
   for (const auto& job : store.Jobs(store.FindSweep("g")->id)) {
-    ASSERT_EQ(job.state, "done") << job.name << ": " << job.error;
+    ASSERT_EQ(job.state, JobState::kDone) << job.name << ": " << job.error;
     const auto metrics = store.Metrics(job.id);
     ASSERT_EQ(metrics.size(), 1u) << job.name;
     seen.insert(metrics[0].value);
@@ -78,7 +78,7 @@ TEST_F(GpuResource, NoVisibleGpuFailsTheJobAtOnceSayingSo) {
   ResultStore store(Db());
   const auto jobs = store.Jobs(store.FindSweep("none")->id);
   ASSERT_EQ(jobs.size(), 1u);
-  EXPECT_EQ(jobs[0].state, "failed");
+  EXPECT_EQ(jobs[0].state, JobState::kFailed);
   EXPECT_NE(jobs[0].error.find("no GPU visible"), std::string::npos) << jobs[0].error;
   EXPECT_NE(jobs[0].error.find("limit"), std::string::npos) << jobs[0].error;
 }
@@ -90,7 +90,7 @@ TEST_F(GpuResource, ASweepLimitOverridesTheVisibleCount) {
       "");
   ASSERT_TRUE(r.Succeeded()) << ReadFile((tmp_.path() / "run.err").string());
   ResultStore store(Db());
-  EXPECT_EQ(store.Jobs(store.FindSweep("forced")->id).at(0).state, "done");
+  EXPECT_EQ(store.Jobs(store.FindSweep("forced")->id).at(0).state, JobState::kDone);
 }
 
 }  // namespace

@@ -70,7 +70,7 @@ groups:
                                                           {"seed", 99},
                                                           {"rtl", file.string()}}),
                                       verify.path());
-      EXPECT_EQ(c.state, "done") << file << ": " << c.error;
+      EXPECT_EQ(c.state, JobState::kDone) << file << ": " << c.error;
     }
   }
 }

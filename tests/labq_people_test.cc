@@ -128,7 +128,7 @@ TEST_F(LabqPeopleTest, RmDeletesRowsAndDirectoriesOfOneSweepOnly) {
     ASSERT_TRUE(q.Step());
     EXPECT_EQ(q.Int(0), 0) << table;
   }
-  EXPECT_EQ(store.Counts(keep).Count("done"), 3);
+  EXPECT_EQ(store.Counts(keep).Count(JobState::kDone), 3);
   EXPECT_EQ(store.Metrics(store.Jobs(keep).at(0).id).size(), 1u);
 }
 
@@ -293,6 +293,35 @@ TEST_F(LabqPeopleTest, ParamsReferenceInDocsMatchesTheSchema) {
   ASSERT_EQ(Labq({"params", "--format", "markdown"}), 0) << err_;
   EXPECT_NE(ReadFile(testing::SourceDir() + "/docs/params.md").find(out_), std::string::npos)
       << "docs/params.md is stale; regenerate the table with labq params --format markdown";
+}
+
+// A synth job that succeeded without one of the metrics the DPU table shows:
+// people see n/a and a warning naming the metric and the job; CSV keeps an
+// empty cell (stdout stays machine-readable) with the same warning on stderr.
+TEST_F(LabqPeopleTest, TableNamesAMetricASuccessfulJobLacks) {
+  {
+    ResultStore store(Db());
+    ::labq::Sweep s;
+    s.name = "lacks";
+    s.jobs = {{"s_4", "synth", "g", {{"n", 4}, {"mode", "full"}}, {}}};
+    const int64_t id = store.AddSweep(s);
+    auto job = store.ClaimRunnable(id, Work());
+    JobCompletion c;
+    c.state = JobState::kDone;
+    c.metrics = {{"clock_period", 2, "ns"}, {"slack", 0.1, "ns"}, {"area", 900, "um^2"}};
+    ASSERT_TRUE(store.FinishJob(job->id, c));
+  }
+  const std::string warning =
+      "labq: warning: table dpu: metric 'power_total' (column power_mW) is missing for 1 job "
+      "that succeeded: s_4; shown as n/a";
+  ASSERT_EQ(Labq({"table", "dpu", "--columns", "job,area_um2,power_mW"}), 0) << err_;
+  EXPECT_NE(out_.find("n/a"), std::string::npos) << out_;
+  EXPECT_NE(err_.find(warning), std::string::npos) << err_;
+  ASSERT_EQ(Labq({"table", "dpu", "--columns", "job,area_um2,power_mW", "--format", "csv"}), 0)
+      << err_;
+  EXPECT_NE(out_.find("s_4,900,\r\n"), std::string::npos) << out_;
+  EXPECT_EQ(out_.find("n/a"), std::string::npos) << out_;
+  EXPECT_NE(err_.find(warning), std::string::npos) << err_;
 }
 
 }  // namespace

@@ -35,10 +35,10 @@ TEST(Part1Integration, DpuN8AllModesEndToEnd) {
   ASSERT_TRUE(sweep);
   auto counts = store.Counts(sweep->id);
   EXPECT_EQ(counts.total, 6);
-  EXPECT_EQ(counts.Count("done"), 6);
+  EXPECT_EQ(counts.Count(JobState::kDone), 6);
   std::map<std::string, std::map<std::string, double>> by_mode;
   for (const auto& job : store.Jobs(sweep->id)) {
-    EXPECT_EQ(job.state, "done") << job.name << ": " << job.error;
+    EXPECT_EQ(job.state, JobState::kDone) << job.name << ": " << job.error;
     EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(job.workdir) / "command.sh"));
     if (job.kind != "synth") continue;
     for (const auto& m : store.Metrics(job.id)) by_mode[job.params["mode"]][m.name] = m.value;

@@ -47,7 +47,7 @@ groups:
   ResultStore store((tmp.path() / "r.db").string());
   auto nested = store.FindJob("qat_nested.train");
   ASSERT_TRUE(nested);
-  ASSERT_EQ(nested->state, "done") << nested->error;
+  ASSERT_EQ(nested->state, JobState::kDone) << nested->error;
   std::map<std::string, double> m;
   for (const auto& metric : store.Metrics(nested->id)) m[metric.name] = metric.value;
   ASSERT_TRUE(m.count("acc8") && m.count("acc4"));

@@ -122,7 +122,7 @@ groups:
   Labq({"run", "s.yaml", "--quiet"});
   ResultStore store(Db());
   auto job = store.Jobs(store.FindSweep("failing")->id).at(0);
-  EXPECT_EQ(job.state, "failed");
+  EXPECT_EQ(job.state, JobState::kFailed);
   ASSERT_TRUE(job.exit_status);
   EXPECT_EQ(*job.exit_status, 3);
   EXPECT_NE(job.error.find("exit 3"), std::string::npos) << job.error;
@@ -141,15 +141,16 @@ groups:
   std::string slurm_id;
   ASSERT_TRUE(WaitFor(
       [&](ResultStore& s) {
-        auto jobs = s.Jobs(std::nullopt, "running");
+        auto jobs = s.Jobs(std::nullopt, JobState::kRunning);
         if (jobs.empty() || jobs[0].external_id.empty()) return false;
         slurm_id = jobs[0].external_id;
         return true;
       },
       std::chrono::seconds(60)));
   ASSERT_TRUE(Labq({"cancel", "long"}).Succeeded());
-  ASSERT_TRUE(WaitFor([](ResultStore& s) { return s.Jobs(std::nullopt, "cancelled").size() == 1; },
-                      std::chrono::seconds(60)));
+  ASSERT_TRUE(
+      WaitFor([](ResultStore& s) { return s.Jobs(std::nullopt, JobState::kCancelled).size() == 1; },
+              std::chrono::seconds(60)));
   EXPECT_EQ(SlurmClient().Poll(slurm_id).state, "CANCELLED");
 }
 
@@ -166,7 +167,7 @@ TEST_F(SlurmExecutorTest, KillNineOfLabdReattachesWithoutResubmitting) {
   ASSERT_TRUE(WaitFor(
       [&](ResultStore& s) {
         ids_before.clear();
-        for (const auto& job : s.Jobs(std::nullopt, "running")) {
+        for (const auto& job : s.Jobs(std::nullopt, JobState::kRunning)) {
           if (!job.external_id.empty()) ids_before[job.name] = job.external_id;
         }
         return ids_before.size() == 3;
@@ -174,8 +175,9 @@ TEST_F(SlurmExecutorTest, KillNineOfLabdReattachesWithoutResubmitting) {
       std::chrono::seconds(60)));
   KillLabd();  // kill -9 while SLURM runs the jobs
   StartLabd(3);
-  ASSERT_TRUE(WaitFor([](ResultStore& s) { return s.Jobs(std::nullopt, "done").size() == 3; },
-                      std::chrono::seconds(120)))
+  ASSERT_TRUE(
+      WaitFor([](ResultStore& s) { return s.Jobs(std::nullopt, JobState::kDone).size() == 3; },
+              std::chrono::seconds(120)))
       << ReadFile((tmp_.path() / "labd.err").string());
   ResultStore store(Db());
   for (const auto& job : store.Jobs(std::nullopt)) {
@@ -202,7 +204,7 @@ groups:
   Labq({"run", "s.yaml", "--quiet"});
   ResultStore store(Db());
   auto job = store.Jobs(store.FindSweep("overtime")->id).at(0);
-  EXPECT_EQ(job.state, "timeout") << job.error;
+  EXPECT_EQ(job.state, JobState::kTimeout) << job.error;
 }
 
 }  // namespace

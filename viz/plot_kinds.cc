@@ -7,6 +7,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "common/metric_names.h"
 #include "results/dpu_table.h"
 #include "results/job_state.h"
 #include "results/qat_table.h"
@@ -204,7 +205,7 @@ Figure QatFigure(ResultStore& store, const SweepView& sweep) {
 Figure CurvesFigure(ResultStore& store, const SweepView& sweep) {
   static const std::regex kEpoch(R"(epoch_(\d+)\.(.+))");
   static const std::map<std::string, std::pair<std::string, int>> kAccuracy = {
-      {"acc_fp", {"FP", 1}}, {"acc8", {"8-bit", 1}}, {"acc4", {"4-bit", 2}}};
+      {metric::kAccFp, {"FP", 1}}, {metric::kAcc8, {"8-bit", 1}}, {metric::kAcc4, {"4-bit", 2}}};
   struct Curves {
     std::string who;
     bool pretrain = false;
@@ -215,7 +216,7 @@ Figure CurvesFigure(ResultStore& store, const SweepView& sweep) {
   int pretrain_epochs = 0;
   for (const auto& job : store.Jobs(sweep.id)) {
     if (job.kind != "qat" && job.kind != "pretrain") continue;
-    if (!Finished(job.state)) continue;
+    if (!IsSuccess(job.state)) continue;
     ++finished;
     Curves c{job.kind == "pretrain" ? "pretrain" : job.params.value("mode", job.name),
              job.kind == "pretrain",
@@ -267,8 +268,9 @@ Figure CurvesFigure(ResultStore& store, const SweepView& sweep) {
         loss.series.push_back(std::move(s));
       } else if (auto it = kAccuracy.find(key); it != kAccuracy.end()) {
         // A q8 job's 4-bit accuracy is its 8-bit codes cut without 4-bit training.
-        s.title = jobs[j].who == "q8" && key == "acc4" ? "q8 naive 4-bit"
-                                                       : jobs[j].who + " " + it->second.first;
+        s.title = jobs[j].who == "q8" && key == metric::kAcc4
+                      ? "q8 naive 4-bit"
+                      : jobs[j].who + " " + it->second.first;
         s.dash = it->second.second;
         acc.series.push_back(std::move(s));
       }

@@ -196,7 +196,7 @@ void RequireFinishedJobs(ResultStore& store, const SweepInfo& sweep) {
   if (counts.CountIf(IsSuccess) > 0) return;
   std::string states;
   for (const auto& [state, n] : counts.by_state) {
-    states += (states.empty() ? "" : ", ") + state + " " + std::to_string(n);
+    states += (states.empty() ? "" : ", ") + ToString(state) + " " + std::to_string(n);
   }
   throw Error("sweep '" + sweep.name + "' (id " + std::to_string(sweep.id) +
               ") has no finished jobs yet (" + (states.empty() ? "no jobs" : states) +
@@ -240,7 +240,7 @@ void AddSummary(Doc& doc, ResultStore& store, const SweepInfo& sweep) {
   const SweepCounts counts = store.Counts(sweep.id);
   std::string states;
   for (const auto& [state, n] : counts.by_state)
-    states += (states.empty() ? "" : ", ") + state + " " + std::to_string(n);
+    states += (states.empty() ? "" : ", ") + ToString(state) + " " + std::to_string(n);
   doc.Paragraph("Submitted " + sweep.created_at + " from " +
                 (sweep.file.empty() ? std::string("(no file)") : sweep.file) + "; jobs: " + states +
                 "; wall time " + FormatNumber(sweep.wall_seconds, 3) + " s. Report written " +

@@ -74,7 +74,7 @@ int64_t AddLab2Sweep(ResultStore& store, const std::string& name, bool finish) {
   if (!finish) return id;
   while (auto job = store.ClaimRunnable(id, "/tmp/labq-viz-test")) {
     JobCompletion done;
-    done.state = "done";
+    done.state = JobState::kDone;
     done.wall_seconds = 1;
     if (job->kind == "synth") {
       done.metrics = SynthMetrics(job->params["n"].get<int>(), job->params["mode"]);

@@ -16,7 +16,7 @@ namespace {
 
 nlohmann::json ProgressJson(const SweepProgress& p) {
   nlohmann::json counts = nlohmann::json::object();
-  for (const auto& state : JobStateNames()) counts[state] = p.counts.Count(state);
+  for (const JobState state : AllJobStates()) counts[ToString(state)] = p.counts.Count(state);
   return {{"counts", counts},
           {"total", p.counts.total},
           {"eta_seconds", p.eta_seconds < 0 ? nlohmann::json() : nlohmann::json(p.eta_seconds)},
@@ -62,7 +62,7 @@ Reply Routes::ApiSweepJobs(const std::string& sweep_text, const Query& query) co
     const JobPageQuery q = ParseJobPageQuery(sweep.id, query, 100);
     nlohmann::json out = ProgressJson(QuerySweepProgress(s.db, sweep.id));
     out["sweep"] = {{"id", sweep.id}, {"name", sweep.name}};
-    out["state"] = q.state;
+    out["state"] = q.state ? ToString(*q.state) : "";
     out["offset"] = q.offset;
     out["limit"] = q.limit;
     nlohmann::json jobs = nlohmann::json::array();
@@ -70,7 +70,7 @@ Reply Routes::ApiSweepJobs(const std::string& sweep_text, const Query& query) co
       jobs.push_back({{"id", j.id},
                       {"name", j.name},
                       {"kind", j.kind},
-                      {"state", j.state},
+                      {"state", ToString(j.state)},
                       {"attempts", j.attempts},
                       {"wall_seconds", j.wall_seconds},
                       {"wall", FormatWall(j.wall_seconds)},
@@ -102,7 +102,7 @@ Reply Routes::ApiJob(const std::string& job_id) const {
                       {"sweep", {{"id", job.sweep_id}, {"name", job.sweep_name}}},
                       {"name", job.name},
                       {"kind", job.kind},
-                      {"state", job.state},
+                      {"state", ToString(job.state)},
                       {"attempts", job.attempts},
                       {"wall_seconds", job.wall_seconds},
                       {"wall", FormatWall(job.wall_seconds)},
@@ -136,7 +136,7 @@ Reply Routes::ApiJobLog(const std::string& job_id, const Query& query) const {
                       {"offset", chunk->offset},
                       {"next_offset", chunk->next_offset},
                       {"size", chunk->size},
-                      {"state", job.state},
+                      {"state", ToString(job.state)},
                       {"text", chunk->text}});
   });
 }

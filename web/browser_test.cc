@@ -236,7 +236,7 @@ TEST_F(BrowserDashboard, JobPageShowsTheStateChangeLive) {
         if (!std::filesystem::exists(Db())) return false;
         try {
           auto store = ResultStore::OpenReadOnly(Db());
-          auto jobs = store->Jobs(std::nullopt, "running");
+          auto jobs = store->Jobs(std::nullopt, JobState::kRunning);
           if (jobs.empty()) return false;
           job_id = jobs[0].id;
           return true;

@@ -55,7 +55,7 @@ class DashboardTest : public ::testing::Test {
     std::filesystem::create_symlink(tmp_.path() / "secret.log",
                                     std::filesystem::path(job->workdir) / "evil.log");
     JobCompletion done;
-    done.state = "done";
+    done.state = JobState::kDone;
     done.metrics = {{"f_max", 512.5, "MHz"}};
     store.FinishJob(job->id, done);
   }

@@ -31,7 +31,7 @@ class FigureCacheTest : public ::testing::Test {
     auto job = store.ClaimRunnable(sweep_, (tmp_.path() / "w").string());
     ASSERT_TRUE(job);
     JobCompletion done;
-    done.state = "done";
+    done.state = JobState::kDone;
     done.metrics = {{"m", 1.0 * job->id, ""}};
     store.FinishJob(job->id, done);
   }
@@ -85,7 +85,7 @@ TEST_F(FigureCacheTest, AFailureAndItsRetryEachRedraw) {
     auto job = store.ClaimRunnable(sweep_, (tmp_.path() / "w").string());
     ASSERT_TRUE(job);
     JobCompletion failed;
-    failed.state = "failed";
+    failed.state = JobState::kFailed;
     store.FinishJob(job->id, failed);
   }
   EXPECT_EQ(r.Figure("figs", "dpu").body, "<svg>2</svg>");  // a failure changes the figure

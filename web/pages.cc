@@ -37,8 +37,8 @@ std::string SweepUrl(int64_t id) { return "/sweeps/" + Num(id); }
 /// The counts cells the script updates: one per state, total and ETA.
 std::string CountCells(const SweepProgress& p) {
   std::string out = Td(Num(p.counts.total), "class=\"num\" data-field=\"total\"");
-  for (const auto& state : JobStateNames()) {
-    out += Td(Num(p.counts.Count(state)), "class=\"num\" data-count=\"" + state + "\"");
+  for (const JobState state : AllJobStates()) {
+    out += Td(Num(p.counts.Count(state)), "class=\"num\" data-count=\"" + ToString(state) + "\"");
   }
   return out + Td(FormatEta(p.eta_seconds), "data-field=\"eta\"");
 }
@@ -128,6 +128,7 @@ Reply Routes::SweepPage(const std::string& sweep_text, const Query& query) const
     const auto p = QuerySweepProgress(s.db, sweep.id);
     const auto jobs = QueryJobPage(s.db, q);
     const std::string base = SweepUrl(sweep.id);
+    const std::string shown_state = q.state ? ToString(*q.state) : "";
     const auto page_url = [&](const std::string& state, int64_t offset) {
       std::string query;
       if (!state.empty()) query += "&state=" + UrlEncode(state);
@@ -143,10 +144,11 @@ Reply Routes::SweepPage(const std::string& sweep_text, const Query& query) const
     body += "<table id=\"counts\"><thead><tr>" + CountHeaders() + "</tr></thead><tbody><tr>" +
             CountCells(p) + "</tr></tbody></table>\n";
     body += "<nav class=\"filters\">show: <a href=\"" + page_url("", 0) + "\"" +
-            (q.state.empty() ? " class=\"current\"" : "") + ">all</a>";
-    for (const auto& state : JobStateNames()) {
-      body += "<a href=\"" + HtmlEscape(page_url(state, 0)) + "\"" +
-              (q.state == state ? " class=\"current\"" : "") + ">" + state + " (" +
+            (!q.state ? " class=\"current\"" : "") + ">all</a>";
+    for (const JobState state : AllJobStates()) {
+      const std::string name = ToString(state);
+      body += "<a href=\"" + HtmlEscape(page_url(name, 0)) + "\"" +
+              (q.state == state ? " class=\"current\"" : "") + ">" + name + " (" +
               Num(p.counts.Count(state)) + ")</a>";
     }
     body +=
@@ -155,23 +157,23 @@ Reply Routes::SweepPage(const std::string& sweep_text, const Query& query) const
     for (const auto& j : jobs) {
       body += "<tr data-job=\"" + Num(j.id) + "\">" + Td(Num(j.id), "class=\"num\"") +
               "<td><a href=\"/jobs/" + Num(j.id) + "\">" + HtmlEscape(j.name) + "</a></td>" +
-              Td(j.kind) + "<td data-field=\"state\" class=\"state state-" + HtmlEscape(j.state) +
-              "\">" + HtmlEscape(j.state) + "</td>" +
+              Td(j.kind) + "<td data-field=\"state\" class=\"state state-" +
+              HtmlEscape(ToString(j.state)) + "\">" + HtmlEscape(ToString(j.state)) + "</td>" +
               Td(Num(j.attempts), "class=\"num\" data-field=\"attempts\"") +
               Td(FormatWall(j.wall_seconds), "class=\"num\" data-field=\"wall\"") +
               Td(j.error, "data-field=\"error\"") + "</tr>\n";
     }
     body += "</tbody></table>\n";
-    const int64_t shown_total = q.state.empty() ? p.counts.total : p.counts.Count(q.state);
+    const int64_t shown_total = !q.state ? p.counts.total : p.counts.Count(*q.state);
     body += "<p class=\"pager\">jobs " + Num(jobs.empty() ? 0 : q.offset + 1) + "-" +
             Num(q.offset + static_cast<int64_t>(jobs.size())) + " of " + Num(shown_total);
     if (q.offset > 0) {
       body += " <a id=\"prev\" href=\"" +
-              HtmlEscape(page_url(q.state, std::max<int64_t>(0, q.offset - q.limit))) +
+              HtmlEscape(page_url(shown_state, std::max<int64_t>(0, q.offset - q.limit))) +
               "\">previous</a>";
     }
     if (q.offset + q.limit < shown_total) {
-      body += " <a id=\"next\" href=\"" + HtmlEscape(page_url(q.state, q.offset + q.limit)) +
+      body += " <a id=\"next\" href=\"" + HtmlEscape(page_url(shown_state, q.offset + q.limit)) +
               "\">next</a>";
     }
     body += "</p>\n<h2>Tables</h2>\n<ul>";
@@ -189,7 +191,8 @@ Reply Routes::SweepPage(const std::string& sweep_text, const Query& query) const
                 kind + " figure (not available for this sweep)\">";
       }
     }
-    const std::string api = "/api/sweeps/" + Num(sweep.id) + "/jobs?state=" + UrlEncode(q.state) +
+    const std::string api = "/api/sweeps/" + Num(sweep.id) +
+                            "/jobs?state=" + UrlEncode(q.state ? ToString(*q.state) : "") +
                             "&offset=" + Num(q.offset) + "&limit=" + Num(q.limit);
     return Reply{200, "text/html; charset=utf-8",
                  Page("sweep " + sweep.name, body,
@@ -209,8 +212,8 @@ Reply Routes::JobPage(const std::string& job_id) const {
     body +=
         "<table id=\"job\"><tbody>"
         "<tr><th>state</th><td id=\"job-state\" class=\"state state-" +
-        HtmlEscape(job.state) + "\" data-seen=\"" + HtmlEscape(job.state) + "\">" +
-        HtmlEscape(job.state) + "</td></tr><tr><th>attempts</th>" +
+        HtmlEscape(ToString(job.state)) + "\" data-seen=\"" + HtmlEscape(ToString(job.state)) +
+        "\">" + HtmlEscape(ToString(job.state)) + "</td></tr><tr><th>attempts</th>" +
         Td(Num(job.attempts), LiveCell("attempts")) + "</tr><tr><th>wall</th>" +
         Td(FormatWall(job.wall_seconds), LiveCell("wall")) + "</tr><tr><th>started</th>" +
         Td(job.started_at, LiveCell("started_at")) + "</tr><tr><th>finished</th>" +

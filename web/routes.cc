@@ -49,12 +49,12 @@ JobPageQuery ParseJobPageQuery(int64_t sweep_id, const Query& query, int64_t def
   JobPageQuery q;
   q.sweep_id = sweep_id;
   if (auto it = query.find("state"); it != query.end() && !it->second.empty()) {
-    if (!ParseJobState(it->second)) {
+    q.state = ParseJobState(it->second);
+    if (!q.state) {
       std::string list;
       for (const auto& s : JobStateNames()) list += (list.empty() ? "" : ", ") + s;
       throw HttpError(400, "?state=" + it->second + " is not one of " + list);
     }
-    q.state = it->second;
   }
   q.offset = ParseCount(query, "offset", 0, 0, 999999999999);
   q.limit = ParseCount(query, "limit", default_limit, 1, 1000);

@@ -21,7 +21,7 @@ int64_t AddFinishedDpuSweep(ResultStore& store, const std::string& name, int n,
     auto job = store.ClaimRunnable(id, workdir_root.string());
     if (!job) break;
     JobCompletion done;
-    done.state = "done";
+    done.state = JobState::kDone;
     done.wall_seconds = 1.5 + i;
     const double size = job->params["n"].get<int>();
     done.metrics = {{"clock_period", 10, "ns"},

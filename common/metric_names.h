@@ -1,0 +1,49 @@
+#pragma once
+/// The names of the metrics jobs store, written once for the flows that
+/// write them (jobs/synth_job.cc, jobs/genus_flow.cc, qat/trainer.cc) and the
+/// tables that read them (results/dpu_table.cc, results/qat_table.cc, viz/):
+/// a misspelt name is a compile error, not an empty column. Header only and
+/// std only, so that labqat's standalone build can include it too. Character
+/// arrays, so that they pass where a std::string is taken.
+
+#include <array>
+#include <string_view>
+
+namespace labq::metric {
+
+// Synthesis (both flows: yosys-sta and genus).
+inline constexpr char kClockPeriod[] = "clock_period";  ///< ns, the clock timed at
+inline constexpr char kSlack[] = "slack";               ///< ns, worst setup slack
+inline constexpr char kArrival[] = "arrival";           ///< ns, data arrival
+inline constexpr char kArea[] = "area";                 ///< um^2, total
+inline constexpr char kCellArea[] = "cell_area";        ///< um^2 (genus only)
+inline constexpr char kCellCount[] = "cell_count";
+inline constexpr char kPowerInternal[] = "power_internal";    ///< W
+inline constexpr char kPowerSwitching[] = "power_switching";  ///< W
+inline constexpr char kPowerLeakage[] = "power_leakage";      ///< W
+inline constexpr char kPowerTotal[] = "power_total";          ///< W
+inline constexpr char kTimingMet[] = "timing_met";            ///< 1 or 0
+inline constexpr char kFmax[] = "fmax";                       ///< Hz
+inline constexpr char kOps[] = "ops";                         ///< OPS
+inline constexpr char kOpsPerW[] = "ops_per_w";
+inline constexpr char kOpsPerMm2[] = "ops_per_mm2";
+
+/// What every successful synthesis job stores, whichever flow ran it (the
+/// flows' tests check each name is written; the DPU table reads only these).
+inline constexpr std::array<std::string_view, 10> kSynthWritten = {
+    kClockPeriod, kSlack, kArea,    kPowerTotal, kTimingMet,
+    kFmax,        kOps,   kOpsPerW, kOpsPerMm2,  kCellCount};
+
+// QAT (labqat's final line; labq stores its numbers under these names).
+inline constexpr char kAccFp[] = "acc_fp";  ///< %, full precision
+inline constexpr char kAcc8[] = "acc8";     ///< %, 8-bit weights
+inline constexpr char kAcc4[] = "acc4";     ///< %, 4-bit weights
+inline constexpr char kTrainSeconds[] = "train_seconds";
+
+/// The numbers of labqat's final line that tables read: the accuracies of
+/// the precisions a mode evaluates (fp: acc_fp; q8: acc8 and acc4, cut
+/// naively; q4: acc4; nested: acc8 and acc4) and train_seconds.
+inline constexpr std::array<std::string_view, 4> kQatWritten = {kAccFp, kAcc8, kAcc4,
+                                                                kTrainSeconds};
+
+}  // namespace labq::metric
