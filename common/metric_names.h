@@ -27,6 +27,20 @@ inline constexpr char kFmax[] = "fmax";                       ///< Hz
 inline constexpr char kOps[] = "ops";                         ///< OPS
 inline constexpr char kOpsPerW[] = "ops_per_w";
 inline constexpr char kOpsPerMm2[] = "ops_per_mm2";
+/// OpenSTA's design-rule summaries (yosys_sta/opensta_limit_checks.h):
+/// written only when the report prints them, so absent means "clean or not
+/// checked", never a guessed 0.
+inline constexpr char kMaxSlewViolations[] = "max_slew_violations";
+inline constexpr char kMaxSlewWorstSlack[] = "max_slew_worst_slack";
+inline constexpr char kMaxCapacitanceViolations[] = "max_capacitance_violations";
+inline constexpr char kMaxCapacitanceWorstSlack[] = "max_capacitance_worst_slack";
+inline constexpr char kMaxFanoutViolations[] = "max_fanout_violations";
+inline constexpr char kMaxFanoutWorstSlack[] = "max_fanout_worst_slack";
+inline constexpr char kUnconstrainedEndpoints[] = "unconstrained_endpoints";
+inline constexpr const char* kSynthDesignRules[] = {
+    kMaxSlewViolations,        kMaxSlewWorstSlack,   kMaxCapacitanceViolations,
+    kMaxCapacitanceWorstSlack, kMaxFanoutViolations, kMaxFanoutWorstSlack,
+    kUnconstrainedEndpoints};
 
 /// What every successful synthesis job stores, whichever flow ran it (the
 /// flows' tests check each name is written; the DPU table reads only these).

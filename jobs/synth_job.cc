@@ -208,6 +208,11 @@ JobOutput SynthJob::Run(const JobContext& context, StepRunner& runner) const {
   out.Add(metric::kOps, figures.ops_per_s, "OPS");
   out.Add(metric::kOpsPerW, figures.ops_per_w, "OPS/W");
   out.Add(metric::kOpsPerMm2, figures.ops_per_mm2, "OPS/mm^2");
+  for (const char* name : metric::kSynthDesignRules) {
+    if (!sta.checks.Has(name)) continue;
+    const Quantity& q = sta.checks.values.at(name);
+    out.Add(name, q.value, q.unit.empty() ? "count" : q.unit);
+  }
   out.texts["flow"] = RequiredParam(params, "flow") == "genus"
                           ? "yosys-sta (genus not found; genus_fallback: yosys-sta)"
                           : "yosys-sta";
