@@ -4,6 +4,12 @@
 /// atomically and its result committed with its final state, so `labq run`
 /// (one sweep, in the foreground) and `labd` (every sweep, until stopped)
 /// share this code, and a crash loses at most the attempts in flight.
+///
+/// Split the way Ninja splits Plan, Builder and CommandRunner: the store
+/// orders the queue (critical path first), ResourcePool says what may start,
+/// RetryPolicy what runs again, EtaEstimator how long is left, and a
+/// JobRunner runs one job; this class composes them in one loop thread plus
+/// one worker thread per running job.
 
 #include <atomic>
 #include <chrono>
@@ -25,6 +31,7 @@
 namespace labq {
 
 struct SchedulerOptions {
+  /// Parallel jobs at the start; Reconfigure changes it (and `limits`) later.
   int slots = 2;
   std::filesystem::path workdir_root = "labq-work";
   /// Resource limits of this scheduler (labd --limit), on top of each sweep's.
