@@ -164,16 +164,19 @@ TEST_F(SchedulerTest, ResourceLimitsOfTheSweepAndTheSchedulerHoldJobsBack) {
     jobs.back().resources = {{"lic", 1}};
   }
   const int64_t sweep = Add(jobs, {{"lic", 2}});
-  int max_claimed = 0;  // running in the store: claimed, whether or not its run began
+  std::mutex mutex;
+  size_t max_claimed = 0;  // running in the store: claimed, whether or not its run began
   runner_.behaviour = [&](const JobRecord&, const ExecutionEnvironment&) {
     EXPECT_TRUE(runner_.AwaitRunning(2, 5));
-    max_claimed = std::max(max_claimed, static_cast<int>(store_.RunningJobs().size()));
+    const size_t claimed = store_.RunningJobs().size();
+    std::lock_guard lock(mutex);
+    max_claimed = std::max(max_claimed, claimed);
     return Done();
   };
   Scheduler scheduler(store_, options_, runner_);
   EXPECT_EQ(scheduler.RunSweep(sweep, {}).Count("done"), 5);
   EXPECT_EQ(runner_.max_running(), 2);  // the sweep's 2, not labd's 3 nor the 4 slots
-  EXPECT_LE(max_claimed, 2);
+  EXPECT_LE(max_claimed, 2u);
 }
 
 TEST_F(SchedulerTest, AJobNeedingMoreThanALimitFailsWithTheReason) {
