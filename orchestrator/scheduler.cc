@@ -8,13 +8,9 @@
 #include <mutex>
 #include <thread>
 
-#include "jobs/cache_key.h"
+#include "orchestrator/eta_estimator.h"
 #include "orchestrator/gpu_pool.h"
-#include "orchestrator/job_execution.h"
-#include "orchestrator/job_lock.h"
-#include "orchestrator/local_runner.h"
 #include "orchestrator/process_identity.h"
-#include "orchestrator/slurm_execution.h"
 #include "results/sqlite.h"
 
 namespace labq {
@@ -25,8 +21,7 @@ namespace {
 /// scheduler down with it must not take every restart down too.
 constexpr int kMaxCrashes = 3;
 /// Waiting out a storage fault: the first retry, doubled up to the last.
-constexpr double kFirstStorageRetry = 0.25;
-constexpr double kMaxStorageRetry = 5.0;
+constexpr Backoff kStorageBackoff(std::chrono::milliseconds(250), std::chrono::seconds(5));
 /// A job whose earlier attempt still holds its lock is looked at again after this.
 constexpr double kBusyRequeueDelay = 2.0;
 
@@ -54,7 +49,20 @@ struct PendingResult {
   double delay = 0;      ///< seconds before a requeued job may run again
 };
 
-bool IsSlurm(const JobRecord& job) { return job.executor.value("type", "") == "slurm"; }
+PendingResult Requeued(JobRecord job, std::string reason, double delay = 0) {
+  PendingResult result(std::move(job));
+  result.requeue = true;
+  result.reason = std::move(reason);
+  result.delay = delay;
+  return result;
+}
+
+PendingResult Failed(JobRecord job, std::string error) {
+  PendingResult result(std::move(job));
+  result.completion.state = JobState::kFailed;
+  result.completion.error = std::move(error);
+  return result;
+}
 
 bool IsStorageFault(const std::exception& e) {
   const auto* sqlite = dynamic_cast<const sql::SqliteError*>(&e);
@@ -64,7 +72,8 @@ bool IsStorageFault(const std::exception& e) {
 }  // namespace
 
 /// The state of one Loop: what runs, what waits to be stored, and whether the
-/// store is healthy. Worker threads report back under `mutex`.
+/// store is healthy. Worker threads report back under `mutex_`; everything
+/// else is the loop thread's, touched with `lock_` held.
 class Scheduler::LoopState {
  public:
   LoopState(Scheduler& s, std::optional<int64_t> sweep_id,
@@ -82,24 +91,26 @@ class Scheduler::LoopState {
   int finished_here() const { return finished_here_; }
 
  private:
+  bool Tick();
+  void TakeNewConfig();
+  void WaitForNews();
   void Report();
   void ReportQuietly();
-  bool Admit(const JobRecord& job);
-  double LimitFor(const std::string& name, const JobRecord& job);
-  std::string NeverFits(const JobRecord& job);
   std::string Label(const JobRecord& job) const { return EventLabel(job, sweep_id_.has_value()); }
   std::string KeyFor(const JobRecord& job);
-  int Slots();
   void JoinFinished();
   void ApplyCancels();
   void Recover();
   bool ClaimWhileFree();
   void Start(JobRecord job);
+  void Undo(const JobRecord& job, const std::exception& e);
   void Launch(JobRecord job, bool attach, std::string cache_key);
+  ExecutionEnvironment EnvironmentFor(const JobRecord& job, RunningJob& slot);
   void Work(const JobRecord& job, const ExecutionEnvironment& env, bool attach,
             const std::string& cache_key, const std::shared_ptr<std::atomic<bool>>& cancel);
-  JobCompletion Execute(const JobRecord& job, const ExecutionEnvironment& env, bool attach,
-                        bool& lost);
+  RunOutcome RunCaught(const JobRecord& job, const ExecutionEnvironment& env, bool attach);
+  PendingResult Resolve(const JobRecord& job, RunOutcome outcome, bool cancelled);
+  void Ended(const JobRecord& job, double wall_seconds, const std::string& event);
   std::string Settle(PendingResult result);
   void SettleLocked(PendingResult result);
   std::string FailInstead(const PendingResult& result, const std::string& why);
@@ -107,7 +118,7 @@ class Scheduler::LoopState {
   void RetryPending();
   void Pause(const std::string& why);
   bool Finished(bool claimed_any);
-  void Hold(const JobRecord& job, int delta);
+  bool OthersRunSweep();
 
   Scheduler& s_;
   std::optional<int64_t> sweep_id_;
@@ -118,13 +129,14 @@ class Scheduler::LoopState {
   std::map<int64_t, RunningJob> running_;
   std::map<int64_t, std::jthread> workers_;
   std::vector<int64_t> finished_workers_;  // joined by the loop, so threads do not pile up
-  std::map<std::string, std::pair<double, int>> seconds_by_kind_;  // sum, count
-  std::map<std::string, double> in_use_;                           // resource -> amount held
-  GpuPool gpus_{VisibleGpus()};  ///< the GPUs local jobs holding `gpu` are given
+  GpuPool gpus_{VisibleGpus()};            ///< the GPUs local jobs holding `gpu` are given
+  ResourcePool pool_{gpus_.size()};
+  uint64_t config_version_ = 0;  ///< of the slots and limits pool_ has
+  EtaEstimator eta_;
   std::vector<PendingResult> pending_;
   std::string storage_problem_;  ///< "" while the store takes writes
   bool probing_ = false;         ///< the problem was cleared untested
-  double retry_delay_ = kFirstStorageRetry;
+  int storage_faults_ = 0;       ///< pauses since the store last took a write
   std::chrono::steady_clock::time_point retry_at_;
   std::string last_event_;
   int finished_since_report_ = 0;
@@ -134,16 +146,33 @@ class Scheduler::LoopState {
 };
 
 Scheduler::Scheduler(ResultStore& store, SchedulerOptions options)
-    : store_(store), options_(std::move(options)), owner_(SelfOwner()) {
-  if (options_.slots < 1) options_.slots = 1;
+    : Scheduler(store, std::move(options), std::make_unique<RealJobRunner>(store)) {}
+
+Scheduler::Scheduler(ResultStore& store, SchedulerOptions options, std::unique_ptr<JobRunner> owned)
+    : Scheduler(store, std::move(options), *owned) {
+  owned_runner_ = std::move(owned);
+}
+
+Scheduler::Scheduler(ResultStore& store, SchedulerOptions options, JobRunner& runner)
+    : store_(store), options_(std::move(options)), runner_(runner), owner_(SelfOwner()) {
+  config_.slots = std::max(1, options_.slots);
+  config_.limits = options_.limits;
 }
 
 Scheduler::~Scheduler() = default;
 
 void Scheduler::Reconfigure(int slots, const nlohmann::json& limits) {
-  std::lock_guard lock(options_mutex_);
-  options_.slots = std::max(1, slots);
-  options_.limits = limits;
+  std::lock_guard lock(config_mutex_);
+  config_.slots = std::max(1, slots);
+  config_.limits = limits;
+  ++config_version_;
+}
+
+std::optional<ResourceConfig> Scheduler::NewerConfig(uint64_t* version) {
+  std::lock_guard lock(config_mutex_);
+  if (*version == config_version_) return std::nullopt;
+  *version = config_version_;
+  return config_;
 }
 
 std::vector<std::string> Scheduler::RecoverOrphans(std::vector<JobRecord>* adopted) {
@@ -162,7 +191,7 @@ std::vector<std::string> Scheduler::RecoverOrphans(std::vector<JobRecord>* adopt
 }
 
 std::string Scheduler::RecoverOrphan(const JobRecord& job, std::vector<JobRecord>* adopted) {
-  if (!job.external_id.empty() || (!IsSlurm(job) && JobLock::Held(job.workdir))) {
+  if (runner_.AttemptRunning(job)) {
     // Its runner lives on (SLURM, or a local runner holding the job lock): take it
     // over and collect its result when it ends; never start it twice.
     if (!adopted || !store_.Adopt(job.id, job.owner, owner_)) return "";
@@ -181,7 +210,7 @@ std::string Scheduler::RecoverOrphan(const JobRecord& job, std::vector<JobRecord
     store_.FinishJob(job.id, failed, job.attempts);
     return "failed " + EventLabel(job, false) + ": " + failed.error;
   }
-  if (adopted && !IsSlurm(job) && AttemptResult(job.workdir, job.attempts)) {
+  if (adopted && runner_.AttemptLeftResult(job)) {
     // Its runner finished after its scheduler died: commit what it left.
     if (!store_.Adopt(job.id, job.owner, owner_)) return "";
     adopted->push_back(job);
@@ -211,30 +240,44 @@ void Scheduler::Loop(std::optional<int64_t> sweep_id,
 
 void Scheduler::LoopState::Run() {
   lock_.lock();
-  while (true) {
-    JoinFinished();
-    bool claimed_any = false;
-    try {
-      ApplyCancels();
-      if (!sweep_id_ && loops_++ % 10 == 0) Recover();  // the daemon adopts orphans
-      if (!storage_problem_.empty()) RetryPending();
-      if (storage_problem_.empty()) claimed_any = ClaimWhileFree();
-      if (Finished(claimed_any)) break;
-    } catch (const std::exception& e) {
-      // Nothing one job or one bad moment of the disk does may end the loop.
-      Pause(e.what());
-      ReportQuietly();
-    }
-    if (finished_since_report_ == 0) {
-      changed_.wait_for(lock_, s_.options_.poll, [&] { return finished_since_report_ > 0; });
-    }
-    if (finished_since_report_ > 0) {
-      finished_since_report_ = 0;
-      ReportQuietly();
-    }
-  }
+  while (!Tick()) WaitForNews();
   lock_.unlock();
   workers_.clear();  // joins
+}
+
+/// One look at the store and the workers; true when the loop is done.
+bool Scheduler::LoopState::Tick() {
+  JoinFinished();
+  TakeNewConfig();
+  try {
+    ApplyCancels();
+    if (!sweep_id_ && loops_++ % 10 == 0) Recover();  // the daemon adopts orphans
+    if (!storage_problem_.empty()) RetryPending();
+    const bool claimed_any = storage_problem_.empty() && ClaimWhileFree();
+    return Finished(claimed_any);
+  } catch (const std::exception& e) {
+    // Nothing one job or one bad moment of the disk does may end the loop.
+    Pause(e.what());
+    ReportQuietly();
+    return false;
+  }
+}
+
+/// The slots and limits of labd's last SIGHUP, read under the scheduler's
+/// mutex once per tick: the loop never reads what Reconfigure writes.
+void Scheduler::LoopState::TakeNewConfig() {
+  if (auto config = s_.NewerConfig(&config_version_)) pool_.Configure(std::move(*config));
+}
+
+/// Until a job ends or the poll interval passes (other processes' submits and cancels).
+void Scheduler::LoopState::WaitForNews() {
+  if (finished_since_report_ == 0) {
+    changed_.wait_for(lock_, s_.options_.poll, [&] { return finished_since_report_ > 0; });
+  }
+  if (finished_since_report_ > 0) {
+    finished_since_report_ = 0;
+    ReportQuietly();
+  }
 }
 
 /// Progress while the store may be failing: a report that cannot be made is skipped.
@@ -249,84 +292,21 @@ void Scheduler::LoopState::Report() {
   if (!on_progress_) return;
   Progress p;
   p.storage_problem = storage_problem_;
-  if (sweep_id_) p.counts = s_.store_.Counts(*sweep_id_);
   for (const auto& [id, r] : running_) p.running.push_back(r.job.name);
   p.event = last_event_;
   if (sweep_id_) {
-    // ETA: mean wall time of finished jobs of each kind times what is left, over the slots.
-    double work = 0;
-    bool known = true;
-    for (const auto& [kind, count] : s_.store_.CountsByKind(*sweep_id_, JobState::kQueued)) {
-      auto it = seconds_by_kind_.find(kind);
-      if (it == seconds_by_kind_.end()) {
-        known = false;
-        break;
-      }
-      work += count * it->second.first / it->second.second;
-    }
-    if (known) p.eta_seconds = work / Slots();
+    p.counts = s_.store_.Counts(*sweep_id_);
+    p.eta_seconds =
+        eta_.Estimate(s_.store_.CountsByKind(*sweep_id_, JobState::kQueued), pool_.slots())
+            .value_or(-1);
   }
   on_progress_(p);
-}
-
-/// Capacity of resource `name` for `job`: the daemon's and its sweep's
-/// limits; `gpu` defaults to the GPUs visible here (SLURM jobs: the cluster's
-/// gres decides). -1 = unlimited. Called with options_mutex_ held.
-double Scheduler::LoopState::LimitFor(const std::string& name, const JobRecord& job) {
-  double limit = -1;
-  if (s_.options_.limits.contains(name)) limit = s_.options_.limits[name].get<double>();
-  if (job.sweep_limits.contains(name)) {
-    const double sweep_limit = job.sweep_limits[name].get<double>();
-    limit = limit < 0 ? sweep_limit : std::min(limit, sweep_limit);
-  }
-  if (name == "gpu" && limit < 0 && !IsSlurm(job)) limit = static_cast<double>(gpus_.size());
-  return limit;
-}
-
-/// Why `job` can never start (it holds more than a limit allows), or "".
-std::string Scheduler::LoopState::NeverFits(const JobRecord& job) {
-  std::lock_guard options_lock(s_.options_mutex_);
-  for (const auto& [name, amount] : job.resources.items()) {
-    const double limit = LimitFor(name, job);
-    if (limit >= 0 && amount.get<double>() > limit) {
-      return "needs " + amount.dump() + " " + name + " but the limit is " +
-             std::to_string(static_cast<long>(limit)) +
-             (name == "gpu" && limit == 0
-                  ? " (no GPU visible: CUDA_VISIBLE_DEVICES or /dev/nvidia*; set limits: {gpu: "
-                    "N} or labd --limit gpu=N to override)"
-                  : "");
-    }
-  }
-  return "";
-}
-
-/// May `job` start now, given what runs and the daemon's and its sweep's
-/// limits? A job that can never fit is let through, to be failed with the reason.
-bool Scheduler::LoopState::Admit(const JobRecord& job) {
-  if (!NeverFits(job).empty()) return true;
-  std::lock_guard options_lock(s_.options_mutex_);
-  for (const auto& [name, amount] : job.resources.items()) {
-    const double limit = LimitFor(name, job);
-    if (limit >= 0 && in_use_[name] + amount.get<double>() > limit) return false;
-  }
-  return true;
 }
 
 /// The key a finished job is stored under; "" when caching is off for it.
 std::string Scheduler::LoopState::KeyFor(const JobRecord& job) {
   if (!s_.options_.use_cache || s_.store_.SweepNoCache(job.sweep_id)) return "";
-  return CacheKeyFor(job.kind, job.params);
-}
-
-int Scheduler::LoopState::Slots() {
-  std::lock_guard options_lock(s_.options_mutex_);
-  return s_.options_.slots;
-}
-
-void Scheduler::LoopState::Hold(const JobRecord& job, int delta) {
-  for (const auto& [name, amount] : job.resources.items()) {
-    in_use_[name] += delta * amount.get<double>();
-  }
+  return s_.runner_.CacheKey(job);
 }
 
 void Scheduler::LoopState::JoinFinished() {
@@ -350,6 +330,7 @@ void Scheduler::LoopState::ApplyCancels() {
     if (s_.cancel_ || s_.interrupt_ ||
         std::find(requests.begin(), requests.end(), id) != requests.end()) {
       r.cancel->store(true);
+      r.cancel->notify_all();  // a runner may wait on the flag instead of polling it
     }
   }
 }
@@ -365,12 +346,12 @@ void Scheduler::LoopState::Recover() {
 
 bool Scheduler::LoopState::ClaimWhileFree() {
   bool claimed_any = false;
-  while (!s_.draining_ && static_cast<int>(running_.size()) < Slots()) {
-    auto job = s_.store_.Claim(
-        {sweep_id_, root_.string(), s_.owner_, [this](const JobRecord& j) { return Admit(j); }});
+  while (!s_.draining_ && static_cast<int>(running_.size()) < pool_.slots()) {
+    auto job = s_.store_.Claim({sweep_id_, root_.string(), s_.owner_,
+                                [this](const JobRecord& j) { return pool_.Admit(j); }});
     if (!job) break;
     claimed_any = true;
-    retry_delay_ = kFirstStorageRetry;  // the store takes writes
+    storage_faults_ = 0;  // the store takes writes
     if (probing_) {
       probing_ = false;
       last_event_ = "the results database takes writes again: resumed claiming";
@@ -390,39 +371,32 @@ void Scheduler::LoopState::Start(JobRecord job) {
       s_.store_.MarkCached(job.id, *hit, key);
       ++finished_here_;
       last_event_ = "cached " + Label(job);
-    } else if (!IsSlurm(job) && JobLock::Held(job.workdir)) {
+    } else if (s_.runner_.AttemptRunning(job)) {
       // An earlier attempt (another scheduler's) still runs there: never two at once.
-      PendingResult held(job);
-      held.requeue = true;
-      held.reason = "waiting: an earlier attempt of this job still runs";
-      held.delay = kBusyRequeueDelay;
-      SettleLocked(std::move(held));
-    } else if (const std::string why = NeverFits(job); !why.empty()) {
-      PendingResult failed(job);  // not answered from the cache: it can never run here
-      failed.completion.state = JobState::kFailed;
-      failed.completion.error = why;
-      SettleLocked(std::move(failed));
+      SettleLocked(
+          Requeued(job, "waiting: an earlier attempt of this job still runs", kBusyRequeueDelay));
+    } else if (const std::string why = pool_.NeverFits(job); !why.empty()) {
+      SettleLocked(Failed(job, why));  // not answered from the cache: it can never run here
     } else {
       last_event_ = "started " + Label(job);
       Launch(job, false, key);
     }
   } catch (const std::exception& e) {
-    if (auto it = running_.find(job.id); it != running_.end()) {
-      gpus_.Give(it->second.gpu_ids);
-      running_.erase(it);
-      Hold(job, -1);
-    }
-    PendingResult undo(job);
-    if (IsStorageFault(e)) {
-      undo.requeue = true;  // nothing ran: it goes back to the queue once the store works
-      undo.reason = std::string("could not start: ") + e.what();
-    } else {
-      undo.completion.state = JobState::kFailed;
-      undo.completion.error = std::string("could not start: ") + e.what();
-    }
-    SettleLocked(std::move(undo));
+    Undo(job, e);
   }
   ReportQuietly();
+}
+
+/// A job that could not be started goes back to the queue (a storage fault:
+/// nothing ran) or fails with the reason.
+void Scheduler::LoopState::Undo(const JobRecord& job, const std::exception& e) {
+  if (auto it = running_.find(job.id); it != running_.end()) {
+    gpus_.Give(it->second.gpu_ids);
+    running_.erase(it);
+    pool_.Release(job);
+  }
+  const std::string why = std::string("could not start: ") + e.what();
+  SettleLocked(IsStorageFault(e) ? Requeued(job, why) : Failed(job, why));
 }
 
 /// Settle from the loop, which holds the lock Settle takes when it has to wait.
@@ -434,13 +408,21 @@ void Scheduler::LoopState::SettleLocked(PendingResult result) {
 }
 
 void Scheduler::LoopState::Launch(JobRecord job, bool attach, std::string cache_key) {
-  Hold(job, +1);
+  pool_.Hold(job);
   RunningJob& slot = running_[job.id];
   slot.job = job;
+  ExecutionEnvironment env = EnvironmentFor(job, slot);
+  workers_[job.id] = std::jthread([this, job, env, cache_key, attach, cancel = slot.cancel] {
+    Work(job, env, attach, cache_key, cancel);
+  });
+}
+
+/// Where `job` runs: the shared stage, its GPUs, its dependencies' directories.
+ExecutionEnvironment Scheduler::LoopState::EnvironmentFor(const JobRecord& job, RunningJob& slot) {
   ExecutionEnvironment env;
   env.stage_dir = root_ / ".stage";
   env.cancel = slot.cancel.get();
-  if (job.resources.contains("gpu") && !IsSlurm(job)) {
+  if (job.resources.contains("gpu") && !IsSlurmJob(job)) {
     slot.gpu_ids = gpus_.Take(static_cast<int>(std::ceil(job.resources["gpu"].get<double>())));
     // None known here (a limit set by hand): leave the job's view alone.
     if (!slot.gpu_ids.empty()) env.step_env["CUDA_VISIBLE_DEVICES"] = slot.gpu_ids;
@@ -448,74 +430,67 @@ void Scheduler::LoopState::Launch(JobRecord job, bool attach, std::string cache_
   for (int64_t dep : job.depends_on) {
     if (auto d = s_.store_.Job(dep)) env.dependency_dirs[d->name] = d->workdir;
   }
-  workers_[job.id] = std::jthread([this, job, env, cache_key, attach, cancel = slot.cancel] {
-    Work(job, env, attach, cache_key, cancel);
-  });
+  return env;
 }
 
 /// A worker thread: runs (or waits for) the job, stores the outcome, reports.
 void Scheduler::LoopState::Work(const JobRecord& job, const ExecutionEnvironment& env, bool attach,
                                 const std::string& cache_key,
                                 const std::shared_ptr<std::atomic<bool>>& cancel) {
-  PendingResult result(job);
-  bool lost = false;
+  RunOutcome outcome = RunCaught(job, env, attach);
+  if (outcome.completion.state == JobState::kDone) outcome.completion.cache_key = cache_key;
+  const double wall_seconds = outcome.completion.wall_seconds;
+  const std::string event = Settle(Resolve(job, std::move(outcome), cancel->load()));
+  Ended(job, wall_seconds, event);
+}
+
+RunOutcome Scheduler::LoopState::RunCaught(const JobRecord& job, const ExecutionEnvironment& env,
+                                           bool attach) {
   try {
-    result.completion = Execute(job, env, attach, lost);
+    return s_.runner_.Run(job, env, attach);
   } catch (const std::exception& e) {
-    result.completion.state = JobState::kFailed;
-    result.completion.error = std::string("labq: ") + e.what();
+    RunOutcome failed;
+    failed.completion.state = JobState::kFailed;
+    failed.completion.error = std::string("labq: ") + e.what();
+    return failed;
   }
-  JobCompletion& completion = result.completion;
-  if (completion.state == JobState::kDone) completion.cache_key = cache_key;
-  const int retries = job.params.value("retries", 0);
-  if (lost) {
-    result.requeue = true;
-    result.reason = "interrupted: its runner died without a result (attempt " +
-                    std::to_string(job.attempts) + ")";
-  } else if (completion.state == JobState::kFailed && completion.transient &&
-             job.attempts <= retries && !cancel->load()) {
-    result.requeue = true;
-    result.reason = "retrying after: " + completion.error;
-    result.delay = 2.0 * (1 << std::min(job.attempts - 1, 6));
-  } else if (cancel->load() && s_.interrupt_ && completion.state != JobState::kDone) {
-    result.requeue = true;  // a result that made it is kept, never run again
-    result.reason = "interrupted by labd shutdown";
-  } else if (cancel->load() && completion.state != JobState::kDone) {
-    completion.state = JobState::kCancelled;
+}
+
+/// What the store makes of an attempt: a lost one and a transient failure
+/// go back to the queue, so does one labd's shutdown stopped; a cancelled
+/// one is cancelled. A result that made it is kept, never run again.
+PendingResult Scheduler::LoopState::Resolve(const JobRecord& job, RunOutcome outcome,
+                                            bool cancelled) {
+  const std::string attempt = std::to_string(job.attempts);
+  if (outcome.lost) {
+    return Requeued(job, "interrupted: its runner died without a result (attempt " + attempt + ")");
   }
-  const double wall_seconds = completion.wall_seconds;
-  const std::string event = Settle(std::move(result));
+  const JobCompletion& completion = outcome.completion;
+  if (s_.options_.retry.ShouldRetry(job, completion, cancelled)) {
+    return Requeued(job, "retrying after: " + completion.error,
+                    s_.options_.retry.DelaySeconds(job.attempts));
+  }
+  if (cancelled && completion.state != JobState::kDone) {
+    if (s_.interrupt_) return Requeued(job, "interrupted by labd shutdown");
+    outcome.completion.state = JobState::kCancelled;
+  }
+  PendingResult result(job);
+  result.completion = std::move(outcome.completion);
+  return result;
+}
+
+/// A worker's last act: gives back what the job held and wakes the loop.
+void Scheduler::LoopState::Ended(const JobRecord& job, double wall_seconds,
+                                 const std::string& event) {
   std::lock_guard guard(mutex_);
-  Hold(job, -1);
+  pool_.Release(job);
   if (auto it = running_.find(job.id); it != running_.end()) gpus_.Give(it->second.gpu_ids);
   running_.erase(job.id);
   finished_workers_.push_back(job.id);
-  auto& [sum, count] = seconds_by_kind_[job.kind];
-  sum += wall_seconds;
-  ++count;
+  eta_.Record(job.kind, wall_seconds);
   last_event_ = event;
   ++finished_since_report_;
   changed_.notify_all();
-}
-
-JobCompletion Scheduler::LoopState::Execute(const JobRecord& job, const ExecutionEnvironment& env,
-                                            bool attach, bool& lost) {
-  if (IsSlurm(job)) {
-    return RunJobOnSlurm(
-        job, env, [&](const std::string& id) { s_.store_.SetExternalId(job.id, id); },
-        attach ? job.external_id : "");
-  }
-  if (attach) {
-    auto result = AwaitOrphanedAttempt(job, env.cancel);
-    lost = !result;
-    return result ? *result : JobCompletion{};
-  }
-  return RunJobLocally(job, env, [&](int pid) {
-    try {
-      s_.store_.SetPid(job.id, pid);  // for cancelling an adopted runner; the lock is the truth
-    } catch (const std::exception&) {
-    }
-  });
 }
 
 /// Stores a worker's outcome. A storage fault keeps it in memory, to be
@@ -538,11 +513,8 @@ std::string Scheduler::LoopState::Settle(PendingResult result) {
 /// with the reason instead. Never throws; a job it cannot fail either stays
 /// running under this owner until the next labd recovers it.
 std::string Scheduler::LoopState::FailInstead(const PendingResult& result, const std::string& why) {
-  PendingResult failed(result.job);
-  failed.completion.state = JobState::kFailed;
-  failed.completion.error = "its result could not be stored: " + why;
   try {
-    return Store(failed);
+    return Store(Failed(result.job, "its result could not be stored: " + why));
   } catch (const std::exception& e) {
     return "cannot store " + result.job.name + ": " + why + "; nor fail it: " + e.what();
   }
@@ -590,20 +562,20 @@ void Scheduler::LoopState::RetryPending() {
   }
   last_event_ = "the results database takes writes again: resumed (" +
                 std::to_string(waiting.size()) + " waiting result(s) stored)";
-  retry_delay_ = kFirstStorageRetry;
+  storage_faults_ = 0;
   Report();
 }
 
 /// Stops claiming until a retry succeeds; called with the loop's mutex held.
 void Scheduler::LoopState::Pause(const std::string& why) {
+  const auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(
+      kStorageBackoff.Delay(++storage_faults_));
   storage_problem_ = why;
   probing_ = false;
-  retry_at_ = std::chrono::steady_clock::now() +
-              std::chrono::milliseconds(static_cast<int>(retry_delay_ * 1000));
+  retry_at_ = std::chrono::steady_clock::now() + delay;
   last_event_ = "paused, not claiming jobs: " + why + "; retrying in " +
-                std::to_string(static_cast<int>(retry_delay_ * 1000)) + " ms (" +
-                std::to_string(pending_.size()) + " result(s) waiting to be stored)";
-  retry_delay_ = std::min(retry_delay_ * 2, kMaxStorageRetry);
+                std::to_string(delay.count()) + " ms (" + std::to_string(pending_.size()) +
+                " result(s) waiting to be stored)";
 }
 
 bool Scheduler::LoopState::Finished(bool claimed_any) {
@@ -614,13 +586,15 @@ bool Scheduler::LoopState::Finished(bool claimed_any) {
   if (s_.draining_) return true;
   if (!sweep_id_ || claimed_any) return false;
   if (!storage_problem_.empty() || s_.store_.HasDelayedJobs(*sweep_id_)) return false;
-  // Jobs of this sweep another live runner (labd) took: wait for them too.
+  return !OthersRunSweep();
+}
+
+/// Whether another live runner (labd) took jobs of this sweep: they are waited for too.
+bool Scheduler::LoopState::OthersRunSweep() {
   for (const auto& job : s_.store_.RunningJobs()) {
-    if (job.sweep_id == *sweep_id_ && job.owner != s_.owner_ && OwnerAlive(job.owner)) {
-      return false;
-    }
+    if (job.sweep_id == *sweep_id_ && job.owner != s_.owner_ && OwnerAlive(job.owner)) return true;
   }
-  return true;
+  return false;
 }
 
 }  // namespace labq
