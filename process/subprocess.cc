@@ -52,6 +52,116 @@ std::optional<std::filesystem::path> FindExecutable(const std::string& name) {
   return std::filesystem::path(found.string());
 }
 
+namespace {
+
+/// argv[0] as an executable path; a relative path with a '/' names a file in
+/// the working directory, as for execvp there. Sets `error` when not found.
+std::optional<std::filesystem::path> ResolveProgram(const SubprocessSpec& spec,
+                                                    std::string& error) {
+  std::string program = spec.argv[0];
+  if (program.find('/') != std::string::npos && program.front() != '/') {
+    program = (spec.working_dir / program).string();
+  }
+  auto exe = FindExecutable(program);
+  if (!exe) error = "'" + spec.argv[0] + "' not found on PATH or not executable";
+  return exe;
+}
+
+using File = std::unique_ptr<FILE, int (*)(FILE*)>;
+
+/// Boost.Process opens a path given to std_out/std_err without O_TRUNC, so a
+/// shorter second run would overwrite the head of the first and leave its
+/// tail, which a metric parser then reads as this run's output. Truncate, as
+/// the `>` in command.sh does.
+File OpenTruncated(const std::filesystem::path& path) {
+  return File(std::fopen(path.c_str(), "w"), &std::fclose);
+}
+
+/// Ends a running child's process group when its timeout passes or another
+/// thread raises the cancel flag (looked at every 50 ms), and runs the I/O
+/// loop until the child is reaped.
+class Watchdog {
+ public:
+  Watchdog(boost::asio::io_context& io, bp::group& group, const bool& exited)
+      : io_(io), group_(group), exited_(exited), deadline_(io), poll_(io) {}
+
+  void Arm(std::chrono::milliseconds timeout) {
+    if (timeout.count() <= 0) return;
+    deadline_.expires_after(timeout);
+    deadline_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec && !exited_) {
+        timed_out_ = true;
+        KillGroup();
+      }
+    });
+  }
+
+  void Watch(const std::atomic<bool>* cancel) {
+    if (!cancel) return;
+    cancel_ = cancel;
+    CheckCancel({});
+  }
+
+  /// Stops the timers as soon as the child is reaped so io.run() returns;
+  /// then ends grandchildren that outlived the child.
+  void WaitForExit() {
+    while (!exited_ && io_.run_one() > 0) {
+    }
+    deadline_.cancel();
+    poll_.cancel();
+    io_.run();
+    KillGroup();
+  }
+
+  bool timed_out() const { return timed_out_; }
+  bool cancelled() const { return cancelled_; }
+
+ private:
+  void KillGroup() {
+    std::error_code ec;
+    group_.terminate(ec);
+  }
+
+  void CheckCancel(const boost::system::error_code& ec) {
+    if (ec || exited_) return;
+    if (cancel_->load()) {
+      cancelled_ = true;
+      KillGroup();
+      return;
+    }
+    poll_.expires_after(std::chrono::milliseconds(50));
+    poll_.async_wait([this](const boost::system::error_code& e) { CheckCancel(e); });
+  }
+
+  boost::asio::io_context& io_;
+  bp::group& group_;
+  const bool& exited_;
+  boost::asio::steady_timer deadline_;
+  boost::asio::steady_timer poll_;
+  const std::atomic<bool>* cancel_ = nullptr;
+  bool timed_out_ = false;
+  bool cancelled_ = false;
+};
+
+/// How the child ended, from its wait status and what the watchdog did.
+void SetEnd(SubprocessResult& result, int status, const Watchdog& watchdog) {
+  if (watchdog.timed_out()) {
+    result.end = SubprocessResult::End::kTimedOut;
+    result.signal = SIGKILL;
+  } else if (watchdog.cancelled()) {
+    result.end = SubprocessResult::End::kCancelled;
+    result.signal = SIGKILL;
+  } else if (WIFSIGNALED(status)) {
+    result.end = SubprocessResult::End::kSignaled;
+    result.signal = WTERMSIG(status);
+  } else {
+    result.end = SubprocessResult::End::kExited;
+    result.exit_code = WEXITSTATUS(status);
+  }
+}
+
+}  // namespace
+
 SubprocessResult RunSubprocess(const SubprocessSpec& spec, const std::atomic<bool>* cancel,
                                const std::function<void(int pid)>& on_start) {
   SubprocessResult result;
@@ -59,16 +169,8 @@ SubprocessResult RunSubprocess(const SubprocessSpec& spec, const std::atomic<boo
     result.error = "empty command";
     return result;
   }
-  // A relative path with a '/' names a file in the working directory, as for execvp there.
-  std::string program = spec.argv[0];
-  if (program.find('/') != std::string::npos && program.front() != '/') {
-    program = (spec.working_dir / program).string();
-  }
-  auto exe = FindExecutable(program);
-  if (!exe) {
-    result.error = "'" + spec.argv[0] + "' not found on PATH or not executable";
-    return result;
-  }
+  const auto exe = ResolveProgram(spec, result.error);
+  if (!exe) return result;
   const auto started = std::chrono::steady_clock::now();
   boost::asio::io_context io;
   bp::group group;
@@ -77,14 +179,8 @@ SubprocessResult RunSubprocess(const SubprocessSpec& spec, const std::atomic<boo
   // than it (a heap over-read ASan reports); set() checks lengths first.
   for (const auto& [key, value] : spec.extra_env) env.set(key, value);
   std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
-
-  // Boost.Process opens a path given to std_out/std_err without O_TRUNC, so a
-  // shorter second run would overwrite the head of the first and leave its
-  // tail, which a metric parser then reads as this run's output. Truncate, as
-  // the `>` in command.sh does.
-  using File = std::unique_ptr<FILE, int (*)(FILE*)>;
-  File out(std::fopen(spec.stdout_path.c_str(), "w"), &std::fclose);
-  File err(std::fopen(spec.stderr_path.c_str(), "w"), &std::fclose);
+  File out = OpenTruncated(spec.stdout_path);
+  File err = OpenTruncated(spec.stderr_path);
   if (!out || !err) {
     result.error = "cannot open the output files of '" + spec.argv[0] + "'";
     return result;
@@ -101,63 +197,13 @@ SubprocessResult RunSubprocess(const SubprocessSpec& spec, const std::atomic<boo
   }
   result.pid = child.id();
   if (on_start) on_start(result.pid);
-
-  // The timeout and the cancel flag both end in killing the whole group;
-  // the flag is looked at every 50 ms since another thread owns it.
-  boost::asio::steady_timer deadline(io);
-  boost::asio::steady_timer poll(io);
-  bool timed_out = false;
-  bool cancelled = false;
-  auto kill_group = [&] {
-    std::error_code ec;
-    group.terminate(ec);
-  };
-  if (spec.timeout.count() > 0) {
-    deadline.expires_after(spec.timeout);
-    deadline.async_wait([&](const boost::system::error_code& ec) {
-      if (!ec && !exited) {
-        timed_out = true;
-        kill_group();
-      }
-    });
-  }
-  std::function<void(const boost::system::error_code&)> check_cancel =
-      [&](const boost::system::error_code& ec) {
-        if (ec || exited) return;
-        if (cancel && cancel->load()) {
-          cancelled = true;
-          kill_group();
-          return;
-        }
-        poll.expires_after(std::chrono::milliseconds(50));
-        poll.async_wait(check_cancel);
-      };
-  if (cancel) check_cancel({});
-  // Stop the timers as soon as the child is reaped so io.run() returns.
-  while (!exited && io.run_one() > 0) {
-  }
-  deadline.cancel();
-  poll.cancel();
-  io.run();
-  // The group may still hold grandchildren that outlived the child: end them.
-  kill_group();
-
+  Watchdog watchdog(io, group, exited);
+  watchdog.Arm(spec.timeout);
+  watchdog.Watch(cancel);
+  watchdog.WaitForExit();
   result.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  const int status = child.native_exit_code();
-  if (timed_out) {
-    result.end = SubprocessResult::End::kTimedOut;
-    result.signal = SIGKILL;
-  } else if (cancelled) {
-    result.end = SubprocessResult::End::kCancelled;
-    result.signal = SIGKILL;
-  } else if (WIFSIGNALED(status)) {
-    result.end = SubprocessResult::End::kSignaled;
-    result.signal = WTERMSIG(status);
-  } else {
-    result.end = SubprocessResult::End::kExited;
-    result.exit_code = WEXITSTATUS(status);
-  }
+  SetEnd(result, child.native_exit_code(), watchdog);
   return result;
 }
 
