@@ -1,7 +1,9 @@
 #include "orchestrator/local_runner.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -60,15 +62,31 @@ pid_t SpawnRunner(const std::vector<std::string>& argv, const std::filesystem::p
   return pid;
 }
 
+/// Sleeps until `pid` may have exited, at most `kPoll`: on a pidfd the
+/// wake-up is the exit itself, so a short job costs no poll interval (a 20 ms
+/// sleep per job held labd near 80 no-op jobs/s); without pidfds (Linux < 5.3)
+/// it sleeps the interval.
+void AwaitExit(int pidfd) {
+  if (pidfd >= 0) {
+    pollfd fd{pidfd, POLLIN, 0};
+    if (::poll(&fd, 1, static_cast<int>(kPoll.count())) >= 0) return;
+  }
+  std::this_thread::sleep_for(kPoll);
+}
+
 /// Reaps the runner; SIGTERM once `cancel` is raised, SIGKILL to its group
 /// if it has not stopped after the grace period. Returns the wait status.
 int WaitForRunner(pid_t pid, const std::atomic<bool>* cancel) {
+  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   std::optional<std::chrono::steady_clock::time_point> stop_sent;
+  int status = -1;
   while (true) {
-    int status = 0;
     const pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid) return status;
-    if (r < 0 && errno != EINTR) return -1;
+    if (r == pid) break;
+    if (r < 0 && errno != EINTR) {
+      status = -1;
+      break;
+    }
     if (cancel && cancel->load() && !stop_sent) {
       ::kill(pid, SIGTERM);
       stop_sent = std::chrono::steady_clock::now();
@@ -76,8 +94,10 @@ int WaitForRunner(pid_t pid, const std::atomic<bool>* cancel) {
     if (stop_sent && std::chrono::steady_clock::now() - *stop_sent > kStopGrace) {
       ::kill(-pid, SIGKILL);
     }
-    std::this_thread::sleep_for(kPoll);
+    AwaitExit(pidfd);
   }
+  if (pidfd >= 0) ::close(pidfd);
+  return status;
 }
 
 std::string DescribeStatus(int status) {
