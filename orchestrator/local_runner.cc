@@ -1,7 +1,10 @@
 #include "orchestrator/local_runner.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,50 +28,64 @@ constexpr auto kPoll = std::chrono::milliseconds(20);
 /// A runner told to stop gets this long to stop its steps and write its result.
 constexpr auto kStopGrace = std::chrono::seconds(10);
 
-/// fork + exec of `argv` in a new session, stdout/stderr to `log`, holding
-/// `lock_fd` across the exec. Only async-signal-safe calls after the fork.
+/// Starts `argv` in a new session, stdout/stderr to `log`, holding `lock_fd`
+/// across the exec. posix_spawn, not fork: glibc's spawn shares labd's memory
+/// until the exec (clone with CLONE_VM|CLONE_VFORK), so labd neither copies its
+/// page tables nor takes copy-on-write faults afterwards, once per job.
 pid_t SpawnRunner(const std::vector<std::string>& argv, const std::filesystem::path& log,
                   int lock_fd) {
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  const int null_in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (out < 0 || null_in < 0) {
-    if (out >= 0) ::close(out);
-    if (null_in >= 0) ::close(null_in);
-    throw Error(log.string() + ": cannot open runner log: " + std::strerror(errno));
+  posix_spawn_file_actions_t files;
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_init(&files);
+  posix_spawnattr_init(&attr);
+  posix_spawn_file_actions_addopen(&files, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&files, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_adddup2(&files, 1, 2);
+  // dup2 onto itself clears close-on-exec: the runner (and its steps) keep the lock.
+  posix_spawn_file_actions_adddup2(&files, lock_fd, lock_fd);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attr, &none);  // labd blocks signals for its own reasons
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK);
+  pid_t pid = -1;
+  const int error = ::posix_spawn(&pid, args[0], &files, &attr, args.data(), environ);
+  posix_spawnattr_destroy(&attr);
+  posix_spawn_file_actions_destroy(&files);
+  if (error != 0) {
+    throw Error(log.string() + ": cannot start the job runner " + argv[0] + ": " +
+                std::strerror(error));
   }
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::setsid();
-    ::dup2(null_in, 0);
-    ::dup2(out, 1);
-    ::dup2(out, 2);
-    ::fcntl(lock_fd, F_SETFD, 0);  // the runner (and its steps) keep the lock
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);  // labd blocks signals for its own reasons
-    ::execv(args[0], args.data());
-    ::_exit(127);
-  }
-  const int fork_errno = errno;
-  ::close(out);
-  ::close(null_in);
-  if (pid < 0)
-    throw Error(std::string("cannot start the job runner: ") + std::strerror(fork_errno));
   return pid;
+}
+
+/// Sleeps until `pid` may have exited, at most `kPoll`: on a pidfd the
+/// wake-up is the exit itself, so a short job costs no poll interval (a 20 ms
+/// sleep per job held labd near 80 no-op jobs/s); without pidfds (Linux < 5.3)
+/// it sleeps the interval.
+void AwaitExit(int pidfd) {
+  if (pidfd >= 0) {
+    pollfd fd{pidfd, POLLIN, 0};
+    if (::poll(&fd, 1, static_cast<int>(kPoll.count())) >= 0) return;
+  }
+  std::this_thread::sleep_for(kPoll);
 }
 
 /// Reaps the runner; SIGTERM once `cancel` is raised, SIGKILL to its group
 /// if it has not stopped after the grace period. Returns the wait status.
 int WaitForRunner(pid_t pid, const std::atomic<bool>* cancel) {
+  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   std::optional<std::chrono::steady_clock::time_point> stop_sent;
+  int status = -1;
   while (true) {
-    int status = 0;
     const pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid) return status;
-    if (r < 0 && errno != EINTR) return -1;
+    if (r == pid) break;
+    if (r < 0 && errno != EINTR) {
+      status = -1;
+      break;
+    }
     if (cancel && cancel->load() && !stop_sent) {
       ::kill(pid, SIGTERM);
       stop_sent = std::chrono::steady_clock::now();
@@ -76,8 +93,10 @@ int WaitForRunner(pid_t pid, const std::atomic<bool>* cancel) {
     if (stop_sent && std::chrono::steady_clock::now() - *stop_sent > kStopGrace) {
       ::kill(-pid, SIGKILL);
     }
-    std::this_thread::sleep_for(kPoll);
+    AwaitExit(pidfd);
   }
+  if (pidfd >= 0) ::close(pidfd);
+  return status;
 }
 
 std::string DescribeStatus(int status) {

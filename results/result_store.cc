@@ -516,9 +516,12 @@ std::vector<JobRecord> ResultStore::RunningJobs() {
 
 std::optional<int64_t> ResultStore::FindCacheHit(const std::string& cache_key) {
   std::lock_guard lock(mutex_);
+  // `cache_key != ''` lets SQLite use the partial index jobs_by_cache_key
+  // (it cannot prove that of a bound `?`); without it the lookup walked every
+  // done job through jobs_queue, once per job claimed: O(done) each.
   sql::Statement q(db_,
-                   "SELECT id FROM jobs WHERE cache_key = ? AND state = 'done' ORDER BY id DESC "
-                   "LIMIT 1");
+                   "SELECT id FROM jobs WHERE cache_key = ?1 AND cache_key != '' AND state = "
+                   "'done' ORDER BY id DESC LIMIT 1");
   q.Bind(1, cache_key);
   if (!q.Step()) return std::nullopt;
   return q.Int(0);

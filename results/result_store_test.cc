@@ -263,5 +263,42 @@ TEST(ResultStore, VersionSevenDatabaseGainsTheScaleIndexesAndKeepsResults) {
   EXPECT_EQ(details.find("TEMP B-TREE"), std::string::npos) << details;
 }
 
+TEST(ResultStore, CacheHitIsTheNewestDoneJobWithTheKeyFoundThroughItsIndex) {
+  testing::TempDir tmp;
+  const std::string path = (tmp.path() / "r.db").string();
+  ResultStore store(path);
+  Sweep sweep;
+  sweep.name = "cache";
+  for (int i = 0; i < 5; ++i)
+    sweep.jobs.push_back({"j" + std::to_string(i), "sim", "g", {{"n", i}}, {}});
+  const int64_t id = store.AddSweep(sweep);
+  auto finish = [&](const std::string& state, const std::string& key) {
+    auto job = store.ClaimRunnable(id, "/w");
+    JobCompletion c;
+    c.state = state;
+    c.cache_key = key;
+    store.FinishJob(job->id, c);
+    return job->id;
+  };
+  finish("done", "k1");
+  const int64_t newest = finish("done", "k1");
+  finish("failed", "k1");  // a failed job with the key is no result to reuse
+  finish("done", "");      // nor is a done job stored without a key
+  EXPECT_EQ(store.FindCacheHit("k1"), newest);
+  EXPECT_EQ(store.FindCacheHit("k2"), std::nullopt);
+  EXPECT_EQ(store.FindCacheHit(""), std::nullopt);
+
+  // The statement FindCacheHit runs (copied here): a lookup in the partial
+  // index jobs_by_cache_key, never a walk over the done jobs (jobs_queue),
+  // which made labd's per-job cost grow with the sweep.
+  sql::Database db(path);
+  sql::Statement plan(db,
+                      "EXPLAIN QUERY PLAN SELECT id FROM jobs WHERE cache_key = ?1 AND cache_key "
+                      "!= '' AND state = 'done' ORDER BY id DESC LIMIT 1");
+  std::string details;
+  while (plan.Step()) details += plan.Text(3) + "\n";
+  EXPECT_NE(details.find("jobs_by_cache_key"), std::string::npos) << details;
+}
+
 }  // namespace
 }  // namespace labq
