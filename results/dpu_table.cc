@@ -102,4 +102,6 @@ Table BuildDpuTable(ResultStore& store, std::optional<int64_t> sweep_id) {
   return table;
 }
 
+const std::vector<std::string>& DpuTableMetrics() { return kMetrics; }
+
 }  // namespace labq

@@ -88,4 +88,10 @@ Table BuildQatTable(ResultStore& store, std::optional<int64_t> sweep_id) {
   return table;
 }
 
+std::vector<std::string> QatTableMetrics() {
+  std::vector<std::string> names = {"train_seconds"};
+  for (const auto& row : kRows) names.push_back(row.metric);
+  return names;
+}
+
 }  // namespace labq

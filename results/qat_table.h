@@ -12,4 +12,8 @@ namespace labq {
 
 Table BuildQatTable(ResultStore& store, std::optional<int64_t> sweep_id);
 
+/// The metric names the table reads from qat and pretrain jobs (each declared
+/// by a kind in jobs/; jobs/kind_metrics_test.cc checks).
+std::vector<std::string> QatTableMetrics();
+
 }  // namespace labq
