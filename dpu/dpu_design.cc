@@ -55,19 +55,4 @@ DpuMode ParseDpuMode(const std::string& name) {
   throw Error("mode: '" + name + "' is not one of full, msb, lsb");
 }
 
-DpuDesign DpuDesign::FromParams(const nlohmann::json& params) {
-  DpuDesign d;
-  try {
-    d.n = params.at("n").get<int>();
-    d.input_bits = params.at("input_bits").get<int>();
-    d.mode = ParseDpuMode(params.at("mode").get<std::string>());
-    d.out_bits = params.value("out_bits", 8);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(std::string("DPU parameters incomplete: ") + e.what());
-  }
-  if (d.n < 1 || d.input_bits < 1 || d.input_bits > 16) throw Error("DPU parameters out of range");
-  if (auto problem = d.OutBitsProblem(); !problem.empty()) throw Error("out_bits: " + problem);
-  return d;
-}
-
 }  // namespace labq

@@ -28,9 +28,6 @@ struct DpuDesign {
   /// Why `out_bits` does not fit this design ("" when it does): msb keeps at
   /// most W bits, lsb must keep fewer than W.
   std::string OutBitsProblem() const;
-
-  /// From a job's params (n, input_bits, mode, out_bits). Throws labq::Error.
-  static DpuDesign FromParams(const nlohmann::json& params);
 };
 
 DpuMode ParseDpuMode(const std::string& name);

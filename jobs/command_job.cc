@@ -1,6 +1,5 @@
 #include "jobs/command_job.h"
 
-#include <cmath>
 #include <fstream>
 #include <regex>
 
@@ -58,13 +57,9 @@ CommandParams CommandParams::From(const nlohmann::json& params) {
 
 const std::vector<ParamSpec>& CommandKind::Params() const {
   static const CommandParams defaults;
-  // 3600, not 3600.0: stored params (and so cache keys) read as the YAML would.
-  auto number = [](double v) {
-    return v == std::floor(v) ? nlohmann::json(static_cast<long long>(v)) : nlohmann::json(v);
-  };
   static const std::vector<ParamSpec> specs = {
       {"argv", ParamType::kArgv, nullptr, 0, 0, {}, "program and arguments, {param} substituted"},
-      {"timeout_s", ParamType::kNumber, number(defaults.timeout_s), 0.001, 1e7, {}, "timeout"},
+      {"timeout_s", ParamType::kNumber, WholeNumber(defaults.timeout_s), 0.001, 1e7, {}, "timeout"},
       {"retries",
        ParamType::kInt,
        defaults.retries,

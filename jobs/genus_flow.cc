@@ -49,16 +49,15 @@ struct GenusReports {
   ParsedReport timing, area, power, gates, qor;
 };
 
-GenusReports RunGenusOnce(const JobContext& context, StepRunner& runner,
+GenusReports RunGenusOnce(const JobContext& context, const DpuParams& params, StepRunner& runner,
                           const StagedLiberty& liberty, const DpuDesign& design,
                           const std::string& verilog, double period_ns,
                           const StepOptions& options) {
-  const auto& params = context.params;
   kainjow::mustache::data sdc;
   sdc.set("top", design.ModuleName());
   sdc.set("period_ns", FormatNs(period_ns));
-  sdc.set("input_delay_ns", FormatNs(params.value("input_delay_ns", 0.0)));
-  sdc.set("output_delay_ns", FormatNs(params.value("output_delay_ns", 0.0)));
+  sdc.set("input_delay_ns", FormatNs(params.input_delay_ns));
+  sdc.set("output_delay_ns", FormatNs(params.output_delay_ns));
   WriteFileAtomically(context.dir / "constraints.sdc",
                       RenderTemplate("genus/templates/constraints.sdc.mustache",
                                      templates::constraints_sdc_mustache(), sdc));
@@ -68,8 +67,8 @@ GenusReports RunGenusOnce(const JobContext& context, StepRunner& runner,
   tcl.set("verilog", TclWord(verilog));
   tcl.set("lib_dir", ".");
   tcl.set("lib_file", TclWord(LinkStagedLiberty(liberty, context.dir)));
-  tcl.set("effort", TclWord(params.value("genus_effort", "medium")));
-  const std::string hook = params.value("genus_hook", "none");
+  tcl.set("effort", TclWord(params.genus_effort));
+  const std::string& hook = params.genus_hook;
   if (hook != "none") {
     RequireTclSafe("genus_hook", hook);
     // A relative hook is relative to where labq runs, which may hold any
@@ -84,7 +83,7 @@ GenusReports RunGenusOnce(const JobContext& context, StepRunner& runner,
   WriteFileAtomically(
       context.dir / "genus.tcl",
       RenderTemplate("genus/templates/synth.tcl.mustache", templates::synth_tcl_mustache(), tcl));
-  const std::string genus = RequiredParam(params, "genus_path").get<std::string>();
+  const std::string& genus = params.genus_path;
   std::error_code ec;
   std::filesystem::remove_all(context.dir / "reports", ec);
   auto result = runner.Run(
@@ -106,30 +105,28 @@ GenusReports RunGenusOnce(const JobContext& context, StepRunner& runner,
 
 }  // namespace
 
-JobOutput RunGenusFlow(const JobContext& context, StepRunner& runner) {
-  const auto& params = context.params;
-  const std::string genus = RequiredParam(params, "genus_path").get<std::string>();
-  if (!FindExecutable(genus)) {
+JobOutput RunGenusFlow(const DpuParams& params, const JobContext& context, StepRunner& runner) {
+  if (!FindExecutable(params.genus_path)) {
     throw JobFailed("genus not found; set genus_path or use flow: yosys-sta");
   }
-  const DpuDesign design = DpuDesign::FromParams(params);
+  const DpuDesign design = params.Design();
   const std::string verilog = PlaceDpuVerilog(params, context.dir);
-  const StagedLiberty liberty = StageJobLiberty(context);
+  const StagedLiberty liberty = StageJobLiberty(params.liberty, context);
   StepOptions options;
-  options.timeout = StepTimeout(params);
+  options.timeout = StepTimeout(params.timeout_s);
 
-  const auto& period_param = params.value("clock_period_ns", nlohmann::json("auto"));
   double period_ns = 0;
-  if (period_param.is_string()) {
+  if (!params.clock_period_ns) {
     // Same rule as the open flow: find the critical path at a relaxed clock,
     // then synthesize and report at it.
     GenusReports probe =
-        RunGenusOnce(context, runner, liberty, design, verilog, kProbePeriodNs, options);
+        RunGenusOnce(context, params, runner, liberty, design, verilog, kProbePeriodNs, options);
     period_ns = CriticalPeriodNs(kProbePeriodNs, probe.timing.Get("slack"));
   } else {
-    period_ns = period_param.get<double>();
+    period_ns = *params.clock_period_ns;
   }
-  GenusReports r = RunGenusOnce(context, runner, liberty, design, verilog, period_ns, options);
+  GenusReports r =
+      RunGenusOnce(context, params, runner, liberty, design, verilog, period_ns, options);
 
   SynthResult s;
   s.n = design.n;
@@ -160,7 +157,7 @@ JobOutput RunGenusFlow(const JobContext& context, StepRunner& runner) {
   out.texts["liberty"] = liberty.name;
   out.texts["liberty_path"] = liberty.source.string();
   out.texts["liberty_sha256"] = liberty.sha256;
-  out.texts["period_source"] = period_param.is_string() ? "auto (critical path)" : "sweep";
+  out.texts["period_source"] = !params.clock_period_ns ? "auto (critical path)" : "sweep";
   for (const auto* report : {&r.timing, &r.area, &r.power}) {
     for (const char* key : {"version", "generated_by", "operating_conditions", "wireload_mode",
                             "interconnect_mode", "technology_libraries"}) {

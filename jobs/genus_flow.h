@@ -2,10 +2,10 @@
 /// Synthesis with Cadence Genus (flow: genus): renders the lab-style TCL,
 /// launches `genus -batch`, and parses its reports with genus/ parsers.
 
-#include "jobs/job_kind.h"
+#include "jobs/dpu_kind.h"
 
 namespace labq {
 
-JobOutput RunGenusFlow(const JobContext& context, StepRunner& runner);
+JobOutput RunGenusFlow(const DpuParams& params, const JobContext& context, StepRunner& runner);
 
 }  // namespace labq

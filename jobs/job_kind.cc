@@ -1,5 +1,7 @@
 #include "jobs/job_kind.h"
 
+#include <cmath>
+
 #include "common/text.h"
 
 namespace labq {
@@ -41,8 +43,11 @@ const nlohmann::json& RequiredParam(const nlohmann::json& params, const std::str
   return *it;
 }
 
-std::chrono::milliseconds StepTimeout(const nlohmann::json& params) {
-  const double seconds = params.value("timeout_s", 3600.0);
+nlohmann::json WholeNumber(double v) {
+  return v == std::floor(v) ? nlohmann::json(static_cast<long long>(v)) : nlohmann::json(v);
+}
+
+std::chrono::milliseconds StepTimeout(double seconds) {
   return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
 }
 

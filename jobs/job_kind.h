@@ -23,6 +23,16 @@ struct Metric {
   std::string unit;
 };
 
+/// A metric a kind writes, declared beside the code that writes it so that
+/// tables and `labq show` can rely on the name and unit (a kind whose names
+/// are the user's, like `command`, declares none).
+struct MetricSpec {
+  std::string name;
+  std::string unit;
+  /// The results-table column that shows it ("dpu: area_um2"), empty if none.
+  std::string column;
+};
+
 struct JobOutput {
   std::vector<Metric> metrics;
   std::map<std::string, std::string> texts;  ///< e.g. startpoint, tool versions
@@ -80,6 +90,9 @@ class JobKind {
   virtual std::optional<std::string> CacheInputs(const nlohmann::json& /*params*/) const {
     return std::nullopt;
   }
+  /// The metrics a successful run writes (every one, whatever the parameters;
+  /// a run may write fewer when a tool leaves a value out).
+  virtual std::vector<MetricSpec> Metrics() const { return {}; }
 };
 
 /// The job kinds this build knows ("sim", "synth", "pretrain", "qat",
@@ -97,7 +110,33 @@ SubprocessResult RunStepOrFail(StepRunner& runner, const JobContext& context,
 /// JobFailed naming it (a job stored by hand, or a kind that forgot a spec).
 const nlohmann::json& RequiredParam(const nlohmann::json& params, const std::string& key);
 
-/// The per-step timeout from the job's `timeout_s` parameter.
-std::chrono::milliseconds StepTimeout(const nlohmann::json& params);
+/// RequiredParam read as T (int, double, bool, std::string); a value of
+/// another type is a JobFailed naming the key.
+template <class T>
+T ParamAs(const nlohmann::json& params, const std::string& key) {
+  const nlohmann::json& value = RequiredParam(params, key);
+  try {
+    return value.get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw JobFailed("parameter '" + key + "' has the wrong type: " + value.dump());
+  }
+}
+
+/// A number or one word in its place (`lr: default`, `k: search`):
+/// nullopt for the word, the number otherwise.
+template <class T>
+std::optional<T> ParamOr(const nlohmann::json& params, const std::string& key,
+                         const std::string& word) {
+  const nlohmann::json& value = RequiredParam(params, key);
+  if (value.is_string() && value.get<std::string>() == word) return std::nullopt;
+  return ParamAs<T>(params, key);
+}
+
+/// A default for a spec: whole numbers as integers (3600, not 3600.0), so
+/// stored parameters, and so cache keys, read as the YAML would write them.
+nlohmann::json WholeNumber(double v);
+
+/// A step timeout from a `timeout_s` parameter.
+std::chrono::milliseconds StepTimeout(double seconds);
 
 }  // namespace labq

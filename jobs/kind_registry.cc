@@ -3,10 +3,10 @@
 #include <type_traits>
 
 #include "jobs/command_job.h"
+#include "jobs/dpu_kind.h"
 #include "jobs/qat_job.h"
 #include "jobs/sim_job.h"
 #include "jobs/synth_job.h"
-#include "sweep/job_expansion.h"
 
 namespace labq {
 namespace {
@@ -30,17 +30,8 @@ KindEntry Entry() {
 /// Group kinds first in the order `labq params` and error messages list them.
 const std::vector<KindEntry>& Entries() {
   static const std::vector<KindEntry> entries = {
-      Entry<CommandKind>(),
-      // Not yet one file each: their parameters are in sweep/param_schema.cc,
-      // their expansion in sweep/job_expansion.cc, their runs below.
-      {&DpuGroupKind(), nullptr},
-      {&QatGroupKind(), nullptr},
-      {&SimGroupKind(), nullptr},
-      {&SynthGroupKind(), nullptr},
-      Entry<SimJob>(),
-      Entry<SynthJob>(),
-      Entry<PretrainJob>(),
-      Entry<QatJob>(),
+      Entry<CommandKind>(), Entry<DpuKind>(),  Entry<QatKind>(),
+      Entry<SimJob>(),      Entry<SynthJob>(), Entry<PretrainJob>(),
   };
   return entries;
 }

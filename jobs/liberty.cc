@@ -45,10 +45,9 @@ std::string MarkDontUse(const std::string& text) {
 
 }  // namespace
 
-StagedLiberty StageJobLiberty(const JobContext& context) {
+StagedLiberty StageJobLiberty(const std::string& liberty, const JobContext& context) {
   try {
-    return StageLiberty(RequiredParam(context.params, "liberty").get<std::string>(),
-                        context.stage_dir);
+    return StageLiberty(liberty, context.stage_dir);
   } catch (const Error& e) {
     throw JobFailed(e.what());
   }

@@ -29,8 +29,8 @@ StagedLiberty StageLiberty(const std::string& name_or_path, const std::filesyste
 std::string LinkStagedLiberty(const StagedLiberty& liberty, const std::filesystem::path& job_dir);
 
 struct JobContext;
-/// The job's `liberty` parameter staged in its stage folder; a missing or
+/// A job's `liberty` parameter staged in its stage folder; a missing or
 /// unreadable liberty fails the job (JobFailed) with the reason.
-StagedLiberty StageJobLiberty(const JobContext& context);
+StagedLiberty StageJobLiberty(const std::string& liberty, const JobContext& context);
 
 }  // namespace labq

@@ -4,17 +4,16 @@
 
 #include "common/file_util.h"
 #include "common/text.h"
-#include "dpu/dpu_design.h"
 #include "jobs/cache_key.h"
 #include "jobs/dpu_rtl.h"
 #include "jobs/dpu_testbench.h"
 
 namespace labq {
 
-std::string PlaceDpuVerilog(const nlohmann::json& params, const std::filesystem::path& dir) {
-  const DpuDesign design = DpuDesign::FromParams(params);
-  const std::string rtl = params.value("rtl", "generated");
-  if (rtl == "generated") {
+std::string PlaceDpuVerilog(const DpuParams& params, const std::filesystem::path& dir) {
+  const DpuDesign design = params.Design();
+  const std::string& rtl = params.rtl;
+  if (params.GeneratedRtl()) {
     WriteFileAtomically(dir / design.FileName(), RenderDpuVerilog(design));
   } else {
     std::string text;
@@ -28,20 +27,23 @@ std::string PlaceDpuVerilog(const nlohmann::json& params, const std::filesystem:
   return design.FileName();
 }
 
+void SimJob::Expand(const ExpandedConfig& config, JobNames& names, Sweep& sweep) const {
+  ExpandDpu(config, /*verify=*/true, /*synth=*/false, names, sweep);
+}
+
 JobOutput SimJob::Run(const JobContext& context, StepRunner& runner) const {
-  const auto& params = context.params;
-  const DpuDesign design = DpuDesign::FromParams(params);
+  const DpuParams params = DpuParams::From(context.params);
+  const DpuDesign design = params.Design();
   const std::string verilog = PlaceDpuVerilog(params, context.dir);
-  const auto vectors =
-      MakeDpuVectors(design, params.value("random_vectors", 200), params.value("seed", 1));
+  const auto vectors = MakeDpuVectors(design, params.random_vectors, params.seed);
   WriteDpuTestbench(design, vectors, context.dir);
 
   StepOptions options;
-  options.timeout = StepTimeout(params);
+  options.timeout = StepTimeout(params.timeout_s);
   JobOutput out;
   // Lint first: the generated RTL must be clean under -Wall; a user's file is
   // reported but not rejected for style warnings.
-  const bool generated = params.value("rtl", "generated") == "generated";
+  const bool generated = params.GeneratedRtl();
   auto lint = runner.Run(
       "lint", {"verilator", "--lint-only", "-Wall", "--top-module", design.ModuleName(), verilog},
       options);
@@ -56,7 +58,7 @@ JobOutput SimJob::Run(const JobContext& context, StepRunner& runner) const {
   }
   out.Add("lint_clean", lint.Succeeded() ? 1 : 0, "bool");
 
-  const std::string simulator = params.value("simulator", "verilator");
+  const std::string& simulator = params.simulator;
   std::string stdout_name;
   if (simulator == "iverilog") {
     RunStepOrFail(
@@ -104,12 +106,16 @@ JobOutput SimJob::Run(const JobContext& context, StepRunner& runner) const {
                   " (did the testbench finish?)");
 }
 
-std::optional<std::string> SimJob::CacheInputs(const nlohmann::json& params) const {
+std::optional<std::string> SimJob::CacheInputs(const nlohmann::json& stored) const {
+  const DpuParams params = DpuParams::From(stored);
   std::string inputs;
-  const std::string rtl = RequiredParam(params, "rtl").get<std::string>();
-  if (rtl != "generated") inputs += InputHash(rtl) + "\n";
+  if (!params.GeneratedRtl()) inputs += InputHash(params.rtl) + "\n";
   return inputs + ToolHash("verilator") + "\n" + ToolHash("iverilog") + "\n" + ToolHash("vvp") +
          "\n";
+}
+
+std::vector<MetricSpec> SimJob::Metrics() const {
+  return {{"lint_clean", "bool", ""}, {"vectors", "count", ""}, {"mismatches", "count", ""}};
 }
 
 }  // namespace labq

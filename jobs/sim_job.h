@@ -1,21 +1,26 @@
 #pragma once
-/// Verification job: lints the DPU, simulates it against the golden model's
-/// vectors (Verilator or Icarus) and fails with the mismatches it saw.
+/// The `sim` kind: verification. Lints the DPU, simulates it against the
+/// golden model's vectors (Verilator or Icarus) and fails with the mismatches
+/// it saw. A `sim` group is one such job per configuration; a `dpu` group's
+/// `.verify` jobs are this kind too. Params: DpuParams (jobs/dpu_kind.h).
 
-#include "jobs/job_kind.h"
+#include "jobs/dpu_kind.h"
 
 namespace labq {
 
-class SimJob : public JobKind {
+class SimJob : public GroupKind, public JobKind {
  public:
   std::string Name() const override { return "sim"; }
+  const std::vector<ParamSpec>& Params() const override { return DpuParamSpecs(); }
+  void Expand(const ExpandedConfig& config, JobNames& names, Sweep& sweep) const override;
   JobOutput Run(const JobContext& context, StepRunner& runner) const override;
   /// A user RTL file, and the simulators' binaries.
   std::optional<std::string> CacheInputs(const nlohmann::json& params) const override;
+  std::vector<MetricSpec> Metrics() const override;
 };
 
 /// Places the design's Verilog in `dir` (rendered, or the user's `rtl` file
 /// copied in) and returns its file name.
-std::string PlaceDpuVerilog(const nlohmann::json& params, const std::filesystem::path& dir);
+std::string PlaceDpuVerilog(const DpuParams& params, const std::filesystem::path& dir);
 
 }  // namespace labq

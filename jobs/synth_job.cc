@@ -32,20 +32,18 @@ struct StaRun {
   ParsedReport power;
 };
 
-StaRun RunSta(const JobContext& context, StepRunner& runner, const StagedLiberty& liberty,
-              const DpuDesign& design, double period_ns, const std::string& step,
-              const StepOptions& options) {
-  const auto& params = context.params;
+StaRun RunSta(const JobContext& context, const DpuParams& params, StepRunner& runner,
+              const StagedLiberty& liberty, const DpuDesign& design, double period_ns,
+              const std::string& step, const StepOptions& options) {
   kainjow::mustache::data d;
   const std::string script = step + ".tcl";
   d.set("top", design.ModuleName());
   d.set("script", script);
   d.set("liberty", TclWord(LinkStagedLiberty(liberty, context.dir)));
   d.set("period_ns", FormatNs(period_ns));
-  d.set("input_delay_ns", FormatNs(params.value("input_delay_ns", 0.0)));
-  d.set("output_delay_ns", FormatNs(params.value("output_delay_ns", 0.0)));
-  const auto& rate = params.value("toggle_rate", nlohmann::json("default"));
-  if (rate.is_number()) d.set("toggle_rate", FormatNs(rate.get<double>()));
+  d.set("input_delay_ns", FormatNs(params.input_delay_ns));
+  d.set("output_delay_ns", FormatNs(params.output_delay_ns));
+  if (params.toggle_rate) d.set("toggle_rate", FormatNs(*params.toggle_rate));
   const std::string checks_path = step + "_checks.rpt";
   const std::string power_path = step + "_power.rpt";
   d.set("checks_report", checks_path);
@@ -129,28 +127,30 @@ std::string InlineAbcScript(const std::string& script) {
 
 }  // namespace
 
+void SynthJob::Expand(const ExpandedConfig& config, JobNames& names, Sweep& sweep) const {
+  ExpandDpu(config, /*verify=*/false, /*synth=*/true, names, sweep);
+}
+
 JobOutput SynthJob::Run(const JobContext& context, StepRunner& runner) const {
-  const auto& params = context.params;
-  if (RequiredParam(params, "flow") == "genus") {
-    const bool have_genus =
-        FindExecutable(RequiredParam(params, "genus_path").get<std::string>()).has_value();
-    if (have_genus || RequiredParam(params, "genus_fallback") != "yosys-sta") {
-      return RunGenusFlow(context, runner);
+  const DpuParams params = DpuParams::From(context.params);
+  if (params.flow == "genus") {
+    const bool have_genus = FindExecutable(params.genus_path).has_value();
+    if (have_genus || params.genus_fallback != "yosys-sta") {
+      return RunGenusFlow(params, context, runner);
     }
   }
 
-  const DpuDesign design = DpuDesign::FromParams(params);
+  const DpuDesign design = params.Design();
   const std::string verilog = PlaceDpuVerilog(params, context.dir);
-  const StagedLiberty liberty = StageJobLiberty(context);
+  const StagedLiberty liberty = StageJobLiberty(params.liberty, context);
   StepOptions options;
-  options.timeout = StepTimeout(params);
+  options.timeout = StepTimeout(params.timeout_s);
 
-  const auto& period_param = params.value("clock_period_ns", nlohmann::json("auto"));
-  const bool auto_period = period_param.is_string();
+  const bool auto_period = !params.clock_period_ns;
   {
     kainjow::mustache::data abc;
     if (!auto_period) {
-      abc.set("delay_ps", std::to_string(std::lround(period_param.get<double>() * 1000)));
+      abc.set("delay_ps", std::to_string(std::lround(*params.clock_period_ns * 1000)));
     }
     const std::string abc_script = RenderTemplate("yosys_sta/templates/abc.script.mustache",
                                                   templates::abc_script_mustache(), abc);
@@ -176,15 +176,16 @@ JobOutput SynthJob::Run(const JobContext& context, StepRunner& runner) const {
 
   double period_ns = 0;
   if (auto_period) {
-    StaRun probe = RunSta(context, runner, liberty, design, kProbePeriodNs, "sta_probe", options);
+    StaRun probe =
+        RunSta(context, params, runner, liberty, design, kProbePeriodNs, "sta_probe", options);
     period_ns = CriticalPeriodNs(kProbePeriodNs, probe.checks.Get("slack"));
     if (period_ns <= 0) {
       throw JobFailed("sta_probe: critical path of " + FormatNs(period_ns) + " ns");
     }
   } else {
-    period_ns = period_param.get<double>();
+    period_ns = *params.clock_period_ns;
   }
-  StaRun sta = RunSta(context, runner, liberty, design, period_ns, "sta", options);
+  StaRun sta = RunSta(context, params, runner, liberty, design, period_ns, "sta", options);
 
   SynthResult r;
   r.n = design.n;
@@ -213,7 +214,7 @@ JobOutput SynthJob::Run(const JobContext& context, StepRunner& runner) const {
     const Quantity& q = sta.checks.values.at(name);
     out.Add(name, q.value, q.unit.empty() ? "count" : q.unit);
   }
-  out.texts["flow"] = RequiredParam(params, "flow") == "genus"
+  out.texts["flow"] = params.flow == "genus"
                           ? "yosys-sta (genus not found; genus_fallback: yosys-sta)"
                           : "yosys-sta";
   out.texts["liberty"] = liberty.name;
@@ -222,25 +223,43 @@ JobOutput SynthJob::Run(const JobContext& context, StepRunner& runner) const {
   out.texts["startpoint"] =
       sta.checks.texts.count("startpoint") ? sta.checks.texts.at("startpoint") : "";
   out.texts["endpoint"] = sta.checks.texts.count("endpoint") ? sta.checks.texts.at("endpoint") : "";
-  const auto& rate = params.value("toggle_rate", nlohmann::json("default"));
-  out.texts["power_activity"] = rate.is_number()
-                                    ? "global toggle rate " + FormatNs(rate.get<double>())
+  out.texts["power_activity"] = params.toggle_rate
+                                    ? "global toggle rate " + FormatNs(*params.toggle_rate)
                                     : "OpenSTA default (0.1 toggles per clock on inputs)";
   out.texts["period_source"] = auto_period ? "auto (critical path)" : "sweep";
   return out;
 }
 
-std::optional<std::string> SynthJob::CacheInputs(const nlohmann::json& params) const {
+std::optional<std::string> SynthJob::CacheInputs(const nlohmann::json& stored) const {
+  const DpuParams params = DpuParams::From(stored);
   std::string inputs;
-  const std::string rtl = RequiredParam(params, "rtl").get<std::string>();
-  if (rtl != "generated") inputs += InputHash(rtl) + "\n";
-  inputs +=
-      InputHash(ResolveLiberty(RequiredParam(params, "liberty").get<std::string>()).string()) +
-      "\n";
-  if (RequiredParam(params, "flow") == "genus") {
-    inputs += ToolHash(RequiredParam(params, "genus_path").get<std::string>()) + "\n";
-  }
+  if (!params.GeneratedRtl()) inputs += InputHash(params.rtl) + "\n";
+  inputs += InputHash(ResolveLiberty(params.liberty).string()) + "\n";
+  if (params.flow == "genus") inputs += ToolHash(params.genus_path) + "\n";
   return inputs + ToolHash("yosys") + "\n" + ToolHash("sta") + "\n";
 }
+
+const std::vector<MetricSpec>& SynthMetrics() {
+  static const std::vector<MetricSpec> metrics = {
+      {"clock_period", "ns", "dpu: period_ns, f_MHz"},
+      {"slack", "ns", "dpu: slack_ns"},
+      {"arrival", "ns", ""},
+      {"area", "um^2", "dpu: area_um2"},
+      {"cell_area", "um^2", ""},
+      {"cell_count", "count", ""},
+      {"power_internal", "W", ""},
+      {"power_switching", "W", ""},
+      {"power_leakage", "W", ""},
+      {"power_total", "W", "dpu: power_mW"},
+      {"timing_met", "bool", "dpu: timing"},
+      {"fmax", "Hz", "dpu: fmax_MHz"},
+      {"ops", "OPS", "dpu: OPS_per_s"},
+      {"ops_per_w", "OPS/W", "dpu: OPS_per_W"},
+      {"ops_per_mm2", "OPS/mm^2", "dpu: OPS_per_mm2"},
+  };
+  return metrics;
+}
+
+std::vector<MetricSpec> SynthJob::Metrics() const { return SynthMetrics(); }
 
 }  // namespace labq

@@ -1,18 +1,29 @@
 #pragma once
-/// Synthesis job on the open flow: Yosys maps the DPU to the liberty, OpenSTA
-/// times it and estimates power. `clock_period_ns: auto` runs a probe at a
-/// relaxed clock, then reports at the critical period (slack ~ 0).
+/// The `synth` kind: synthesis. On the open flow Yosys maps the DPU to the
+/// liberty, OpenSTA times it and estimates power; `flow: genus` runs
+/// jobs/genus_flow.h. `clock_period_ns: auto` runs a probe at a relaxed clock,
+/// then reports at the critical period (slack ~ 0). A `synth` group is one
+/// such job per configuration; a `dpu` group's `.synth` jobs are this kind
+/// too. Params: DpuParams (jobs/dpu_kind.h). Metrics: SynthMetrics(), the
+/// ones results/dpu_table.cc reads among them.
 
-#include "jobs/job_kind.h"
+#include "jobs/dpu_kind.h"
 
 namespace labq {
 
-class SynthJob : public JobKind {
+/// Every metric a synth job writes on either flow (genus adds cell_area), with
+/// the DPU table column that shows it.
+const std::vector<MetricSpec>& SynthMetrics();
+
+class SynthJob : public GroupKind, public JobKind {
  public:
   std::string Name() const override { return "synth"; }
+  const std::vector<ParamSpec>& Params() const override { return DpuParamSpecs(); }
+  void Expand(const ExpandedConfig& config, JobNames& names, Sweep& sweep) const override;
   JobOutput Run(const JobContext& context, StepRunner& runner) const override;
   /// A user RTL file, the liberty, and the synthesis and timing tools' binaries.
   std::optional<std::string> CacheInputs(const nlohmann::json& params) const override;
+  std::vector<MetricSpec> Metrics() const override;
 };
 
 }  // namespace labq

@@ -15,7 +15,9 @@ namespace labq {
 /// Where a job that succeeded lacks its row's accuracy, the cell is in
 /// Table::missing.
 Table BuildQatTable(ResultStore& store, std::optional<int64_t> sweep_id);
-/// The stored metric names the table reads (each one labqat writes).
+/// The metric names the table reads from qat and pretrain jobs: each one
+/// labqat writes (results/dpu_table_test.cc) and a kind in jobs/ declares
+/// (jobs/kind_metrics_test.cc).
 std::vector<std::string> QatTableMetrics();
 
 }  // namespace labq

@@ -272,7 +272,7 @@ TEST(ResultStore, CacheHitIsTheNewestDoneJobWithTheKeyFoundThroughItsIndex) {
   for (int i = 0; i < 5; ++i)
     sweep.jobs.push_back({"j" + std::to_string(i), "sim", "g", {{"n", i}}, {}});
   const int64_t id = store.AddSweep(sweep);
-  auto finish = [&](const std::string& state, const std::string& key) {
+  auto finish = [&](JobState state, const std::string& key) {
     auto job = store.ClaimRunnable(id, "/w");
     JobCompletion c;
     c.state = state;
@@ -280,10 +280,10 @@ TEST(ResultStore, CacheHitIsTheNewestDoneJobWithTheKeyFoundThroughItsIndex) {
     store.FinishJob(job->id, c);
     return job->id;
   };
-  finish("done", "k1");
-  const int64_t newest = finish("done", "k1");
-  finish("failed", "k1");  // a failed job with the key is no result to reuse
-  finish("done", "");      // nor is a done job stored without a key
+  finish(JobState::kDone, "k1");
+  const int64_t newest = finish(JobState::kDone, "k1");
+  finish(JobState::kFailed, "k1");  // a failed job with the key is no result to reuse
+  finish(JobState::kDone, "");      // nor is a done job stored without a key
   EXPECT_EQ(store.FindCacheHit("k1"), newest);
   EXPECT_EQ(store.FindCacheHit("k2"), std::nullopt);
   EXPECT_EQ(store.FindCacheHit(""), std::nullopt);

@@ -30,11 +30,19 @@ struct ParamSpec {
   std::string help;
 };
 
-/// The parameters of the kinds not yet in a file of their own (a kind's
-/// parameters are its GroupKind::Params(), sweep/group_kind.h): the hardware
-/// kinds (dpu = verify + synth; sim; synth) and qat.
-const std::vector<ParamSpec>& DpuParamSpecs();
-const std::vector<ParamSpec>& QatParamSpecs();
+/// Spec builders for a kind's Params() (sweep/group_kind.h). `def` is the
+/// default as the sweep file would write it (null = required): 3600 and 1.0
+/// stay an integer and a float in stored parameters, and so in cache keys.
+ParamSpec IntParam(std::string name, nlohmann::json def, double min, double max, std::string help,
+                   std::vector<std::string> choices = {});
+ParamSpec NumberParam(std::string name, nlohmann::json def, double min, double max,
+                      std::string help, std::vector<std::string> choices = {});
+ParamSpec ChoiceParam(std::string name, nlohmann::json def, std::vector<std::string> choices,
+                      std::string help);
+ParamSpec BoolParam(std::string name, bool def, std::string help);
+ParamSpec PathParam(std::string name, nlohmann::json def, std::vector<std::string> choices,
+                    std::string help);
+
 const ParamSpec* FindParam(const std::vector<ParamSpec>& specs, const std::string& name);
 
 /// Checks one value against its spec; returns the normalized value or an error

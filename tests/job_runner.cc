@@ -4,8 +4,8 @@
 
 #include <cmath>
 
+#include "jobs/dpu_kind.h"
 #include "orchestrator/job_execution.h"
-#include "sweep/param_schema.h"
 
 namespace labq::testing {
 

@@ -1,0 +1,138 @@
+#include "jobs/dpu_kind.h"
+
+namespace labq {
+namespace {
+
+using nlohmann::json;
+
+/// The DPU width rules (dpu/dpu_design.h), reported at the sweep file's out_bits.
+void CheckDpu(const ExpandedConfig& config) {
+  DpuDesign design;
+  design.n = config.params["n"].get<int>();
+  design.input_bits = config.params["input_bits"].get<int>();
+  design.mode = ParseDpuMode(config.params["mode"].get<std::string>());
+  design.out_bits = config.params["out_bits"].get<int>();
+  if (auto problem = design.OutBitsProblem(); !problem.empty()) {
+    throw InputError(WhereOf(config, "out_bits"), KeyOf(config, "out_bits"), problem);
+  }
+}
+
+/// A number or its word in the schema (`auto`, `default`).
+json NumberOr(const std::optional<double>& value, const char* word) {
+  return value ? WholeNumber(*value) : json(word);
+}
+
+std::vector<ParamSpec> BuildSpecs() {
+  const DpuParams d;
+  // The order `labq params` and docs/params.md list them in.
+  return {
+      IntParam("n", json(), 1, 1024, "vector length N"),
+      IntParam("input_bits", d.input_bits, 2, 16, "bits per unsigned input element M"),
+      ChoiceParam("mode", json(), {"full", "msb", "lsb"}, "output mode"),
+      IntParam("out_bits", d.out_bits, 1, 64, "output bits for msb/lsb"),
+      NumberParam("clock_period_ns", NumberOr(d.clock_period_ns, "auto"), 0.001, 1e6,
+                  "clock period, or auto", {"auto"}),
+      {"liberty",
+       ParamType::kLiberty,
+       d.liberty,
+       0,
+       0,
+       {"osu018", "nangate45", "sky130"},
+       "standard-cell library"},
+      ChoiceParam("flow", d.flow, {"yosys-sta", "genus"}, "synthesis flow"),
+      ChoiceParam("simulator", d.simulator, {"verilator", "iverilog"}, "verification simulator"),
+      IntParam("random_vectors", d.random_vectors, 0, 100000, "random test vectors"),
+      IntParam("seed", d.seed, 0, 2147483647, "random vector seed"),
+      BoolParam("verify", d.verify, "verify in simulation before synthesis"),
+      NumberParam("toggle_rate", NumberOr(d.toggle_rate, "default"), 0, 1,
+                  "global power activity, or default", {"default"}),
+      NumberParam("input_delay_ns", WholeNumber(d.input_delay_ns), 0, 1e6,
+                  "input delay relative to clk"),
+      NumberParam("output_delay_ns", WholeNumber(d.output_delay_ns), 0, 1e6,
+                  "output delay relative to clk"),
+      PathParam("rtl", d.rtl, {"generated"}, "generated, or a user Verilog file to verify"),
+      NumberParam("timeout_s", WholeNumber(d.timeout_s), 1, 1e7, "per-step timeout"),
+      PathParam("genus_path", d.genus_path, {}, "genus binary (flow: genus)"),
+      ChoiceParam("genus_effort", d.genus_effort, {"low", "medium", "high"}, "Genus syn effort"),
+      PathParam("genus_hook", d.genus_hook, {"none"},
+                "extra TCL sourced after elaborate (flow: genus)"),
+      ChoiceParam("genus_fallback", d.genus_fallback, {"none", "yosys-sta"},
+                  "flow to use when genus is absent"),
+      IntParam("retries", d.retries, 0, 10, "retries after a transient failure (licence, signal)"),
+  };
+}
+
+}  // namespace
+
+DpuParams DpuParams::From(const json& params) {
+  DpuParams p;
+  p.n = ParamAs<int>(params, "n");
+  p.input_bits = ParamAs<int>(params, "input_bits");
+  p.mode = ParamAs<std::string>(params, "mode");
+  p.out_bits = ParamAs<int>(params, "out_bits");
+  p.clock_period_ns = ParamOr<double>(params, "clock_period_ns", "auto");
+  p.liberty = ParamAs<std::string>(params, "liberty");
+  p.flow = ParamAs<std::string>(params, "flow");
+  p.simulator = ParamAs<std::string>(params, "simulator");
+  p.random_vectors = ParamAs<int>(params, "random_vectors");
+  p.seed = ParamAs<int>(params, "seed");
+  p.verify = ParamAs<bool>(params, "verify");
+  p.toggle_rate = ParamOr<double>(params, "toggle_rate", "default");
+  p.input_delay_ns = ParamAs<double>(params, "input_delay_ns");
+  p.output_delay_ns = ParamAs<double>(params, "output_delay_ns");
+  p.rtl = ParamAs<std::string>(params, "rtl");
+  p.timeout_s = ParamAs<double>(params, "timeout_s");
+  p.genus_path = ParamAs<std::string>(params, "genus_path");
+  p.genus_effort = ParamAs<std::string>(params, "genus_effort");
+  p.genus_hook = ParamAs<std::string>(params, "genus_hook");
+  p.genus_fallback = ParamAs<std::string>(params, "genus_fallback");
+  p.retries = ParamAs<int>(params, "retries");
+  return p;
+}
+
+DpuDesign DpuParams::Design() const {
+  DpuDesign d;
+  d.n = n;
+  d.input_bits = input_bits;
+  try {
+    d.mode = ParseDpuMode(mode);
+  } catch (const Error& e) {
+    throw JobFailed(e.what());
+  }
+  d.out_bits = out_bits;
+  if (d.n < 1 || d.input_bits < 1 || d.input_bits > 16) {
+    throw JobFailed("DPU parameters out of range");
+  }
+  if (auto problem = d.OutBitsProblem(); !problem.empty()) {
+    throw JobFailed("out_bits: " + problem);
+  }
+  return d;
+}
+
+const std::vector<ParamSpec>& DpuParamSpecs() {
+  static const std::vector<ParamSpec> specs = BuildSpecs();
+  return specs;
+}
+
+void ExpandDpu(const ExpandedConfig& config, bool verify, bool synth, JobNames& names,
+               Sweep& sweep) {
+  CheckDpu(config);
+  const std::string label = ConfigLabel(config);
+  const double n = config.params["n"].get<double>();
+  std::string verify_name;
+  if (verify) {
+    verify_name = names.Unique(label, ".verify");
+    sweep.jobs.push_back({verify_name, "sim", config.group, config.params, {}, 5 + 0.3 * n});
+  }
+  if (synth) {
+    JobSpec job{names.Unique(label, ".synth"), "synth", config.group, config.params, {}, 5 + n};
+    if (!verify_name.empty()) job.depends_on.push_back(verify_name);
+    sweep.jobs.push_back(std::move(job));
+  }
+}
+
+void DpuKind::Expand(const ExpandedConfig& config, JobNames& names, Sweep& sweep) const {
+  ExpandDpu(config, config.params["verify"].get<bool>(), true, names, sweep);
+}
+
+}  // namespace labq

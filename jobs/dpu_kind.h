@@ -1,0 +1,69 @@
+#pragma once
+/// The hardware kinds' parameters, in one place, and the `dpu` kind:
+/// - params: DpuParams below (typed; the member initializers are the
+///   defaults the sweep reader fills, nothing reads a default again). The
+///   `dpu`, `sim` and `synth` kinds share them;
+/// - expansion: ExpandDpu; a `dpu` configuration becomes a `sim`
+///   (verification) job and a `synth` job that waits for it, `sim` and
+///   `synth` groups one job each (jobs/sim_job.h, jobs/synth_job.h: their
+///   runs, cache inputs and metrics);
+/// - the width rules (dpu/dpu_design.h) checked at the sweep file's out_bits.
+
+#include <optional>
+
+#include "dpu/dpu_design.h"
+#include "jobs/job_kind.h"
+#include "sweep/group_kind.h"
+
+namespace labq {
+
+/// A hardware configuration: the design, how it is verified and synthesized.
+struct DpuParams {
+  int n = 0;                              ///< vector length N; required
+  int input_bits = 8;                     ///< bits per unsigned input element M
+  std::string mode;                       ///< full, msb, lsb; required
+  int out_bits = 8;                       ///< output bits for msb/lsb
+  std::optional<double> clock_period_ns;  ///< nullopt: `auto` (the critical path)
+  std::string liberty = "osu018";         ///< osu018, nangate45, sky130, or a .lib path
+  std::string flow = "yosys-sta";         ///< or genus
+  std::string simulator = "verilator";    ///< or iverilog
+  int random_vectors = 200;
+  int seed = 1;                       ///< random vector seed
+  bool verify = true;                 ///< dpu groups: verify before synthesis
+  std::optional<double> toggle_rate;  ///< nullopt: `default` (OpenSTA's 0.1 on inputs)
+  double input_delay_ns = 0;
+  double output_delay_ns = 0;
+  std::string rtl = "generated";  ///< or a user Verilog file
+  double timeout_s = 3600;        ///< per step
+  std::string genus_path = "genus";
+  std::string genus_effort = "medium";
+  std::string genus_hook = "none";      ///< extra TCL sourced after elaborate
+  std::string genus_fallback = "none";  ///< or yosys-sta, when genus is absent
+  int retries = 0;
+
+  /// Reads a job's stored parameters. Throws JobFailed naming a missing key.
+  static DpuParams From(const nlohmann::json& params);
+  /// The design (n, input_bits, mode, out_bits). Throws JobFailed when the
+  /// widths do not fit.
+  DpuDesign Design() const;
+  bool GeneratedRtl() const { return rtl == "generated"; }
+};
+
+/// The schema of the hardware kinds, built from DpuParams' defaults.
+const std::vector<ParamSpec>& DpuParamSpecs();
+
+/// Appends one hardware configuration's jobs: a verification job when
+/// `verify`, a synthesis job (waiting for it) when `synth`. Throws InputError
+/// at out_bits when the widths do not fit.
+void ExpandDpu(const ExpandedConfig& config, bool verify, bool synth, JobNames& names,
+               Sweep& sweep);
+
+/// dpu: verify (unless `verify: false`), then synthesize.
+class DpuKind : public GroupKind {
+ public:
+  std::string Name() const override { return "dpu"; }
+  const std::vector<ParamSpec>& Params() const override { return DpuParamSpecs(); }
+  void Expand(const ExpandedConfig& config, JobNames& names, Sweep& sweep) const override;
+};
+
+}  // namespace labq
