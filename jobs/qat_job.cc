@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "common/metric_names.h"
 #include "common/text.h"
 
 namespace labq {
@@ -255,16 +256,16 @@ void QatKind::Expand(const ExpandedConfig& config, JobNames& names, Sweep& sweep
 
 const std::vector<MetricSpec>& QatMetrics() {
   static const std::vector<MetricSpec> metrics = {
-      {"acc_fp", "%", "qat: accuracy_pct (FP baseline), vs_fp_points"},
-      {"acc8", "%", "qat: accuracy_pct (8-bit rows)"},
-      {"acc4", "%", "qat: accuracy_pct (4-bit rows)"},
+      {metric::kAccFp, "%", "qat: accuracy_pct (FP baseline), vs_fp_points"},
+      {metric::kAcc8, "%", "qat: accuracy_pct (8-bit rows)"},
+      {metric::kAcc4, "%", "qat: accuracy_pct (4-bit rows)"},
       {"acc4_recal", "%", ""},
       {"w8", "", ""},
       {"w4", "", ""},
       {"distill", "", ""},
       {"epochs", "", ""},
       {"loss", "", ""},
-      {"train_seconds", "s", "qat: train_s"},
+      {metric::kTrainSeconds, "s", "qat: train_s"},
       {"images_per_s", "images/s", ""},
       {"train_images", "", ""},
       {"test_images", "", ""},
