@@ -131,64 +131,60 @@ void SynthJob::Expand(const ExpandedConfig& config, JobNames& names, Sweep& swee
   ExpandDpu(config, /*verify=*/false, /*synth=*/true, names, sweep);
 }
 
-JobOutput SynthJob::Run(const JobContext& context, StepRunner& runner) const {
-  const DpuParams params = DpuParams::From(context.params);
-  if (params.flow == "genus") {
-    const bool have_genus = FindExecutable(params.genus_path).has_value();
-    if (have_genus || params.genus_fallback != "yosys-sta") {
-      return RunGenusFlow(params, context, runner);
-    }
-  }
+namespace {
 
+/// Renders abc.script and synth.ys (toward the sweep's period, or ABC's own
+/// delay target when it is auto) and runs Yosys; returns its stat report.
+ParsedReport RunYosys(const JobContext& context, const DpuParams& params, StepRunner& runner,
+                      const StagedLiberty& liberty, const std::string& verilog,
+                      const StepOptions& options) {
   const DpuDesign design = params.Design();
-  const std::string verilog = PlaceDpuVerilog(params, context.dir);
-  const StagedLiberty liberty = StageJobLiberty(params.liberty, context);
-  StepOptions options;
-  options.timeout = StepTimeout(params.timeout_s);
-
-  const bool auto_period = !params.clock_period_ns;
-  {
-    kainjow::mustache::data abc;
-    if (!auto_period) {
-      abc.set("delay_ps", std::to_string(std::lround(*params.clock_period_ns * 1000)));
-    }
-    const std::string abc_script = RenderTemplate("yosys_sta/templates/abc.script.mustache",
-                                                  templates::abc_script_mustache(), abc);
-    WriteFileAtomically(context.dir / "abc.script", abc_script);
-    const std::string linked = LinkStagedLiberty(liberty, context.dir);
-    const AbcLiberty abc_liberty(context.dir, linked);
-    kainjow::mustache::data ys;
-    ys.set("top", design.ModuleName());
-    ys.set("verilog", YosysWord(verilog));
-    ys.set("liberty", YosysWord(linked));
-    ys.set("abc_liberty", YosysWord(abc_liberty.path()));
-    ys.set("abc_script", InlineAbcScript(abc_script));
-    WriteFileAtomically(context.dir / "synth.ys",
-                        RenderTemplate("yosys_sta/templates/synth.ys.mustache",
-                                       templates::synth_ys_mustache(), ys));
-    RunStepOrFail(runner, context, "yosys", {"yosys", "-s", "synth.ys"}, options);
+  kainjow::mustache::data abc;
+  if (params.clock_period_ns) {
+    abc.set("delay_ps", std::to_string(std::lround(*params.clock_period_ns * 1000)));
   }
+  const std::string abc_script = RenderTemplate("yosys_sta/templates/abc.script.mustache",
+                                                templates::abc_script_mustache(), abc);
+  WriteFileAtomically(context.dir / "abc.script", abc_script);
+  const std::string linked = LinkStagedLiberty(liberty, context.dir);
+  const AbcLiberty abc_liberty(context.dir, linked);
+  kainjow::mustache::data ys;
+  ys.set("top", design.ModuleName());
+  ys.set("verilog", YosysWord(verilog));
+  ys.set("liberty", YosysWord(linked));
+  ys.set("abc_liberty", YosysWord(abc_liberty.path()));
+  ys.set("abc_script", InlineAbcScript(abc_script));
+  WriteFileAtomically(
+      context.dir / "synth.ys",
+      RenderTemplate("yosys_sta/templates/synth.ys.mustache", templates::synth_ys_mustache(), ys));
+  RunStepOrFail(runner, context, "yosys", {"yosys", "-s", "synth.ys"}, options);
   if (!std::filesystem::exists(context.dir / "stat.rpt")) {
     throw JobFailed("yosys: no stat.rpt written; see yosys.stdout");
   }
-  const ParsedReport stat = yosys_sta::ParseYosysStat(ReadFile((context.dir / "stat.rpt").string()),
-                                                      "stat.rpt", design.ModuleName());
+  return yosys_sta::ParseYosysStat(ReadFile((context.dir / "stat.rpt").string()), "stat.rpt",
+                                   design.ModuleName());
+}
 
-  double period_ns = 0;
-  if (auto_period) {
-    StaRun probe =
-        RunSta(context, params, runner, liberty, design, kProbePeriodNs, "sta_probe", options);
-    period_ns = CriticalPeriodNs(kProbePeriodNs, probe.checks.Get("slack"));
-    if (period_ns <= 0) {
-      throw JobFailed("sta_probe: critical path of " + FormatNs(period_ns) + " ns");
-    }
-  } else {
-    period_ns = *params.clock_period_ns;
+/// The sweep's clock period, or (auto) the critical period from a probe
+/// OpenSTA run at kProbePeriodNs.
+double AnalysisPeriodNs(const JobContext& context, const DpuParams& params, StepRunner& runner,
+                        const StagedLiberty& liberty, const StepOptions& options) {
+  if (params.clock_period_ns) return *params.clock_period_ns;
+  StaRun probe = RunSta(context, params, runner, liberty, params.Design(), kProbePeriodNs,
+                        "sta_probe", options);
+  const double period_ns = CriticalPeriodNs(kProbePeriodNs, probe.checks.Get("slack"));
+  if (period_ns <= 0) {
+    throw JobFailed("sta_probe: critical path of " + FormatNs(period_ns) + " ns");
   }
-  StaRun sta = RunSta(context, params, runner, liberty, design, period_ns, "sta", options);
+  return period_ns;
+}
 
+/// The metrics (the names of common/metric_names.h) and texts of a finished
+/// open-flow run.
+JobOutput SynthOutput(const DpuParams& params, const StagedLiberty& liberty,
+                      const ParsedReport& stat, const StaRun& sta, double period_ns) {
   SynthResult r;
-  r.n = design.n;
+  r.n = params.Design().n;
   r.period_ns = period_ns;
   r.slack_ns = sta.checks.Get("slack");
   r.area_um2 = stat.Get("area");
@@ -226,8 +222,29 @@ JobOutput SynthJob::Run(const JobContext& context, StepRunner& runner) const {
   out.texts["power_activity"] = params.toggle_rate
                                     ? "global toggle rate " + FormatNs(*params.toggle_rate)
                                     : "OpenSTA default (0.1 toggles per clock on inputs)";
-  out.texts["period_source"] = auto_period ? "auto (critical path)" : "sweep";
+  out.texts["period_source"] = params.clock_period_ns ? "sweep" : "auto (critical path)";
   return out;
+}
+
+}  // namespace
+
+JobOutput SynthJob::Run(const JobContext& context, StepRunner& runner) const {
+  const DpuParams params = DpuParams::From(context.params);
+  if (params.flow == "genus") {
+    const bool have_genus = FindExecutable(params.genus_path).has_value();
+    if (have_genus || params.genus_fallback != "yosys-sta") {
+      return RunGenusFlow(params, context, runner);
+    }
+  }
+  const std::string verilog = PlaceDpuVerilog(params, context.dir);
+  const StagedLiberty liberty = StageJobLiberty(params.liberty, context);
+  StepOptions options;
+  options.timeout = StepTimeout(params.timeout_s);
+  const ParsedReport stat = RunYosys(context, params, runner, liberty, verilog, options);
+  const double period_ns = AnalysisPeriodNs(context, params, runner, liberty, options);
+  const StaRun sta =
+      RunSta(context, params, runner, liberty, params.Design(), period_ns, "sta", options);
+  return SynthOutput(params, liberty, stat, sta, period_ns);
 }
 
 std::optional<std::string> SynthJob::CacheInputs(const nlohmann::json& stored) const {
