@@ -62,11 +62,15 @@ void ResultStore::RemoveSweep(int64_t sweep_id) {
                 std::to_string(sweep_id) + ")");
   }
   running.Reset();
+  // Its own constant: a literal split over two lines inside the array reads
+  // to clang (-Wstring-concatenation) like a missing comma.
+  static constexpr char kDeleteDeps[] =
+      "DELETE FROM job_deps WHERE job_id IN (SELECT id FROM jobs WHERE sweep_id = ?1) OR "
+      "depends_on IN (SELECT id FROM jobs WHERE sweep_id = ?1)";
   const char* kDeletes[] = {
       "DELETE FROM metrics WHERE job_id IN (SELECT id FROM jobs WHERE sweep_id = ?1)",
       "DELETE FROM job_texts WHERE job_id IN (SELECT id FROM jobs WHERE sweep_id = ?1)",
-      "DELETE FROM job_deps WHERE job_id IN (SELECT id FROM jobs WHERE sweep_id = ?1) OR "
-      "depends_on IN (SELECT id FROM jobs WHERE sweep_id = ?1)",
+      kDeleteDeps,
       "DELETE FROM jobs WHERE sweep_id = ?1",
       "DELETE FROM sweep_tags WHERE sweep_id = ?1",
       "DELETE FROM sweeps WHERE id = ?1",
