@@ -11,6 +11,7 @@
 #include "jobs/kind_registry.h"
 #include "results/dpu_table.h"
 #include "results/qat_table.h"
+#include "sweep/param_schema.h"
 
 namespace labq {
 namespace {
@@ -55,10 +56,7 @@ TEST(KindMetrics, TheBuiltinKindsAreOneTable) {
 }
 
 TEST(DpuKind, ParamsComeFromTheStructsDefaultsAndAMissingKeyIsNamed) {
-  nlohmann::json params = nlohmann::json::object();
-  for (const auto& spec : DpuParamSpecs()) {
-    if (!spec.default_value.is_null()) params[spec.name] = spec.default_value;
-  }
+  nlohmann::json params = SchemaDefaults(DpuParamSpecs());
   params["n"] = 4;
   params["mode"] = "msb";
   const DpuParams read = DpuParams::From(params);

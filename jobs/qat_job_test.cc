@@ -4,21 +4,14 @@
 
 #include <algorithm>
 
+#include "sweep/param_schema.h"
+
 namespace labq {
 namespace {
 
-/// Parameters as the sweep reader stores them: every default of the schema.
-nlohmann::json SchemaDefaults(const GroupKind& kind) {
-  nlohmann::json params = nlohmann::json::object();
-  for (const auto& spec : kind.Params()) {
-    if (!spec.default_value.is_null()) params[spec.name] = spec.default_value;
-  }
-  return params;
-}
-
 TEST(QatKind, TheSchemaIsBuiltFromTheStructsDefaults) {
   const QatKind kind;
-  nlohmann::json params = SchemaDefaults(kind);
+  nlohmann::json params = SchemaDefaults(kind.Params());
   params["mode"] = "nested";
   const QatParams read = QatParams::From(params);
   const QatParams defaults;
@@ -38,7 +31,7 @@ TEST(QatKind, TheSchemaIsBuiltFromTheStructsDefaults) {
 
 TEST(QatKind, AMissingKeyIsAJobFailedNamingIt) {
   const QatKind kind;
-  nlohmann::json params = SchemaDefaults(kind);
+  nlohmann::json params = SchemaDefaults(kind.Params());
   params["mode"] = "q4";
   params.erase("per_channel");
   try {

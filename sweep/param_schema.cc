@@ -80,6 +80,14 @@ CheckedValue CheckUserParam(const json& value) {
               " is not a number or a plain word (letters, digits and _ . , : = + / @ % -)"};
 }
 
+nlohmann::json SchemaDefaults(const std::vector<ParamSpec>& specs) {
+  nlohmann::json params = nlohmann::json::object();
+  for (const auto& spec : specs) {
+    if (!spec.default_value.is_null()) params[spec.name] = spec.default_value;
+  }
+  return params;
+}
+
 const ParamSpec* FindParam(const std::vector<ParamSpec>& specs, const std::string& name) {
   for (const auto& spec : specs) {
     if (spec.name == name) return &spec;

@@ -44,6 +44,9 @@ ParamSpec PathParam(std::string name, nlohmann::json def, std::vector<std::strin
                     std::string help);
 
 const ParamSpec* FindParam(const std::vector<ParamSpec>& specs, const std::string& name);
+/// Every default of `specs` as the sweep reader stores it (a spec without a
+/// default is left out): the params of a job that sets nothing.
+nlohmann::json SchemaDefaults(const std::vector<ParamSpec>& specs);
 
 /// Checks one value against its spec; returns the normalized value or an error
 /// message (without location; the caller adds file:line:column and key).

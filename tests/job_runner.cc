@@ -6,6 +6,7 @@
 
 #include "jobs/dpu_kind.h"
 #include "orchestrator/job_execution.h"
+#include "sweep/param_schema.h"
 
 namespace labq::testing {
 
@@ -33,10 +34,7 @@ double MetricValue(const JobCompletion& completion, const std::string& name) {
 }
 
 nlohmann::json DpuParams(const nlohmann::json& overrides) {
-  nlohmann::json params = nlohmann::json::object();
-  for (const auto& spec : DpuParamSpecs()) {
-    if (!spec.default_value.is_null()) params[spec.name] = spec.default_value;
-  }
+  nlohmann::json params = SchemaDefaults(DpuParamSpecs());
   params.update(overrides);
   return params;
 }
