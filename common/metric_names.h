@@ -27,6 +27,19 @@ inline constexpr char kFmax[] = "fmax";                       ///< Hz
 inline constexpr char kOps[] = "ops";                         ///< OPS
 inline constexpr char kOpsPerW[] = "ops_per_w";
 inline constexpr char kOpsPerMm2[] = "ops_per_mm2";
+/// Power split by cell class (OpenSTA's report_power groups, or labq's own
+/// calculator with `activity: vectors`); flop and combinational cell counts.
+inline constexpr char kPowerSequential[] = "power_sequential";        ///< W
+inline constexpr char kPowerCombinational[] = "power_combinational";  ///< W
+inline constexpr char kFlopCount[] = "flop_count";
+inline constexpr char kCombCellCount[] = "comb_cell_count";
+/// The frequency the OPS use (1 / the period OPS are counted at), beside
+/// kFmax (1 / (period - slack)).
+inline constexpr char kFrequency[] = "frequency";  ///< Hz
+/// `activity: vectors`: simulated cycles and where the time went.
+inline constexpr char kActivityCycles[] = "activity_cycles";
+inline constexpr char kActivitySeconds[] = "activity_seconds";     ///< s, gate-level simulation
+inline constexpr char kPowerCalcSeconds[] = "power_calc_seconds";  ///< s, labq's calculator
 /// OpenSTA's design-rule summaries (yosys_sta/opensta_limit_checks.h):
 /// written only when the report prints them, so absent means "clean or not
 /// checked", never a guessed 0.
