@@ -71,9 +71,10 @@ std::string CacheKeyFor(const std::string& kind, const nlohmann::json& params) {
 }
 
 std::string CacheKeyOrThrow(const std::string& kind, const nlohmann::json& params) {
-  std::string material = std::string(kCacheFormat) + "\nkind=" + kind +
-                         "\nparams=" + params.dump() + "\ntemplates=" + TemplatesHash() + "\n";
   const JobKind* job_kind = FindJobKind(kind);
+  const nlohmann::json keyed = job_kind ? job_kind->CacheParams(params) : params;
+  std::string material = std::string(kCacheFormat) + "\nkind=" + kind + "\nparams=" + keyed.dump() +
+                         "\ntemplates=" + TemplatesHash() + "\n";
   const std::optional<std::string> inputs = job_kind ? job_kind->CacheInputs(params) : std::nullopt;
   if (!inputs) return "";
   material += *inputs;

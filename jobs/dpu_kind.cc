@@ -1,5 +1,7 @@
 #include "jobs/dpu_kind.h"
 
+#include "jobs/clock_period.h"
+
 namespace labq {
 namespace {
 
@@ -15,6 +17,24 @@ void CheckDpu(const ExpandedConfig& config) {
   if (auto problem = design.OutBitsProblem(); !problem.empty()) {
     throw InputError(WhereOf(config, "out_bits"), KeyOf(config, "out_bits"), problem);
   }
+}
+
+/// `toggle_rate: X` without `activity` means `global` (the meaning it had
+/// before `activity` existed); given both, they must agree. Returns the
+/// configuration's params with `activity` resolved.
+json ResolveActivity(const ExpandedConfig& config) {
+  json params = config.params;
+  const bool rate = params["toggle_rate"].is_number();
+  const auto where = config.where.find("activity");  // a schema default has no file
+  const bool given = where != config.where.end() && !where->second.file.empty();
+  if (rate && !given) params["activity"] = "global";
+  const std::optional<double> toggle_rate =
+      rate ? std::optional<double>(params["toggle_rate"].get<double>()) : std::nullopt;
+  if (auto problem = ActivityProblem(params["activity"].get<std::string>(), toggle_rate);
+      !problem.empty()) {
+    throw InputError(WhereOf(config, "activity"), KeyOf(config, "activity"), problem);
+  }
+  return params;
 }
 
 /// A number or its word in the schema (`auto`, `default`).
@@ -46,6 +66,9 @@ std::vector<ParamSpec> BuildSpecs() {
       BoolParam("verify", d.verify, "verify in simulation before synthesis"),
       NumberParam("toggle_rate", NumberOr(d.toggle_rate, "default"), 0, 1,
                   "global power activity, or default", {"default"}),
+      ChoiceParam("activity", d.activity, {"default", "global", "vectors"},
+                  "power's switching activity: OpenSTA default, global toggle_rate, or simulated "
+                  "vectors"),
       NumberParam("input_delay_ns", WholeNumber(d.input_delay_ns), 0, 1e6,
                   "input delay relative to clk"),
       NumberParam("output_delay_ns", WholeNumber(d.output_delay_ns), 0, 1e6,
@@ -78,6 +101,13 @@ DpuParams DpuParams::From(const json& params) {
   p.seed = ParamAs<int>(params, "seed");
   p.verify = ParamAs<bool>(params, "verify");
   p.toggle_rate = ParamOr<double>(params, "toggle_rate", "default");
+  // Jobs stored before `activity` existed said it with toggle_rate alone.
+  p.activity = params.contains("activity") ? ParamAs<std::string>(params, "activity")
+               : p.toggle_rate             ? "global"
+                                           : "default";
+  if (auto problem = ActivityProblem(p.activity, p.toggle_rate); !problem.empty()) {
+    throw JobFailed("activity: " + problem);
+  }
   p.input_delay_ns = ParamAs<double>(params, "input_delay_ns");
   p.output_delay_ns = ParamAs<double>(params, "output_delay_ns");
   p.rtl = ParamAs<std::string>(params, "rtl");
@@ -114,18 +144,36 @@ const std::vector<ParamSpec>& DpuParamSpecs() {
   return specs;
 }
 
+std::string ActivityProblem(const std::string& activity, const std::optional<double>& toggle_rate) {
+  if (activity == "global" && !toggle_rate) {
+    return "'global' needs a toggle_rate (a number from 0 to 1)";
+  }
+  if (activity != "global" && toggle_rate) {
+    return "'" + activity + "' contradicts toggle_rate: " + FormatNs(*toggle_rate) +
+           " (a global toggle rate; use activity: global, or drop toggle_rate)";
+  }
+  return "";
+}
+
 void ExpandDpu(const ExpandedConfig& config, bool verify, bool synth, JobNames& names,
                Sweep& sweep) {
   CheckDpu(config);
+  const json params = ResolveActivity(config);
   const std::string label = ConfigLabel(config);
   const double n = config.params["n"].get<double>();
   std::string verify_name;
   if (verify) {
     verify_name = names.Unique(label, ".verify");
-    sweep.jobs.push_back({verify_name, "sim", config.group, config.params, {}, 5 + 0.3 * n});
+    sweep.jobs.push_back({verify_name, "sim", config.group, params, {}, 5 + 0.3 * n});
+  }
+  if (synth && !verify && params["flow"] == "genus" && params["activity"] == "vectors" &&
+      params["genus_fallback"] == "none") {
+    throw InputError(WhereOf(config, "activity"), KeyOf(config, "activity"),
+                     "'vectors' with flow: genus reads the verification's VCD: use a dpu group "
+                     "with verify: true");
   }
   if (synth) {
-    JobSpec job{names.Unique(label, ".synth"), "synth", config.group, config.params, {}, 5 + n};
+    JobSpec job{names.Unique(label, ".synth"), "synth", config.group, params, {}, 5 + n};
     if (!verify_name.empty()) job.depends_on.push_back(verify_name);
     sweep.jobs.push_back(std::move(job));
   }

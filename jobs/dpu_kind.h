@@ -31,6 +31,11 @@ struct DpuParams {
   int seed = 1;                       ///< random vector seed
   bool verify = true;                 ///< dpu groups: verify before synthesis
   std::optional<double> toggle_rate;  ///< nullopt: `default` (OpenSTA's 0.1 on inputs)
+  /// Where power's switching activity comes from: `default` (OpenSTA's
+  /// propagation from 0.1 toggles per cycle on inputs), `global` (toggle_rate
+  /// on every net) or `vectors` (the mapped netlist simulated on the job's
+  /// vectors). `toggle_rate: X` alone reads as `global`.
+  std::string activity = "default";
   double input_delay_ns = 0;
   double output_delay_ns = 0;
   std::string rtl = "generated";  ///< or a user Verilog file
@@ -48,6 +53,10 @@ struct DpuParams {
   DpuDesign Design() const;
   bool GeneratedRtl() const { return rtl == "generated"; }
 };
+
+/// What contradicts in an activity and a toggle rate ("" when they fit):
+/// `global` needs a toggle_rate, `default` and `vectors` take none.
+std::string ActivityProblem(const std::string& activity, const std::optional<double>& toggle_rate);
 
 /// The schema of the hardware kinds, built from DpuParams' defaults.
 const std::vector<ParamSpec>& DpuParamSpecs();

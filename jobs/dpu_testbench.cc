@@ -92,7 +92,7 @@ std::string PackHex(const std::vector<uint32_t>& elements, int bits_per_element)
 }
 
 void WriteDpuTestbench(const DpuDesign& design, const std::vector<DpuVector>& vectors,
-                       const std::filesystem::path& dir) {
+                       const std::filesystem::path& dir, bool dump_vcd) {
   std::string a_hex, b_hex, y_hex;
   for (const auto& v : vectors) {
     a_hex += PackHex(v.a, design.input_bits) + "\n";
@@ -114,6 +114,7 @@ void WriteDpuTestbench(const DpuDesign& design, const std::vector<DpuVector>& ve
   d.set("vectors", std::to_string(vectors.size()));
   d.set("in_msb", std::to_string(design.n * design.input_bits - 1));
   d.set("out_msb", std::to_string(design.OutputBits() - 1));
+  d.set("vcd", dump_vcd);
   WriteFileAtomically(dir / "labq_tb.v", RenderTemplate("rtl_templates/dpu_tb.v.mustache",
                                                         templates::dpu_tb_v_mustache(), d));
 }

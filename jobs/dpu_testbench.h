@@ -25,8 +25,10 @@ std::vector<DpuVector> MakeDpuVectors(const DpuDesign& design, int random_count,
 /// The vector as a Verilog hex word, element i at bits [i*M +: M].
 std::string PackHex(const std::vector<uint32_t>& elements, int bits_per_element);
 
-/// Writes labq_tb.v and vectors_{a,b,y}.hex into `dir`.
+/// Writes labq_tb.v and vectors_{a,b,y}.hex into `dir`. With `dump_vcd`
+/// the testbench also dumps the design's switching to labq_tb.vcd (scope
+/// labq_tb.dut), for Genus's read_vcd.
 void WriteDpuTestbench(const DpuDesign& design, const std::vector<DpuVector>& vectors,
-                       const std::filesystem::path& dir);
+                       const std::filesystem::path& dir, bool dump_vcd = false);
 
 }  // namespace labq

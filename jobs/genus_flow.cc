@@ -45,6 +45,25 @@ bool LogShowsLicenceFailure(const std::filesystem::path& dir) {
   return false;
 }
 
+/// The RTL simulation's switching activity, copied in from the verify job.
+constexpr const char* kActivityVcd = "activity.vcd";
+
+/// activity: vectors: copies the verify job's labq_tb.vcd (its testbench
+/// dumps it for Genus, jobs/sim_job.h WritesActivityVcd) into the job folder.
+void PlaceActivityVcd(const JobContext& context) {
+  for (const auto& [name, dir] : context.dependency_dirs) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(dir / "labq_tb.vcd", ec)) continue;
+    std::filesystem::copy_file(dir / "labq_tb.vcd", context.dir / kActivityVcd,
+                               std::filesystem::copy_options::overwrite_existing, ec);
+    if (ec) throw JobFailed("activity: cannot copy " + name + "'s labq_tb.vcd: " + ec.message());
+    return;
+  }
+  throw JobFailed(
+      "activity: vectors with flow: genus reads the verification's labq_tb.vcd, and no "
+      "verification job this job waits for wrote one (a dpu group with verify: true does)");
+}
+
 struct GenusReports {
   ParsedReport timing, area, power, gates, qor;
 };
@@ -68,6 +87,7 @@ GenusReports RunGenusOnce(const JobContext& context, const DpuParams& params, St
   tcl.set("lib_dir", ".");
   tcl.set("lib_file", TclWord(LinkStagedLiberty(liberty, context.dir)));
   tcl.set("effort", TclWord(params.genus_effort));
+  if (params.activity == "vectors") tcl.set("vcd", TclWord(kActivityVcd));
   const std::string& hook = params.genus_hook;
   if (hook != "none") {
     RequireTclSafe("genus_hook", hook);
@@ -114,6 +134,7 @@ JobOutput RunGenusFlow(const DpuParams& params, const JobContext& context, StepR
   const StagedLiberty liberty = StageJobLiberty(params.liberty, context);
   StepOptions options;
   options.timeout = StepTimeout(params.timeout_s);
+  if (params.activity == "vectors") PlaceActivityVcd(context);
 
   double period_ns = 0;
   if (!params.clock_period_ns) {
@@ -154,6 +175,7 @@ JobOutput RunGenusFlow(const DpuParams& params, const JobContext& context, StepR
   out.Add(metric::kOpsPerW, f.ops_per_w, "OPS/W");
   out.Add(metric::kOpsPerMm2, f.ops_per_mm2, "OPS/mm^2");
   out.texts["flow"] = "genus";
+  out.texts["activity"] = params.activity;  // vectors: the RTL simulation's VCD
   out.texts["liberty"] = liberty.name;
   out.texts["liberty_path"] = liberty.source.string();
   out.texts["liberty_sha256"] = liberty.sha256;

@@ -57,6 +57,44 @@ TEST(GenusFlow, AutoPeriodRunsTwoPassesAndParsesEveryReport) {
   EXPECT_NE(sdc.find("create_clock -name clk -period 1.234"), std::string::npos) << sdc;
 }
 
+/// activity: vectors: the verification's testbench dumps labq_tb.vcd and
+/// genus.tcl reads it (read_vcd -static) before report_power; the test
+/// double checks the file holds the scope it names.
+TEST(GenusFlow, VectorsActivityReadsTheVerificationsVcd) {
+  testing::TempDir verify, synth;
+  const auto params =
+      GenusParams({{"activity", "vectors"}, {"simulator", "iverilog"}, {"clock_period_ns", 2.0}});
+  auto sim = RunJobForTest("sim", params, verify.path());
+  ASSERT_EQ(sim.state, JobState::kDone) << sim.error;
+  const auto vcd = verify.path() / "job" / "labq_tb.vcd";
+  ASSERT_TRUE(std::filesystem::exists(vcd));
+  EXPECT_TRUE(Contains(ReadFile(vcd.string()), "$scope module dut"));
+
+  auto c = RunJobForTest("synth", params, synth.path(), {{"dpu.verify", verify.path() / "job"}});
+  ASSERT_EQ(c.state, JobState::kDone) << c.error;
+  EXPECT_EQ(c.texts["activity"], "vectors");
+  EXPECT_TRUE(std::filesystem::exists(synth.path() / "job" / "activity.vcd"));
+  const std::string tcl = ReadFile((synth.path() / "job" / "genus.tcl").string());
+  const auto read_vcd = tcl.find("read_vcd -static -vcd_scope labq_tb/dut activity.vcd\n");
+  ASSERT_NE(read_vcd, std::string::npos) << tcl;
+  EXPECT_LT(read_vcd, tcl.find("\nreport_power"));
+  const std::string calls = ReadFile((synth.path() / "job" / "genus_tcl_calls.txt").string());
+  EXPECT_TRUE(Contains(calls, "read_vcd\t-static\t-vcd_scope\tlabq_tb/dut\tactivity.vcd")) << calls;
+
+  // Without the verification's VCD the job fails saying why, before Genus runs.
+  testing::TempDir alone;
+  auto missing = RunJobForTest("synth", params, alone.path());
+  EXPECT_EQ(missing.state, JobState::kFailed);
+  EXPECT_TRUE(Contains(missing.error, "labq_tb.vcd")) << missing.error;
+  EXPECT_TRUE(missing.argv.empty());
+
+  // Other activities leave genus.tcl without read_vcd, and verification without a VCD.
+  testing::TempDir plain;
+  auto sim_plain = RunJobForTest("sim", GenusParams({{"simulator", "iverilog"}}), plain.path());
+  ASSERT_EQ(sim_plain.state, JobState::kDone) << sim_plain.error;
+  EXPECT_FALSE(std::filesystem::exists(plain.path() / "job" / "labq_tb.vcd"));
+}
+
 TEST(GenusFlow, FixedPeriodViolationIsKept) {
   testing::TempDir tmp;
   auto c = RunJobForTest("synth", GenusParams({{"clock_period_ns", 1.0}}), tmp.path());

@@ -76,6 +76,9 @@ struct JobContext {
   std::map<std::string, std::filesystem::path> dependency_dirs;
   /// Shared folder for staged inputs (decompressed liberties) under the work root.
   std::filesystem::path stage_dir;
+  /// Whether finished steps may be reused from the step store under
+  /// stage_dir (jobs/step_store.h); false under `--no-cache`.
+  bool reuse_steps = true;
 };
 
 class JobKind {
@@ -90,6 +93,9 @@ class JobKind {
   virtual std::optional<std::string> CacheInputs(const nlohmann::json& /*params*/) const {
     return std::nullopt;
   }
+  /// The parameters a result depends on (the cache key hashes these): all of
+  /// them unless a kind ignores some (verification ignores power settings).
+  virtual nlohmann::json CacheParams(const nlohmann::json& params) const { return params; }
   /// The metrics a successful run writes (every one, whatever the parameters;
   /// a run may write fewer when a tool leaves a value out).
   virtual std::vector<MetricSpec> Metrics() const { return {}; }

@@ -36,7 +36,8 @@ JobOutput SimJob::Run(const JobContext& context, StepRunner& runner) const {
   const DpuDesign design = params.Design();
   const std::string verilog = PlaceDpuVerilog(params, context.dir);
   const auto vectors = MakeDpuVectors(design, params.random_vectors, params.seed);
-  WriteDpuTestbench(design, vectors, context.dir);
+  const bool vcd = WritesActivityVcd(params);
+  WriteDpuTestbench(design, vectors, context.dir, vcd);
 
   StepOptions options;
   options.timeout = StepTimeout(params.timeout_s);
@@ -67,11 +68,15 @@ JobOutput SimJob::Run(const JobContext& context, StepRunner& runner) const {
         options);
     RunStepOrFail(runner, context, "simulate", {"vvp", "-n", "labq_tb.vvp"}, options);
   } else {
-    RunStepOrFail(
-        runner, context, "build",
-        {"verilator", "--binary", "--timing", "-j", "1", "-Wno-fatal", "-Wno-lint", "-Wno-style",
-         "--top-module", "labq_tb", "-Mdir", "obj_dir", "-o", "labq_tb", "labq_tb.v", verilog},
-        options);
+    std::vector<std::string> build = {"verilator", "--binary",   "--timing",  "-j",
+                                      "1",         "-Wno-fatal", "-Wno-lint", "-Wno-style"};
+    if (vcd) build.push_back("--trace");  // $dumpvars needs it
+    for (const std::string& arg : {std::string("--top-module"), std::string("labq_tb"),
+                                   std::string("-Mdir"), std::string("obj_dir"), std::string("-o"),
+                                   std::string("labq_tb"), std::string("labq_tb.v"), verilog}) {
+      build.push_back(arg);
+    }
+    RunStepOrFail(runner, context, "build", build, options);
     RunStepOrFail(runner, context, "simulate", {"obj_dir/labq_tb"}, options);
   }
 
@@ -99,6 +104,9 @@ JobOutput SimJob::Run(const JobContext& context, StepRunner& runner) const {
                         "):" + mismatches);
       }
       out.texts["simulator"] = simulator;
+      if (vcd && !std::filesystem::exists(context.dir / "labq_tb.vcd")) {
+        throw JobFailed("simulate: no labq_tb.vcd written (activity: vectors, flow: genus)");
+      }
       return out;
     }
   }
@@ -112,6 +120,21 @@ std::optional<std::string> SimJob::CacheInputs(const nlohmann::json& stored) con
   if (!params.GeneratedRtl()) inputs += InputHash(params.rtl) + "\n";
   return inputs + ToolHash("verilator") + "\n" + ToolHash("iverilog") + "\n" + ToolHash("vvp") +
          "\n";
+}
+
+bool WritesActivityVcd(const DpuParams& params) {
+  return params.flow == "genus" && params.activity == "vectors";
+}
+
+nlohmann::json SimJob::CacheParams(const nlohmann::json& params) const {
+  nlohmann::json keyed = params;
+  for (const char* key :
+       {"clock_period_ns", "liberty", "flow", "toggle_rate", "activity", "input_delay_ns",
+        "output_delay_ns", "genus_path", "genus_effort", "genus_hook", "genus_fallback"}) {
+    keyed.erase(key);
+  }
+  if (WritesActivityVcd(DpuParams::From(params))) keyed["activity_vcd"] = true;
+  return keyed;
 }
 
 std::vector<MetricSpec> SimJob::Metrics() const {

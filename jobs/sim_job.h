@@ -16,8 +16,16 @@ class SimJob : public GroupKind, public JobKind {
   JobOutput Run(const JobContext& context, StepRunner& runner) const override;
   /// A user RTL file, and the simulators' binaries.
   std::optional<std::string> CacheInputs(const nlohmann::json& params) const override;
+  /// The params without the synthesis and power settings (clock, liberty,
+  /// delays, toggle_rate, activity, Genus's), so that changing those does
+  /// not rerun verification; whether it writes a VCD stays in.
+  nlohmann::json CacheParams(const nlohmann::json& params) const override;
   std::vector<MetricSpec> Metrics() const override;
 };
+
+/// Whether verification also dumps the RTL simulation's switching activity
+/// (labq_tb.vcd) for Genus's read_vcd: `flow: genus` with `activity: vectors`.
+bool WritesActivityVcd(const DpuParams& params);
 
 /// Places the design's Verilog in `dir` (rendered, or the user's `rtl` file
 /// copied in) and returns its file name.

@@ -18,6 +18,7 @@
 #include "jobs/liberty.h"
 #include "jobs/script_quote.h"
 #include "jobs/sim_job.h"
+#include "jobs/step_store.h"
 #include "jobs/template_render.h"
 #include "labq_yosys_sta_templates.h"
 #include "yosys_sta/opensta_checks_report.h"
@@ -32,40 +33,49 @@ struct StaRun {
   ParsedReport power;
 };
 
-StaRun RunSta(const JobContext& context, const DpuParams& params, StepRunner& runner,
-              const StagedLiberty& liberty, const DpuDesign& design, double period_ns,
-              const std::string& step, const StepOptions& options) {
+/// What one OpenSTA run reports: timing (report_checks) and/or power.
+struct StaReports {
+  bool timing = true;
+  bool power = true;
+};
+
+/// Runs OpenSTA on netlist.v as step `step`, writing <step>_checks.rpt and/or
+/// <step>_power.rpt.
+void RunSta(const JobContext& context, const DpuParams& params, StepRunner& runner,
+            const StagedLiberty& liberty, double period_ns, const std::string& step,
+            StaReports reports, const StepOptions& options) {
   kainjow::mustache::data d;
   const std::string script = step + ".tcl";
-  d.set("top", design.ModuleName());
+  d.set("top", params.Design().ModuleName());
   d.set("script", script);
   d.set("liberty", TclWord(LinkStagedLiberty(liberty, context.dir)));
   d.set("period_ns", FormatNs(period_ns));
   d.set("input_delay_ns", FormatNs(params.input_delay_ns));
   d.set("output_delay_ns", FormatNs(params.output_delay_ns));
   if (params.toggle_rate) d.set("toggle_rate", FormatNs(*params.toggle_rate));
-  const std::string checks_path = step + "_checks.rpt";
-  const std::string power_path = step + "_power.rpt";
-  d.set("checks_report", checks_path);
-  d.set("power_report", power_path);
+  d.set("timing", reports.timing);
+  d.set("power", reports.power);
+  d.set("checks_report", step + "_checks.rpt");
+  d.set("power_report", step + "_power.rpt");
   WriteFileAtomically(context.dir / script, RenderTemplate("yosys_sta/templates/sta.tcl.mustache",
                                                            templates::sta_tcl_mustache(), d));
   RunStepOrFail(runner, context, step, {"sta", "-no_splash", "-exit", script}, options);
-  // OpenSTA reports errors on stdout and still exits 0: a missing report means it failed.
-  auto read_report = [&](const std::string& name) {
-    const auto path = context.dir / name;
-    if (!std::filesystem::exists(path)) {
-      throw JobFailed(step + ": OpenSTA wrote no " + name + "; see " + step + ".stdout");
-    }
-    return ReadFile(path.string());
-  };
-  StaRun run;
-  run.checks = yosys_sta::ParseOpenStaChecks(read_report(checks_path), checks_path);
-  run.power = yosys_sta::ParseOpenStaPower(read_report(power_path), power_path);
-  if (!run.checks.Has("slack")) {
-    throw JobFailed(step + ": OpenSTA found no timing path (" + checks_path + ")");
+}
+
+/// A report OpenSTA wrote. It reports errors on stdout and still exits 0: a
+/// missing report means it failed.
+std::string ReadStaReport(const JobContext& context, const std::string& name) {
+  const auto path = context.dir / name;
+  if (!std::filesystem::exists(path)) {
+    throw JobFailed("sta: OpenSTA wrote no " + name + "; see sta*.stdout");
   }
-  return run;
+  return ReadFile(path.string());
+}
+
+ParsedReport ParseChecks(const JobContext& context, const std::string& name) {
+  ParsedReport checks = yosys_sta::ParseOpenStaChecks(ReadStaReport(context, name), name);
+  if (!checks.Has("slack")) throw JobFailed("sta: OpenSTA found no timing path (" + name + ")");
+  return checks;
 }
 
 /// The liberty path Yosys's `abc` hands ABC. Yosys makes it absolute with the
@@ -133,51 +143,164 @@ void SynthJob::Expand(const ExpandedConfig& config, JobNames& names, Sweep& swee
 
 namespace {
 
-/// Renders abc.script and synth.ys (toward the sweep's period, or ABC's own
-/// delay target when it is auto) and runs Yosys; returns its stat report.
-ParsedReport RunYosys(const JobContext& context, const DpuParams& params, StepRunner& runner,
-                      const StagedLiberty& liberty, const std::string& verilog,
-                      const StepOptions& options) {
-  const DpuDesign design = params.Design();
-  kainjow::mustache::data abc;
-  if (params.clock_period_ns) {
-    abc.set("delay_ps", std::to_string(std::lround(*params.clock_period_ns * 1000)));
+/// The open flow as steps, each reused from the step store when its own
+/// inputs (StepKey material) are unchanged: yosys (RTL, liberty, delay
+/// target, tool), sta_probe and timing (netlist, period, delays, liberty,
+/// tool), power (the same plus the activity settings).
+class OpenFlow {
+ public:
+  OpenFlow(const JobContext& context, const DpuParams& params, StepRunner& runner,
+           const StagedLiberty& liberty)
+      : context_(context),
+        params_(params),
+        runner_(runner),
+        liberty_(liberty),
+        store_(context.reuse_steps ? context.stage_dir / "steps" : std::filesystem::path()) {
+    options_.timeout = StepTimeout(params.timeout_s);
   }
-  const std::string abc_script = RenderTemplate("yosys_sta/templates/abc.script.mustache",
-                                                templates::abc_script_mustache(), abc);
-  WriteFileAtomically(context.dir / "abc.script", abc_script);
-  const std::string linked = LinkStagedLiberty(liberty, context.dir);
-  const AbcLiberty abc_liberty(context.dir, linked);
-  kainjow::mustache::data ys;
-  ys.set("top", design.ModuleName());
-  ys.set("verilog", YosysWord(verilog));
-  ys.set("liberty", YosysWord(linked));
-  ys.set("abc_liberty", YosysWord(abc_liberty.path()));
-  ys.set("abc_script", InlineAbcScript(abc_script));
-  WriteFileAtomically(
-      context.dir / "synth.ys",
-      RenderTemplate("yosys_sta/templates/synth.ys.mustache", templates::synth_ys_mustache(), ys));
-  RunStepOrFail(runner, context, "yosys", {"yosys", "-s", "synth.ys"}, options);
-  if (!std::filesystem::exists(context.dir / "stat.rpt")) {
-    throw JobFailed("yosys: no stat.rpt written; see yosys.stdout");
-  }
-  return yosys_sta::ParseYosysStat(ReadFile((context.dir / "stat.rpt").string()), "stat.rpt",
-                                   design.ModuleName());
-}
 
-/// The sweep's clock period, or (auto) the critical period from a probe
-/// OpenSTA run at kProbePeriodNs.
-double AnalysisPeriodNs(const JobContext& context, const DpuParams& params, StepRunner& runner,
-                        const StagedLiberty& liberty, const StepOptions& options) {
-  if (params.clock_period_ns) return *params.clock_period_ns;
-  StaRun probe = RunSta(context, params, runner, liberty, params.Design(), kProbePeriodNs,
-                        "sta_probe", options);
-  const double period_ns = CriticalPeriodNs(kProbePeriodNs, probe.checks.Get("slack"));
-  if (period_ns <= 0) {
-    throw JobFailed("sta_probe: critical path of " + FormatNs(period_ns) + " ns");
+  /// Yosys: netlist.v and stat.rpt (restored or made); the parsed stat.
+  ParsedReport Yosys(const std::string& verilog) {
+    StepKey key{"yosys", Common()};
+    key.material += ToolHash("yosys") + "\n";
+    key.material += "templates=" +
+                    Sha256Hex(std::string(templates::synth_ys_mustache()) +
+                              std::string(templates::abc_script_mustache())) +
+                    "\n";
+    key.material += "rtl=" + Sha256OfFile(context_.dir / verilog) + "\n";
+    key.material += "delay_target=" + DelayTarget() + "\n";
+    RunOrReuseStep(store_, log_, key, context_.dir,
+                   {"netlist.v", "netlist.json", "stat.rpt", "yosys.stdout", "yosys.stderr"},
+                   [&] { RunYosys(verilog); });
+    netlist_ = "netlist=" + Sha256OfFile(context_.dir / "netlist.v") + "\n";
+    return yosys_sta::ParseYosysStat(ReadFile((context_.dir / "stat.rpt").string()), "stat.rpt",
+                                     params_.Design().ModuleName());
   }
-  return period_ns;
-}
+
+  /// The sweep's clock period, or (auto) the critical period from a probe
+  /// OpenSTA run at kProbePeriodNs.
+  double AnalysisPeriodNs() {
+    if (params_.clock_period_ns) return *params_.clock_period_ns;
+    const StepKey key{"sta_probe", StaMaterial(kProbePeriodNs)};
+    RunOrReuseStep(store_, log_, key, context_.dir, {"sta_probe_checks.rpt"}, [&] {
+      RunSta(context_, params_, runner_, liberty_, kProbePeriodNs, "sta_probe",
+             {.timing = true, .power = false}, options_);
+    });
+    const ParsedReport probe = ParseChecks(context_, "sta_probe_checks.rpt");
+    const double period_ns = CriticalPeriodNs(kProbePeriodNs, probe.Get("slack"));
+    if (period_ns <= 0) {
+      throw JobFailed("sta_probe: critical path of " + FormatNs(period_ns) + " ns");
+    }
+    return period_ns;
+  }
+
+  /// Timing and power at `period_ns`: one OpenSTA run makes whichever of
+  /// the two the store does not hold (with activity: vectors, OpenSTA only
+  /// times and labq computes power, VectorPower).
+  StaRun TimingAndPower(double period_ns) {
+    const bool vectors = params_.activity == "vectors";
+    const StepKey timing{"timing", StaMaterial(period_ns)};
+    const StepKey power{"power", StaMaterial(period_ns) + "activity=" + ActivitySettings() + "\n"};
+    const std::vector<std::string> timing_files = {"sta_checks.rpt"};
+    const std::vector<std::string> power_files = {"sta_power.rpt"};
+    const bool have_timing = store_.Restore(timing, context_.dir, timing_files);
+    const bool have_power = vectors || store_.Restore(power, context_.dir, power_files);
+    if (!have_timing || !have_power) {
+      RunSta(context_, params_, runner_, liberty_, period_ns, "sta",
+             {.timing = !have_timing, .power = !have_power}, options_);
+    }
+    // Parse before saving: a report OpenSTA left incomplete is never stored.
+    StaRun run;
+    run.checks = ParseChecks(context_, "sta_checks.rpt");
+    Record(timing, have_timing, timing_files);
+    if (vectors) {
+      run.power = VectorPower(period_ns);
+    } else {
+      run.power =
+          yosys_sta::ParseOpenStaPower(ReadStaReport(context_, "sta_power.rpt"), "sta_power.rpt");
+      Record(power, have_power, power_files);
+    }
+    return run;
+  }
+
+  /// activity: vectors: the mapped netlist simulated on the job's vectors
+  /// (activity step), then labq's power calculator on those toggles.
+  ParsedReport VectorPower(double /*period_ns*/) {
+    throw JobFailed(
+        "activity: vectors needs the gate-level simulator and power calculator (gatesim/, "
+        "power/), which this build does not have yet; use activity: default or global");
+  }
+
+  const StepLog& log() const { return log_; }
+
+ private:
+  /// What every step depends on: the design's top and the liberty's content.
+  std::string Common() const {
+    return "top=" + params_.Design().ModuleName() + "\nliberty=" + liberty_.sha256 + "\n";
+  }
+  /// ABC's delay target in ps, or "auto" (ABC's own).
+  std::string DelayTarget() const {
+    return params_.clock_period_ns ? std::to_string(std::lround(*params_.clock_period_ns * 1000))
+                                   : "auto";
+  }
+  /// An OpenSTA step's inputs at `period_ns` (activity aside).
+  std::string StaMaterial(double period_ns) const {
+    return Common() + ToolHash("sta") +
+           "\ntemplate=" + Sha256Hex(std::string(templates::sta_tcl_mustache())) + "\n" + netlist_ +
+           "period_ns=" + FormatNs(period_ns) +
+           "\ninput_delay_ns=" + FormatNs(params_.input_delay_ns) +
+           "\noutput_delay_ns=" + FormatNs(params_.output_delay_ns) + "\n";
+  }
+  /// The power step's activity inputs: "default" or "global 0.2".
+  std::string ActivitySettings() const {
+    return params_.toggle_rate ? "global " + FormatNs(*params_.toggle_rate) : params_.activity;
+  }
+  void Record(const StepKey& key, bool reused, const std::vector<std::string>& files) {
+    if (reused) {
+      log_.reused.push_back(key.step);
+    } else {
+      store_.Save(key, context_.dir, files);
+      log_.run.push_back(key.step);
+    }
+  }
+
+  /// Renders abc.script and synth.ys (toward the sweep's period, or ABC's
+  /// own delay target when it is auto) and runs Yosys.
+  void RunYosys(const std::string& verilog) {
+    const DpuDesign design = params_.Design();
+    kainjow::mustache::data abc;
+    if (params_.clock_period_ns) abc.set("delay_ps", DelayTarget());
+    const std::string abc_script = RenderTemplate("yosys_sta/templates/abc.script.mustache",
+                                                  templates::abc_script_mustache(), abc);
+    WriteFileAtomically(context_.dir / "abc.script", abc_script);
+    const std::string linked = LinkStagedLiberty(liberty_, context_.dir);
+    const AbcLiberty abc_liberty(context_.dir, linked);
+    kainjow::mustache::data ys;
+    ys.set("top", design.ModuleName());
+    ys.set("verilog", YosysWord(verilog));
+    ys.set("liberty", YosysWord(linked));
+    ys.set("abc_liberty", YosysWord(abc_liberty.path()));
+    ys.set("abc_script", InlineAbcScript(abc_script));
+    WriteFileAtomically(context_.dir / "synth.ys",
+                        RenderTemplate("yosys_sta/templates/synth.ys.mustache",
+                                       templates::synth_ys_mustache(), ys));
+    RunStepOrFail(runner_, context_, "yosys", {"yosys", "-s", "synth.ys"}, options_);
+    for (const char* file : {"stat.rpt", "netlist.v", "netlist.json"}) {
+      if (!std::filesystem::exists(context_.dir / file)) {
+        throw JobFailed(std::string("yosys: no ") + file + " written; see yosys.stdout");
+      }
+    }
+  }
+
+  const JobContext& context_;
+  const DpuParams& params_;
+  StepRunner& runner_;
+  const StagedLiberty& liberty_;
+  StepStore store_;
+  StepLog log_;
+  StepOptions options_;
+  std::string netlist_;  ///< "netlist=<sha256>\n" once Yosys ran or was restored
+};
 
 /// The metrics (the names of common/metric_names.h) and texts of a finished
 /// open-flow run.
@@ -219,6 +342,7 @@ JobOutput SynthOutput(const DpuParams& params, const StagedLiberty& liberty,
   out.texts["startpoint"] =
       sta.checks.texts.count("startpoint") ? sta.checks.texts.at("startpoint") : "";
   out.texts["endpoint"] = sta.checks.texts.count("endpoint") ? sta.checks.texts.at("endpoint") : "";
+  out.texts["activity"] = params.activity;
   out.texts["power_activity"] = params.toggle_rate
                                     ? "global toggle rate " + FormatNs(*params.toggle_rate)
                                     : "OpenSTA default (0.1 toggles per clock on inputs)";
@@ -238,13 +362,14 @@ JobOutput SynthJob::Run(const JobContext& context, StepRunner& runner) const {
   }
   const std::string verilog = PlaceDpuVerilog(params, context.dir);
   const StagedLiberty liberty = StageJobLiberty(params.liberty, context);
-  StepOptions options;
-  options.timeout = StepTimeout(params.timeout_s);
-  const ParsedReport stat = RunYosys(context, params, runner, liberty, verilog, options);
-  const double period_ns = AnalysisPeriodNs(context, params, runner, liberty, options);
-  const StaRun sta =
-      RunSta(context, params, runner, liberty, params.Design(), period_ns, "sta", options);
-  return SynthOutput(params, liberty, stat, sta, period_ns);
+  OpenFlow flow(context, params, runner, liberty);
+  const ParsedReport stat = flow.Yosys(verilog);
+  const double period_ns = flow.AnalysisPeriodNs();
+  const StaRun sta = flow.TimingAndPower(period_ns);
+  JobOutput out = SynthOutput(params, liberty, stat, sta, period_ns);
+  out.texts["steps_run"] = StepLog::Join(flow.log().run);
+  out.texts["steps_reused"] = StepLog::Join(flow.log().reused);
+  return out;
 }
 
 std::optional<std::string> SynthJob::CacheInputs(const nlohmann::json& stored) const {

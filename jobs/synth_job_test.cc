@@ -67,18 +67,94 @@ TEST(SynthJob, TightFixedPeriodIsReportedAsViolated) {
 
 TEST(SynthJob, ToggleRateRaisesDynamicPower) {
   testing::TempDir tmp_low, tmp_high;
-  auto low = RunJobForTest(
-      "synth",
-      DpuParams({{"n", 2}, {"mode", "full"}, {"clock_period_ns", 5.0}, {"toggle_rate", 0.05}}),
-      tmp_low.path());
-  auto high = RunJobForTest(
-      "synth",
-      DpuParams({{"n", 2}, {"mode", "full"}, {"clock_period_ns", 5.0}, {"toggle_rate", 0.5}}),
-      tmp_high.path());
+  auto low = RunJobForTest("synth",
+                           DpuParams({{"n", 2},
+                                      {"mode", "full"},
+                                      {"clock_period_ns", 5.0},
+                                      {"activity", "global"},
+                                      {"toggle_rate", 0.05}}),
+                           tmp_low.path());
+  auto high = RunJobForTest("synth",
+                            DpuParams({{"n", 2},
+                                       {"mode", "full"},
+                                       {"clock_period_ns", 5.0},
+                                       {"activity", "global"},
+                                       {"toggle_rate", 0.5}}),
+                            tmp_high.path());
   ASSERT_EQ(low.state, JobState::kDone) << low.error;
   ASSERT_EQ(high.state, JobState::kDone) << high.error;
   EXPECT_GT(MetricValue(high, "power_switching"), 2 * MetricValue(low, "power_switching"));
   EXPECT_NE(high.texts["power_activity"].find("0.5"), std::string::npos);
+}
+
+/// Step-level reuse (jobs/step_store.h): jobs sharing a work root reuse
+/// each step whose own inputs are unchanged.
+TEST(SynthJob, APowerOnlyChangeRerunsOnlyThePowerStep) {
+  testing::TempDir tmp;
+  auto params = DpuParams({{"n", 2}, {"mode", "full"}, {"clock_period_ns", 5.0}});
+  auto first = RunJobForTest("synth", params, tmp.path());
+  ASSERT_EQ(first.state, JobState::kDone) << first.error;
+  EXPECT_EQ(first.texts["steps_run"], "yosys, timing, power");
+  EXPECT_EQ(first.texts["steps_reused"], "none");
+  EXPECT_EQ(first.texts["activity"], "default");
+  const std::string netlist = ReadFile((tmp.path() / "job" / "netlist.v").string());
+
+  params["activity"] = "global";
+  params["toggle_rate"] = 0.5;
+  auto global = RunJobForTest("synth", params, tmp.path());
+  ASSERT_EQ(global.state, JobState::kDone) << global.error;
+  EXPECT_EQ(global.texts["steps_run"], "power");
+  EXPECT_EQ(global.texts["steps_reused"], "yosys, timing");
+  EXPECT_EQ(global.texts["activity"], "global");
+  // Only Yosys's files came from the store: OpenSTA ran once, for power alone.
+  ASSERT_EQ(global.argv.size(), 1u);
+  EXPECT_EQ(global.argv[0][0], "sta");
+  const std::string sta_tcl = ReadFile((tmp.path() / "job" / "sta.tcl").string());
+  EXPECT_TRUE(Contains(sta_tcl, "report_power"));
+  EXPECT_FALSE(Contains(sta_tcl, "report_checks"));
+  EXPECT_EQ(ReadFile((tmp.path() / "job" / "netlist.v").string()), netlist);
+  EXPECT_DOUBLE_EQ(MetricValue(global, "area"), MetricValue(first, "area"));
+  EXPECT_DOUBLE_EQ(MetricValue(global, "slack"), MetricValue(first, "slack"));
+  EXPECT_NE(MetricValue(global, "power_switching"), MetricValue(first, "power_switching"));
+
+  // The input delay changes timing and power, not the netlist.
+  params["input_delay_ns"] = 0.5;
+  auto delayed = RunJobForTest("synth", params, tmp.path());
+  ASSERT_EQ(delayed.state, JobState::kDone) << delayed.error;
+  EXPECT_EQ(delayed.texts["steps_run"], "timing, power");
+  EXPECT_EQ(delayed.texts["steps_reused"], "yosys");
+  EXPECT_NE(MetricValue(delayed, "slack"), MetricValue(first, "slack"));
+
+  // Everything the same: nothing runs, the result is the first one's.
+  params["activity"] = "default";
+  params["toggle_rate"] = "default";
+  params["input_delay_ns"] = 0;
+  auto again = RunJobForTest("synth", params, tmp.path());
+  ASSERT_EQ(again.state, JobState::kDone) << again.error;
+  EXPECT_EQ(again.texts["steps_run"], "none");
+  EXPECT_EQ(again.texts["steps_reused"], "yosys, timing, power");
+  EXPECT_TRUE(again.argv.empty());
+  EXPECT_DOUBLE_EQ(MetricValue(again, "power_total"), MetricValue(first, "power_total"));
+}
+
+TEST(SynthJob, AutoPeriodReusesTheProbeToo) {
+  testing::TempDir tmp;
+  auto params = DpuParams({{"n", 2}, {"mode", "lsb"}});
+  auto first = RunJobForTest("synth", params, tmp.path());
+  ASSERT_EQ(first.state, JobState::kDone) << first.error;
+  EXPECT_EQ(first.texts["steps_run"], "yosys, sta_probe, timing, power");
+  params["activity"] = "global";
+  params["toggle_rate"] = 0.3;
+  auto second = RunJobForTest("synth", params, tmp.path());
+  ASSERT_EQ(second.state, JobState::kDone) << second.error;
+  EXPECT_EQ(second.texts["steps_run"], "power");
+  EXPECT_EQ(second.texts["steps_reused"], "yosys, sta_probe, timing");
+  EXPECT_DOUBLE_EQ(MetricValue(second, "clock_period"), MetricValue(first, "clock_period"));
+  // A different delay target is a different netlist: Yosys runs again.
+  params["clock_period_ns"] = 4.0;
+  auto third = RunJobForTest("synth", params, tmp.path());
+  ASSERT_EQ(third.state, JobState::kDone) << third.error;
+  EXPECT_EQ(third.texts["steps_run"], "yosys, timing, power");
 }
 
 TEST(SynthJob, MissingLibertySaysWhereItLooked) {

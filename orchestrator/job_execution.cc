@@ -86,6 +86,7 @@ nlohmann::json JobDescription(const JobRecord& job, const ExecutionEnvironment& 
           {"attempt", job.attempts},
           {"dependency_dirs", deps},
           {"stage_dir", env.stage_dir.string()},
+          {"reuse_steps", env.reuse_steps},
           {"step_env", env.step_env}};
 }
 
@@ -117,7 +118,8 @@ JobCompletion ExecuteJob(const JobRecord& job, const ExecutionEnvironment& env) 
   JobOutput output;
   try {
     if (!kind) throw JobFailed("unknown job kind '" + job.kind + "'");
-    JobContext context{job.name, job.params, dir, env.dependency_dirs, env.stage_dir};
+    JobContext context{job.name,      job.params,     dir, env.dependency_dirs,
+                       env.stage_dir, env.reuse_steps};
     JobOutput produced = kind->Run(context, runner);
     CheckMetrics(produced.metrics);  // what a parser produced must fit the store, too
     output = std::move(produced);
@@ -203,6 +205,7 @@ int ExecuteJobInPlace(const std::filesystem::path& dir) {
   env.keep_directory = true;
   env.cancel = &g_runner_stop;
   env.stage_dir = description.value("stage_dir", (dir / ".stage").string());
+  env.reuse_steps = description.value("reuse_steps", true);
   const nlohmann::json deps = description.value("dependency_dirs", nlohmann::json::object());
   for (const auto& [name, path] : deps.items()) env.dependency_dirs[name] = path.get<std::string>();
   // What the scheduler gave this job's steps (CUDA_VISIBLE_DEVICES of a GPU job).

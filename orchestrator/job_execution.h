@@ -22,6 +22,8 @@ struct ExecutionEnvironment {
   /// Run in the directory as it is (an executor prepared it) instead of
   /// moving an earlier attempt aside.
   bool keep_directory = false;
+  /// Reuse finished steps from the step store (false under --no-cache).
+  bool reuse_steps = true;
 };
 
 JobCompletion ExecuteJob(const JobRecord& job, const ExecutionEnvironment& env);

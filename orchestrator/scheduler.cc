@@ -421,6 +421,7 @@ void Scheduler::LoopState::Launch(JobRecord job, bool attach, std::string cache_
 ExecutionEnvironment Scheduler::LoopState::EnvironmentFor(const JobRecord& job, RunningJob& slot) {
   ExecutionEnvironment env;
   env.stage_dir = root_ / ".stage";
+  env.reuse_steps = s_.options_.use_cache && !s_.store_.SweepNoCache(job.sweep_id);
   env.cancel = slot.cancel.get();
   if (job.resources.contains("gpu") && !IsSlurmJob(job)) {
     slot.gpu_ids = gpus_.Take(static_cast<int>(std::ceil(job.resources["gpu"].get<double>())));

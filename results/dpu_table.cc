@@ -32,6 +32,14 @@ std::string PowerModel(const std::optional<std::string>& activity, const nlohman
   return "OpenSTA default activity";
 }
 
+/// Where the power's switching activity came from: default, global or
+/// vectors (results stored before `activity` existed: from toggle_rate).
+std::string Activity(const std::optional<std::string>& activity, const nlohmann::json& params) {
+  if (activity) return *activity;
+  const auto rate = params.find("toggle_rate");
+  return rate != params.end() && rate->is_number() ? "global" : "default";
+}
+
 std::string PeriodSource(const std::optional<std::string>& source, const nlohmann::json& params) {
   if (source) return source->rfind("auto", 0) == 0 ? "auto" : "sweep";
   const auto period = params.find("clock_period_ns");
@@ -47,8 +55,8 @@ const std::vector<std::string> kMetrics = {
 const std::vector<std::string> kMetricColumns = {"period_ns", "slack_ns",  "timing",
                                                  "f_MHz",     "area_um2",  "power_mW",
                                                  "OPS_per_s", "OPS_per_W", "OPS_per_mm2"};
-enum Text { kPowerActivity, kPeriodSource };
-const std::vector<std::string> kTexts = {"power_activity", "period_source"};
+enum Text { kPowerActivity, kPeriodSource, kActivity };
+const std::vector<std::string> kTexts = {"power_activity", "period_source", "activity"};
 /// The params the table reads (PowerModel, PeriodSource and the N, mode and
 /// liberty columns); SQLite extracts just these from each job's params.
 const std::vector<std::string> kParams = {"n", "mode", "liberty", "toggle_rate", "clock_period_ns"};
@@ -73,6 +81,7 @@ Table BuildDpuTable(ResultStore& store, std::optional<int64_t> sweep_id) {
                    {"fmax_MHz", "MHz"},
                    {"area_um2", "um^2"},
                    {"power_mW", "mW"},
+                   {"activity", ""},
                    {"power_model", ""},
                    {"OPS_per_s", "OPS/s"},
                    {"OPS_per_W", "OPS/W"},
@@ -107,8 +116,9 @@ Table BuildDpuTable(ResultStore& store, std::optional<int64_t> sweep_id) {
               p.value("mode", ""), LibertyName(p.value("liberty", "")),
               Verified(job.dependency_state), job.state == JobState::kCached, raw(kPeriod),
               PeriodSource(job.texts[kPeriodSource], p), raw(kSlack), timing, raw(kFmax, 1e-6),
-              fmax, raw(kArea), raw(kPower, 1e3), PowerModel(job.texts[kPowerActivity], p),
-              raw(kOps), raw(kOpsPerW), raw(kOpsPerMm2), ToString(job.state));
+              fmax, raw(kArea), raw(kPower, 1e3), Activity(job.texts[kActivity], p),
+              PowerModel(job.texts[kPowerActivity], p), raw(kOps), raw(kOpsPerW), raw(kOpsPerMm2),
+              ToString(job.state));
   }
   return table;
 }

@@ -5,7 +5,7 @@
 set script [lindex $argv 0]
 set calls [open genus_tcl_calls.txt w]
 foreach cmd {set_db read_hdl elaborate read_sdc syn_generic syn_map syn_opt report_timing
-             report_area report_power report_gates report_qor write_hdl quit} {
+             report_area report_power report_gates report_qor write_hdl quit read_vcd} {
   proc $cmd args "puts \$::calls \[join \[list $cmd {*}\$args\] \\t\]"
 }
 rename source tcl_source
