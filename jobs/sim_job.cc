@@ -35,7 +35,11 @@ JobOutput SimJob::Run(const JobContext& context, StepRunner& runner) const {
   const DpuParams params = DpuParams::From(context.params);
   const DpuDesign design = params.Design();
   const std::string verilog = PlaceDpuVerilog(params, context.dir);
-  const auto vectors = MakeDpuVectors(design, params.random_vectors, params.seed);
+  auto vectors = MakeDpuVectors(design, params.random_vectors, params.seed);
+  // A workload file is replayed after the corner cases and random vectors,
+  // with golden checks; the random workload is not (the default testbench
+  // stays what it always was).
+  if (params.VectorsFromFile()) AppendWorkload(design, params.Workload(), vectors);
   WriteDpuTestbench(design, vectors, context.dir);
 
   StepOptions options;
@@ -110,6 +114,7 @@ std::optional<std::string> SimJob::CacheInputs(const nlohmann::json& stored) con
   const DpuParams params = DpuParams::From(stored);
   std::string inputs;
   if (!params.GeneratedRtl()) inputs += InputHash(params.rtl) + "\n";
+  if (params.VectorsFromFile()) inputs += InputHash(params.vectors) + "\n";
   return inputs + ToolHash("verilator") + "\n" + ToolHash("iverilog") + "\n" + ToolHash("vvp") +
          "\n";
 }
