@@ -252,4 +252,9 @@ GateNetlist BuildGateNetlist(const MappedNetlist& netlist, const CellLibrary& li
   return Flattener(netlist, library).Run();
 }
 
+GateNetlist LoadGateNetlist(const std::string& netlist_v, const std::string& cells_json,
+                            const std::string& liberty) {
+  return BuildGateNetlist(ReadMappedNetlist(netlist_v), ReadCellLibraryJson(cells_json, liberty));
+}
+
 }  // namespace labq::gatesim

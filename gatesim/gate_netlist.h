@@ -82,4 +82,10 @@ struct GateNetlist {
 /// a primitive type labq does not simulate.
 GateNetlist BuildGateNetlist(const MappedNetlist& netlist, const CellLibrary& library);
 
+/// ReadMappedNetlist + ReadCellLibraryJson + BuildGateNetlist: `cells_json`
+/// is what RenderCellLibraryScript's script wrote; `liberty` names the
+/// liberty in errors.
+GateNetlist LoadGateNetlist(const std::string& netlist_v, const std::string& cells_json,
+                            const std::string& liberty);
+
 }  // namespace labq::gatesim
