@@ -17,6 +17,17 @@ void CheckDpu(const ExpandedConfig& config) {
   if (auto problem = design.OutBitsProblem(); !problem.empty()) {
     throw InputError(WhereOf(config, "out_bits"), KeyOf(config, "out_bits"), problem);
   }
+  // A vectors file is read here, before any job exists: a bad line is an
+  // error at the sweep's `vectors:` key naming the file's own line.
+  const auto vectors = config.params["vectors"].get<std::string>();
+  if (vectors != "random") {
+    try {
+      ReadDpuVectorFile(vectors, design.n, design.input_bits,
+                        config.params["power_vectors"].get<int>());
+    } catch (const Error& e) {
+      throw InputError(WhereOf(config, "vectors"), KeyOf(config, "vectors"), e.what());
+    }
+  }
 }
 
 /// `toggle_rate: X` without `activity` means `global` (the meaning it had
@@ -63,6 +74,10 @@ std::vector<ParamSpec> BuildSpecs() {
       ChoiceParam("simulator", d.simulator, {"verilator", "iverilog"}, "verification simulator"),
       IntParam("random_vectors", d.random_vectors, 0, 100000, "random test vectors"),
       IntParam("seed", d.seed, 0, 2147483647, "random vector seed"),
+      PathParam("vectors", d.vectors, {"random"},
+                "workload: random (seeded), or a hex file of `A B` lines"),
+      IntParam("power_vectors", d.power_vectors, 1, 100000,
+               "workload vectors for gate-level activity"),
       BoolParam("verify", d.verify, "verify in simulation before synthesis"),
       NumberParam("toggle_rate", NumberOr(d.toggle_rate, "default"), 0, 1,
                   "global power activity, or default", {"default"}),
@@ -99,6 +114,8 @@ DpuParams DpuParams::From(const json& params) {
   p.simulator = ParamAs<std::string>(params, "simulator");
   p.random_vectors = ParamAs<int>(params, "random_vectors");
   p.seed = ParamAs<int>(params, "seed");
+  p.vectors = ParamAs<std::string>(params, "vectors");
+  p.power_vectors = ParamAs<int>(params, "power_vectors");
   p.verify = ParamAs<bool>(params, "verify");
   p.toggle_rate = ParamOr<double>(params, "toggle_rate", "default");
   // Jobs stored before `activity` existed said it with toggle_rate alone.
@@ -137,6 +154,14 @@ DpuDesign DpuParams::Design() const {
     throw JobFailed("out_bits: " + problem);
   }
   return d;
+}
+
+DpuVectorSet DpuParams::Workload() const {
+  try {
+    return LoadDpuVectors(vectors, n, input_bits, power_vectors, static_cast<uint64_t>(seed));
+  } catch (const Error& e) {
+    throw JobFailed(std::string("vectors: ") + e.what());
+  }
 }
 
 const std::vector<ParamSpec>& DpuParamSpecs() {

@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "dpu/dpu_design.h"
+#include "dpu/dpu_vectors.h"
 #include "jobs/job_kind.h"
 #include "sweep/group_kind.h"
 
@@ -29,6 +30,8 @@ struct DpuParams {
   std::string simulator = "verilator";    ///< or iverilog
   int random_vectors = 200;
   int seed = 1;                       ///< random vector seed
+  std::string vectors = "random";     ///< workload: random (seeded), or a hex file of `A B` lines
+  int power_vectors = 2000;           ///< workload vectors (cycles) for gate-level activity
   bool verify = true;                 ///< dpu groups: verify before synthesis
   std::optional<double> toggle_rate;  ///< nullopt: `default` (OpenSTA's 0.1 on inputs)
   /// Where power's switching activity comes from: `default` (OpenSTA's
@@ -52,6 +55,11 @@ struct DpuParams {
   /// widths do not fit.
   DpuDesign Design() const;
   bool GeneratedRtl() const { return rtl == "generated"; }
+  bool VectorsFromFile() const { return vectors != "random"; }
+  /// The workload (dpu/dpu_vectors.h): power_vectors vectors, random from
+  /// `seed` or the first power_vectors of the file. Throws JobFailed naming
+  /// the file's line when it is bad.
+  DpuVectorSet Workload() const;
 };
 
 /// What contradicts in an activity and a toggle rate ("" when they fit):

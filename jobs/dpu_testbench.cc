@@ -1,10 +1,10 @@
 #include "jobs/dpu_testbench.h"
 
 #include <algorithm>
-#include <random>
 
 #include "common/file_util.h"
 #include "dpu/dpu_golden.h"
+#include "dpu/dpu_vectors.h"
 #include "jobs/template_render.h"
 #include "labq_rtl_templates.h"
 
@@ -62,16 +62,18 @@ std::vector<DpuVector> MakeDpuVectors(const DpuDesign& d, int random_count, uint
     b[i] = max;
     out.push_back(Make(d, a, b, "one-hot"));
   }
-  std::mt19937_64 rng(seed);
-  for (int r = 0; r < random_count; ++r) {
-    std::vector<uint32_t> a(d.n), b(d.n);
-    for (int i = 0; i < d.n; ++i) {
-      a[i] = static_cast<uint32_t>(rng() & max);
-      b[i] = static_cast<uint32_t>(rng() & max);
-    }
-    out.push_back(Make(d, a, b, "random"));
+  const DpuVectorSet random = RandomDpuVectors(d.n, d.input_bits, random_count, seed);
+  for (size_t t = 0; t < random.size(); ++t) {
+    out.push_back(Make(d, random.a[t], random.b[t], "random"));
   }
   return out;
+}
+
+void AppendWorkload(const DpuDesign& d, const DpuVectorSet& workload,
+                    std::vector<DpuVector>& vectors) {
+  for (size_t t = 0; t < workload.size(); ++t) {
+    vectors.push_back(Make(d, workload.a[t], workload.b[t], "workload"));
+  }
 }
 
 std::string PackHex(const std::vector<uint32_t>& elements, int bits_per_element) {

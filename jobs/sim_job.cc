@@ -35,7 +35,11 @@ JobOutput SimJob::Run(const JobContext& context, StepRunner& runner) const {
   const DpuParams params = DpuParams::From(context.params);
   const DpuDesign design = params.Design();
   const std::string verilog = PlaceDpuVerilog(params, context.dir);
-  const auto vectors = MakeDpuVectors(design, params.random_vectors, params.seed);
+  auto vectors = MakeDpuVectors(design, params.random_vectors, params.seed);
+  // A workload file is replayed after the corner cases and random vectors,
+  // with golden checks; the random workload is not (the default testbench
+  // stays what it always was).
+  if (params.VectorsFromFile()) AppendWorkload(design, params.Workload(), vectors);
   const bool vcd = WritesActivityVcd(params);
   WriteDpuTestbench(design, vectors, context.dir, vcd);
 
@@ -118,6 +122,7 @@ std::optional<std::string> SimJob::CacheInputs(const nlohmann::json& stored) con
   const DpuParams params = DpuParams::From(stored);
   std::string inputs;
   if (!params.GeneratedRtl()) inputs += InputHash(params.rtl) + "\n";
+  if (params.VectorsFromFile()) inputs += InputHash(params.vectors) + "\n";
   return inputs + ToolHash("verilator") + "\n" + ToolHash("iverilog") + "\n" + ToolHash("vvp") +
          "\n";
 }
@@ -133,7 +138,10 @@ nlohmann::json SimJob::CacheParams(const nlohmann::json& params) const {
         "output_delay_ns", "genus_path", "genus_effort", "genus_hook", "genus_fallback"}) {
     keyed.erase(key);
   }
-  if (WritesActivityVcd(DpuParams::From(params))) keyed["activity_vcd"] = true;
+  const DpuParams p = DpuParams::From(params);
+  // The random workload is the power run's alone; a file's is verified too.
+  if (!p.VectorsFromFile()) keyed.erase("power_vectors");
+  if (WritesActivityVcd(p)) keyed["activity_vcd"] = true;
   return keyed;
 }
 

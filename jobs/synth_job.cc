@@ -170,7 +170,7 @@ class OpenFlow {
     key.material += "rtl=" + Sha256OfFile(context_.dir / verilog) + "\n";
     key.material += "delay_target=" + DelayTarget() + "\n";
     RunOrReuseStep(store_, log_, key, context_.dir,
-                   {"netlist.v", "netlist.json", "stat.rpt", "yosys.stdout", "yosys.stderr"},
+                   {"netlist.v", "stat.rpt", "yosys.stdout", "yosys.stderr"},
                    [&] { RunYosys(verilog); });
     netlist_ = "netlist=" + Sha256OfFile(context_.dir / "netlist.v") + "\n";
     return yosys_sta::ParseYosysStat(ReadFile((context_.dir / "stat.rpt").string()), "stat.rpt",
@@ -285,7 +285,7 @@ class OpenFlow {
                         RenderTemplate("yosys_sta/templates/synth.ys.mustache",
                                        templates::synth_ys_mustache(), ys));
     RunStepOrFail(runner_, context_, "yosys", {"yosys", "-s", "synth.ys"}, options_);
-    for (const char* file : {"stat.rpt", "netlist.v", "netlist.json"}) {
+    for (const char* file : {"stat.rpt", "netlist.v"}) {
       if (!std::filesystem::exists(context_.dir / file)) {
         throw JobFailed(std::string("yosys: no ") + file + " written; see yosys.stdout");
       }
@@ -376,6 +376,7 @@ std::optional<std::string> SynthJob::CacheInputs(const nlohmann::json& stored) c
   const DpuParams params = DpuParams::From(stored);
   std::string inputs;
   if (!params.GeneratedRtl()) inputs += InputHash(params.rtl) + "\n";
+  if (params.VectorsFromFile()) inputs += InputHash(params.vectors) + "\n";
   inputs += InputHash(ResolveLiberty(params.liberty).string()) + "\n";
   if (params.flow == "genus") inputs += ToolHash(params.genus_path) + "\n";
   return inputs + ToolHash("yosys") + "\n" + ToolHash("sta") + "\n";

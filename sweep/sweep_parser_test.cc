@@ -182,7 +182,8 @@ groups:
 )yaml",
      "m02.yaml:5:40: groups[0].params.colour: unknown parameter for kind dpu (known: n, "
      "input_bits, mode, out_bits, clock_period_ns, liberty, flow, simulator, random_vectors, seed, "
-     "verify, toggle_rate, activity, input_delay_ns, output_delay_ns, rtl, timeout_s, genus_path, "
+     "vectors, power_vectors, verify, toggle_rate, activity, input_delay_ns, output_delay_ns, "
+     "rtl, timeout_s, genus_path, "
      "genus_effort, genus_hook, genus_fallback, retries)"},
     {"m03.yaml",
      R"yaml(name: x
