@@ -11,7 +11,7 @@
 namespace labq::power {
 namespace {
 
-constexpr char kDemo[] = R"(library (demo) {
+constexpr char kDemo[] = R"lib(library (demo) {
   time_unit : "1ns";
   voltage_unit : "1V";
   current_unit : "1mA";
@@ -42,61 +42,28 @@ constexpr char kDemo[] = R"(library (demo) {
     pin (Y) {
       direction : output;
       function : "!(A & B)";
-related_power_pin : VDD;
-internal_power() {
-related_pin:
-  "A B";
-  rise_power(energy_2d) { values("1, 2", "3, 4"); }
-  fall_power(energy_2d) {
-    index_2("1, 3");
-    values("5, 6", "7, 8");
+      related_power_pin : VDD;
+      internal_power () {
+        related_pin : "A B";
+        rise_power (energy_2d) { values ("1, 2", "3, 4"); }
+        fall_power (energy_2d) { index_2 ("1, 3"); values ("5, 6", "7, 8"); }
+      }
+      timing () {
+        related_pin : "A";
+        timing_sense : negative_unate;
+        rise_transition (scalar) { values ("0.05"); }
+      }
+      timing () { related_pin : "B"; timing_type : setup_rising; }
+    }
+  }
+  cell (DFF) {
+    ff (IQ, IQN) { clocked_on : "CK"; next_state : "D"; }
+    pin (CK) { direction : input; clock : true; capacitance : 1; }
+    pin (D) { direction : input; capacitance : 1; }
+    pin (Q) { direction : output; function : "IQ"; }
   }
 }
-timing() {
-related_pin:
-  "A";
-timing_sense:
-  negative_unate;
-  rise_transition(scalar) { values("0.05"); }
-}
-timing() {
-related_pin:
-  "B";
-timing_type:
-  setup_rising;
-}
-}
-}
-cell(DFF) {
-  ff(IQ, IQN) {
-  clocked_on:
-    "CK";
-  next_state:
-    "D";
-  }
-  pin(CK) {
-  direction:
-    input;
-  clock:
-    true;
-  capacitance:
-    1;
-  }
-  pin(D) {
-  direction:
-    input;
-  capacitance:
-    1;
-  }
-  pin(Q) {
-  direction:
-    output;
-  function:
-    "IQ";
-  }
-}
-}
-)";
+)lib";
 
 TEST(LibertyReader, UnitsAndTheDerivedEnergyUnit) {
   const Liberty lib = ReadLibertyText(kDemo, "demo.lib");
