@@ -20,6 +20,7 @@
 #include "jobs/sim_job.h"
 #include "jobs/step_store.h"
 #include "jobs/template_render.h"
+#include "jobs/vector_power.h"
 #include "labq_yosys_sta_templates.h"
 #include "yosys_sta/opensta_checks_report.h"
 #include "yosys_sta/opensta_power_report.h"
@@ -225,12 +226,13 @@ class OpenFlow {
 
   /// activity: vectors: the mapped netlist simulated on the job's vectors
   /// (activity step), then labq's power calculator on those toggles.
-  ParsedReport VectorPower(double /*period_ns*/) {
-    throw JobFailed(
-        "activity: vectors needs the gate-level simulator and power calculator (gatesim/, "
-        "power/), which this build does not have yet; use activity: default or global");
+  ParsedReport VectorPower(double period_ns) {
+    return labq::VectorPower({context_, params_, runner_, liberty_, store_, log_, options_},
+                             period_ns, vector_extras_);
   }
 
+  /// The vectors-only metrics and texts (power by cell class, cycles, seconds).
+  const JobOutput& vector_extras() const { return vector_extras_; }
   const StepLog& log() const { return log_; }
 
  private:
@@ -300,6 +302,7 @@ class OpenFlow {
   StepLog log_;
   StepOptions options_;
   std::string netlist_;  ///< "netlist=<sha256>\n" once Yosys ran or was restored
+  JobOutput vector_extras_;
 };
 
 /// The metrics (the names of common/metric_names.h) and texts of a finished
@@ -343,9 +346,11 @@ JobOutput SynthOutput(const DpuParams& params, const StagedLiberty& liberty,
       sta.checks.texts.count("startpoint") ? sta.checks.texts.at("startpoint") : "";
   out.texts["endpoint"] = sta.checks.texts.count("endpoint") ? sta.checks.texts.at("endpoint") : "";
   out.texts["activity"] = params.activity;
-  out.texts["power_activity"] = params.toggle_rate
-                                    ? "global toggle rate " + FormatNs(*params.toggle_rate)
-                                    : "OpenSTA default (0.1 toggles per clock on inputs)";
+  out.texts["power_activity"] =
+      params.activity == "vectors"
+          ? "vectors: gate-level simulation of the mapped netlist, labq's power calculator"
+      : params.toggle_rate ? "global toggle rate " + FormatNs(*params.toggle_rate)
+                           : "OpenSTA default (0.1 toggles per clock on inputs)";
   out.texts["period_source"] = params.clock_period_ns ? "sweep" : "auto (critical path)";
   return out;
 }
@@ -367,6 +372,8 @@ JobOutput SynthJob::Run(const JobContext& context, StepRunner& runner) const {
   const double period_ns = flow.AnalysisPeriodNs();
   const StaRun sta = flow.TimingAndPower(period_ns);
   JobOutput out = SynthOutput(params, liberty, stat, sta, period_ns);
+  for (const Metric& m : flow.vector_extras().metrics) out.Add(m.name, m.value, m.unit);
+  for (const auto& [name, text] : flow.vector_extras().texts) out.texts[name] = text;
   out.texts["steps_run"] = StepLog::Join(flow.log().run);
   out.texts["steps_reused"] = StepLog::Join(flow.log().reused);
   return out;
@@ -394,6 +401,14 @@ const std::vector<MetricSpec>& SynthMetrics() {
       {metric::kPowerSwitching, "W", ""},
       {metric::kPowerLeakage, "W", ""},
       {metric::kPowerTotal, "W", "dpu: power_mW"},
+      // activity: vectors (jobs/vector_power.h).
+      {metric::kPowerSequential, "W", ""},
+      {metric::kPowerCombinational, "W", ""},
+      {metric::kFlopCount, "count", ""},
+      {metric::kCombCellCount, "count", ""},
+      {metric::kActivityCycles, "count", ""},
+      {metric::kActivitySeconds, "s", ""},
+      {metric::kPowerCalcSeconds, "s", ""},
       {metric::kTimingMet, "bool", "dpu: timing"},
       {metric::kFmax, "Hz", "dpu: fmax_MHz"},
       {metric::kOps, "OPS", "dpu: OPS_per_s"},

@@ -157,6 +157,51 @@ TEST(SynthJob, AutoPeriodReusesTheProbeToo) {
   EXPECT_EQ(third.texts["steps_run"], "yosys, timing, power");
 }
 
+/// activity: vectors: Yosys's cell models, the gate-level simulation and
+/// labq's calculator, each a step; a workload-only change reruns the
+/// simulation and power, not Yosys or timing.
+TEST(SynthJob, VectorsActivityPowerFromTheSimulatedNetlist) {
+  testing::TempDir tmp;
+  auto params = DpuParams({{"n", 4},
+                           {"mode", "full"},
+                           {"clock_period_ns", 5.0},
+                           {"activity", "vectors"},
+                           {"power_vectors", 300}});
+  auto c = RunJobForTest("synth", params, tmp.path());
+  ASSERT_EQ(c.state, JobState::kDone) << c.error;
+  EXPECT_EQ(c.texts["activity"], "vectors");
+  EXPECT_EQ(c.texts["steps_run"], "yosys, timing, cells, activity, power");
+  const double total = MetricValue(c, "power_total");
+  EXPECT_GT(total, 0);
+  EXPECT_NEAR(total,
+              MetricValue(c, "power_internal") + MetricValue(c, "power_switching") +
+                  MetricValue(c, "power_leakage"),
+              total * 1e-6);
+  EXPECT_NEAR(total, MetricValue(c, "power_sequential") + MetricValue(c, "power_combinational"),
+              total * 1e-6);
+  EXPECT_GT(MetricValue(c, "flop_count"), 0);
+  EXPECT_GT(MetricValue(c, "comb_cell_count"), 0);
+  const double cycles = MetricValue(c, "activity_cycles");
+  EXPECT_GT(cycles, 250);
+  EXPECT_LE(cycles, 300);
+  EXPECT_TRUE(std::filesystem::exists(tmp.path() / "job" / "activity.tsv"));
+  EXPECT_TRUE(std::filesystem::exists(tmp.path() / "job" / "power.json"));
+
+  params["power_vectors"] = 400;
+  auto more = RunJobForTest("synth", params, tmp.path());
+  ASSERT_EQ(more.state, JobState::kDone) << more.error;
+  EXPECT_EQ(more.texts["steps_run"], "activity, power");
+  EXPECT_EQ(more.texts["steps_reused"], "yosys, timing, cells");
+  EXPECT_GT(MetricValue(more, "activity_cycles"), cycles);
+
+  // The OpenSTA power of the same netlist: only the OpenSTA power step runs.
+  params["activity"] = "default";
+  auto sta = RunJobForTest("synth", params, tmp.path());
+  ASSERT_EQ(sta.state, JobState::kDone) << sta.error;
+  EXPECT_EQ(sta.texts["steps_run"], "power");
+  EXPECT_EQ(sta.texts["activity"], "default");
+}
+
 TEST(SynthJob, MissingLibertySaysWhereItLooked) {
   testing::TempDir tmp;
   auto c = RunJobForTest("synth",

@@ -29,6 +29,7 @@ std::string PowerModel(const std::optional<std::string>& activity, const nlohman
     return "toggle rate " + rate->dump();
   }
   if (activity && activity->rfind("global", 0) == 0) return *activity;
+  if (activity && activity->rfind("vectors", 0) == 0) return "simulated vectors, labq calculator";
   return "OpenSTA default activity";
 }
 
