@@ -16,10 +16,12 @@
 #include "jobs/clock_period.h"
 #include "jobs/genus_flow.h"
 #include "jobs/liberty.h"
+#include "jobs/period_probe.h"
 #include "jobs/script_quote.h"
 #include "jobs/sim_job.h"
 #include "jobs/template_render.h"
 #include "labq_yosys_sta_templates.h"
+#include "yosys_sta/opensta_cell_counts.h"
 #include "yosys_sta/opensta_checks_report.h"
 #include "yosys_sta/opensta_power_report.h"
 #include "yosys_sta/yosys_stat_report.h"
@@ -30,6 +32,7 @@ namespace {
 struct StaRun {
   ParsedReport checks;
   ParsedReport power;
+  ParsedReport cells;  ///< registers and cells, as the liberty classifies them
 };
 
 StaRun RunSta(const JobContext& context, const DpuParams& params, StepRunner& runner,
@@ -46,8 +49,10 @@ StaRun RunSta(const JobContext& context, const DpuParams& params, StepRunner& ru
   if (params.toggle_rate) d.set("toggle_rate", FormatNs(*params.toggle_rate));
   const std::string checks_path = step + "_checks.rpt";
   const std::string power_path = step + "_power.rpt";
+  const std::string cells_path = step + "_cells.rpt";
   d.set("checks_report", checks_path);
   d.set("power_report", power_path);
+  d.set("cells_report", cells_path);
   WriteFileAtomically(context.dir / script, RenderTemplate("yosys_sta/templates/sta.tcl.mustache",
                                                            templates::sta_tcl_mustache(), d));
   RunStepOrFail(runner, context, step, {"sta", "-no_splash", "-exit", script}, options);
@@ -62,6 +67,7 @@ StaRun RunSta(const JobContext& context, const DpuParams& params, StepRunner& ru
   StaRun run;
   run.checks = yosys_sta::ParseOpenStaChecks(read_report(checks_path), checks_path);
   run.power = yosys_sta::ParseOpenStaPower(read_report(power_path), power_path);
+  run.cells = yosys_sta::ParseOpenStaCellCounts(read_report(cells_path), cells_path);
   if (!run.checks.Has("slack")) {
     throw JobFailed(step + ": OpenSTA found no timing path (" + checks_path + ")");
   }
@@ -199,9 +205,19 @@ JobOutput SynthOutput(const DpuParams& params, const StagedLiberty& liberty,
   out.Add(metric::kPowerSwitching, sta.power.Get("switching"), "W");
   out.Add(metric::kPowerLeakage, sta.power.Get("leakage"), "W");
   out.Add(metric::kPowerTotal, r.power_w, "W");
+  // OpenSTA's groups split power by cell class (Clock, Macro, Pad are neither).
+  for (const auto& [group, quantities] : sta.power.rows) {
+    if (group == "Sequential") out.Add(metric::kPowerSequential, quantities.at("total").value, "W");
+    if (group == "Combinational") {
+      out.Add(metric::kPowerCombinational, quantities.at("total").value, "W");
+    }
+  }
+  out.Add(metric::kFlopCount, sta.cells.Get("registers"), "count");
+  out.Add(metric::kCombCellCount, sta.cells.Get("combinational"), "count");
   const DpuFigures figures = ComputeDpuFigures(r);
   out.Add(metric::kTimingMet, figures.timing_met ? 1 : 0, "bool");
-  out.Add(metric::kFmax, figures.frequency_hz, "Hz");
+  out.Add(metric::kFrequency, figures.frequency_hz, "Hz");
+  out.Add(metric::kFmax, figures.fmax_hz, "Hz");
   out.Add(metric::kOps, figures.ops_per_s, "OPS");
   out.Add(metric::kOpsPerW, figures.ops_per_w, "OPS/W");
   out.Add(metric::kOpsPerMm2, figures.ops_per_mm2, "OPS/mm^2");
@@ -222,14 +238,12 @@ JobOutput SynthOutput(const DpuParams& params, const StagedLiberty& liberty,
   out.texts["power_activity"] = params.toggle_rate
                                     ? "global toggle rate " + FormatNs(*params.toggle_rate)
                                     : "OpenSTA default (0.1 toggles per clock on inputs)";
-  out.texts["period_source"] = params.clock_period_ns ? "sweep" : "auto (critical path)";
+  out.texts["period_source"] = ClockSourceName(params.clock_source);
   return out;
 }
 
-}  // namespace
-
-JobOutput SynthJob::Run(const JobContext& context, StepRunner& runner) const {
-  const DpuParams params = DpuParams::From(context.params);
+/// One synthesis at the clock `params` say (auto-common: already resolved).
+JobOutput RunFlow(const DpuParams& params, const JobContext& context, StepRunner& runner) {
   if (params.flow == "genus") {
     const bool have_genus = FindExecutable(params.genus_path).has_value();
     if (have_genus || params.genus_fallback != "yosys-sta") {
@@ -247,6 +261,31 @@ JobOutput SynthJob::Run(const JobContext& context, StepRunner& runner) const {
   return SynthOutput(params, liberty, stat, sta, period_ns);
 }
 
+}  // namespace
+
+JobOutput SynthJob::Run(const JobContext& context, StepRunner& runner) const {
+  DpuParams params = DpuParams::From(context.params);
+  const std::string peers = ResolveCommonClock(params, context.dependency_dirs);
+  JobOutput out = RunFlow(params, context, runner);
+  if (!peers.empty()) out.texts["period_peers"] = peers;
+  return out;
+}
+
+double ProbeCriticalPeriodNs(const DpuParams& params, const JobContext& context,
+                             StepRunner& runner) {
+  if (params.clock_period_ns) throw JobFailed("a probe needs clock_period_ns: auto");
+  if (params.flow == "genus" &&
+      (FindExecutable(params.genus_path).has_value() || params.genus_fallback != "yosys-sta")) {
+    return GenusCriticalPeriodNs(params, context, runner);
+  }
+  const std::string verilog = PlaceDpuVerilog(params, context.dir);
+  const StagedLiberty liberty = StageJobLiberty(params.liberty, context);
+  StepOptions options;
+  options.timeout = StepTimeout(params.timeout_s);
+  RunYosys(context, params, runner, liberty, verilog, options);
+  return AnalysisPeriodNs(context, params, runner, liberty, options);
+}
+
 std::optional<std::string> SynthJob::CacheInputs(const nlohmann::json& stored) const {
   const DpuParams params = DpuParams::From(stored);
   std::string inputs;
@@ -258,7 +297,7 @@ std::optional<std::string> SynthJob::CacheInputs(const nlohmann::json& stored) c
 
 const std::vector<MetricSpec>& SynthMetrics() {
   static const std::vector<MetricSpec> metrics = {
-      {metric::kClockPeriod, "ns", "dpu: period_ns, f_MHz"},
+      {metric::kClockPeriod, "ns", "dpu: period_ns"},
       {metric::kSlack, "ns", "dpu: slack_ns"},
       {metric::kArrival, "ns", ""},
       {metric::kArea, "um^2", "dpu: area_um2"},
@@ -268,7 +307,12 @@ const std::vector<MetricSpec>& SynthMetrics() {
       {metric::kPowerSwitching, "W", ""},
       {metric::kPowerLeakage, "W", ""},
       {metric::kPowerTotal, "W", "dpu: power_mW"},
+      {metric::kPowerSequential, "W", "dpu --breakdown: power_seq_mW, d_power_seq_mW"},
+      {metric::kPowerCombinational, "W", "dpu --breakdown: power_comb_mW, d_power_comb_mW"},
+      {metric::kFlopCount, "count", "dpu --breakdown: flops, d_flops"},
+      {metric::kCombCellCount, "count", "dpu --breakdown: comb_cells, d_comb_cells"},
       {metric::kTimingMet, "bool", "dpu: timing"},
+      {metric::kFrequency, "Hz", "dpu: f_MHz"},
       {metric::kFmax, "Hz", "dpu: fmax_MHz"},
       {metric::kOps, "OPS", "dpu: OPS_per_s"},
       {metric::kOpsPerW, "OPS/W", "dpu: OPS_per_W"},

@@ -12,6 +12,12 @@ namespace labq::testing {
 
 JobCompletion RunJobForTest(const std::string& kind, const nlohmann::json& params,
                             const std::filesystem::path& dir) {
+  return RunJobForTest(kind, params, dir, {});
+}
+
+JobCompletion RunJobForTest(const std::string& kind, const nlohmann::json& params,
+                            const std::filesystem::path& dir,
+                            const std::map<std::string, std::filesystem::path>& dependency_dirs) {
   JobRecord job;
   job.id = 1;
   job.sweep_name = "test";
@@ -22,6 +28,7 @@ JobCompletion RunJobForTest(const std::string& kind, const nlohmann::json& param
   job.workdir = (dir / "job").string();
   ExecutionEnvironment env;
   env.stage_dir = dir / ".stage";
+  env.dependency_dirs = dependency_dirs;
   return ExecuteJob(job, env);
 }
 
