@@ -33,8 +33,8 @@ std::vector<ParamSpec> BuildSpecs() {
       ChoiceParam("mode", json(), {"full", "msb", "lsb"}, "output mode"),
       IntParam("out_bits", d.out_bits, 1, 64, "output bits for msb/lsb"),
       NumberParam("clock_period_ns", NumberOr(d.clock_period_ns, "auto"), 0.001, 1e6,
-                  "clock period; auto: the slowest critical period among the modes of the same "
-                  "configuration; lab: lab_clock_ns",
+                  "clock period; auto: the slowest critical period of the configuration's "
+                  "modes; lab: lab_clock_ns",
                   {"auto", "lab"}),
       NumberParam("lab_clock_ns", WholeNumber(d.lab_clock_ns), 0.001, 1e6,
                   "the lab's fixed clock period (clock_period_ns: lab)"),
