@@ -146,7 +146,10 @@ int CmdRun(const std::string& db_path, const RunArgs& a) {
   g_cancel_flag = nullptr;
 
   using BuildTable = Table (*)(ResultStore&, std::optional<int64_t>);
-  for (const auto& [which, build] : {std::pair<const char*, BuildTable>{"dpu", BuildDpuTable},
+  const BuildTable dpu = [](ResultStore& s, std::optional<int64_t> id) {
+    return BuildDpuTable(s, id);
+  };
+  for (const auto& [which, build] : {std::pair<const char*, BuildTable>{"dpu", dpu},
                                      std::pair<const char*, BuildTable>{"qat", BuildQatTable}}) {
     const Table table = build(store, sweep_id);
     if (table.rows.empty()) continue;

@@ -18,8 +18,10 @@
 namespace labq {
 namespace {
 
-Table BuildNamedTable(ResultStore& store, const std::string& which, std::optional<int64_t> sweep) {
-  if (which == "dpu") return BuildDpuTable(store, sweep);
+Table BuildNamedTable(ResultStore& store, const std::string& which, std::optional<int64_t> sweep,
+                      bool breakdown = false) {
+  if (which == "dpu") return BuildDpuTable(store, sweep, {breakdown});
+  if (breakdown) throw Error("table: --breakdown is for the dpu table");
   if (which == "qat") return BuildQatTable(store, sweep);
   throw Error("table: '" + which + "' is not one of dpu, qat");
 }
@@ -30,6 +32,7 @@ struct ResultArgs {
   TableArgs table;
   std::string out;
   bool long_format = false;
+  bool breakdown = false;
   std::string a, b;
   std::vector<std::string> metrics;
   Lab2Student student;
@@ -72,7 +75,7 @@ int CmdTable(const std::string& db_path, const ResultArgs& a) {
   auto reader = ResultStore::OpenReadOnly(db_path);
   ResultStore& store = *reader;
   const Table& table =
-      KeepUntilExit(BuildNamedTable(store, a.which, ResolveSweepArg(store, a.sweep)));
+      KeepUntilExit(BuildNamedTable(store, a.which, ResolveSweepArg(store, a.sweep), a.breakdown));
   Emit(Render(table, a.table.Options()), a.out);
   WarnMissingMetrics(table, a.which, a.table.Options().columns);
   return 0;
@@ -241,6 +244,9 @@ void AddResultCommands(CLI::App& app, CliContext& ctx) {
   AddSweepOptions(table, t->sweep, "only this sweep (default: all)");
   AddTableOptions(table, t->table);
   table->add_option("--out", t->out, "write to this file instead of stdout");
+  table->add_flag("--breakdown", t->breakdown,
+                  "dpu: add flops, combinational cells, sequential/combinational power and "
+                  "each mode's deltas against full of the same N");
   table->callback([&ctx, t] { ctx.exit_code = CmdTable(ctx.db, *t); });
 
   auto d = std::make_shared<ResultArgs>();

@@ -36,6 +36,9 @@ inline constexpr char kCombCellCount[] = "comb_cell_count";
 /// The frequency the OPS use (1 / the period OPS are counted at), beside
 /// kFmax (1 / (period - slack)).
 inline constexpr char kFrequency[] = "frequency";  ///< Hz
+/// A `synth_probe` job's finding: the critical period at the tool's own delay
+/// target (`clock_period_ns: auto`, jobs/period_probe.h).
+inline constexpr char kCriticalPeriod[] = "critical_period";  ///< ns
 /// `activity: vectors`: simulated cycles and where the time went.
 inline constexpr char kActivityCycles[] = "activity_cycles";
 inline constexpr char kActivitySeconds[] = "activity_seconds";     ///< s, gate-level simulation
@@ -57,8 +60,8 @@ inline constexpr const char* kSynthDesignRules[] = {
 
 /// What every successful synthesis job stores, whichever flow ran it (the
 /// flows' tests check each name is written; the DPU table reads only these).
-inline constexpr std::array<std::string_view, 10> kSynthWritten = {
-    kClockPeriod, kSlack, kArea,    kPowerTotal, kTimingMet,
+inline constexpr std::array<std::string_view, 11> kSynthWritten = {
+    kClockPeriod, kSlack, kArea,    kPowerTotal, kTimingMet, kFrequency,
     kFmax,        kOps,   kOpsPerW, kOpsPerMm2,  kCellCount};
 
 // QAT (labqat's final line; labq stores its numbers under these names).

@@ -15,15 +15,18 @@ struct SynthResult {
 struct DpuFigures {
   bool timing_met = false;
   double achieved_period_ns = 0;  ///< period if met, else period - slack
-  double frequency_hz = 0;
+  double frequency_hz = 0;        ///< 1 / achieved period: the clock the OPS count
+  double fmax_hz = 0;             ///< 1 / (period - slack): what the critical path allows
   double ops_per_s = 0;
   double ops_per_w = 0;
   double ops_per_mm2 = 0;
 };
 
 /// f = 1/period when slack >= 0, else 1/(period - slack) (the design runs no
-/// faster than its critical path); OPS = 2N f; OPS/W = OPS / P; OPS/mm^2 =
-/// OPS / (area in mm^2). Power is taken as measured at the given period.
+/// faster than its critical path); fmax = 1/(period - slack), met or not (with
+/// slack > 0 the clock could be faster than the one the OPS use); OPS = 2N f;
+/// OPS/W = OPS / P; OPS/mm^2 = OPS / (area in mm^2). Power is taken as
+/// measured at the given period. Throws when period - slack <= 0 (no path).
 DpuFigures ComputeDpuFigures(const SynthResult& r);
 
 }  // namespace labq

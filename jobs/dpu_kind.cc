@@ -1,6 +1,7 @@
 #include "jobs/dpu_kind.h"
 
 #include "jobs/clock_period.h"
+#include "jobs/period_probe.h"
 
 namespace labq {
 namespace {
@@ -62,7 +63,11 @@ std::vector<ParamSpec> BuildSpecs() {
       ChoiceParam("mode", json(), {"full", "msb", "lsb"}, "output mode"),
       IntParam("out_bits", d.out_bits, 1, 64, "output bits for msb/lsb"),
       NumberParam("clock_period_ns", NumberOr(d.clock_period_ns, "auto"), 0.001, 1e6,
-                  "clock period, or auto", {"auto"}),
+                  "clock period; auto: the slowest critical period of the configuration's "
+                  "modes; lab: lab_clock_ns",
+                  {"auto", "lab"}),
+      NumberParam("lab_clock_ns", WholeNumber(d.lab_clock_ns), 0.001, 1e6,
+                  "the lab's fixed clock period (clock_period_ns: lab)"),
       {"liberty",
        ParamType::kLiberty,
        d.liberty,
@@ -100,7 +105,48 @@ std::vector<ParamSpec> BuildSpecs() {
   };
 }
 
+/// clock_period_ns (a number, auto or lab) and, under auto, the peers
+/// ExpandDpu recorded.
+void ReadClock(const json& params, DpuParams& p) {
+  const json& clock = RequiredParam(params, "clock_period_ns");
+  if (clock.is_string() && clock.get<std::string>() == "lab") {
+    p.clock_source = ClockSource::kLab;
+    p.clock_period_ns = p.lab_clock_ns;
+    return;
+  }
+  p.clock_period_ns = ParamOr<double>(params, "clock_period_ns", "auto");
+  p.clock_source = p.clock_period_ns ? ClockSource::kFixed : ClockSource::kAuto;
+  // Optional, unlike the schema's keys: a synth job run on its own (not
+  // expanded from a sweep) has no peers and probes for itself.
+  const auto peers = params.find(kPeriodPeersKey);
+  if (p.clock_period_ns || peers == params.end()) return;
+  if (!peers->is_array() || peers->empty()) {
+    throw JobFailed(std::string("parameter '") + kPeriodPeersKey + "' is not a list of modes");
+  }
+  for (const auto& mode : *peers) {
+    if (!mode.is_string()) {
+      throw JobFailed(std::string("parameter '") + kPeriodPeersKey + "' is not a list of modes");
+    }
+    p.period_peers.push_back(mode.get<std::string>());
+  }
+  p.clock_source = ClockSource::kAutoCommon;
+}
+
 }  // namespace
+
+const char* ClockSourceName(ClockSource source) {
+  switch (source) {
+    case ClockSource::kFixed:
+      return "fixed";
+    case ClockSource::kLab:
+      return "lab";
+    case ClockSource::kAuto:
+      return "auto";
+    case ClockSource::kAutoCommon:
+      return "auto-common";
+  }
+  return "fixed";
+}
 
 DpuParams DpuParams::From(const json& params) {
   DpuParams p;
@@ -108,7 +154,8 @@ DpuParams DpuParams::From(const json& params) {
   p.input_bits = ParamAs<int>(params, "input_bits");
   p.mode = ParamAs<std::string>(params, "mode");
   p.out_bits = ParamAs<int>(params, "out_bits");
-  p.clock_period_ns = ParamOr<double>(params, "clock_period_ns", "auto");
+  p.lab_clock_ns = ParamAs<double>(params, "lab_clock_ns");
+  ReadClock(params, p);
   p.liberty = ParamAs<std::string>(params, "liberty");
   p.flow = ParamAs<std::string>(params, "flow");
   p.simulator = ParamAs<std::string>(params, "simulator");
@@ -201,6 +248,7 @@ void ExpandDpu(const ExpandedConfig& config, bool verify, bool synth, JobNames& 
     JobSpec job{names.Unique(label, ".synth"), "synth", config.group, params, {}, 5 + n};
     if (!verify_name.empty()) job.depends_on.push_back(verify_name);
     sweep.jobs.push_back(std::move(job));
+    LinkAutoCommon(config, sweep.jobs.size() - 1, names, sweep);
   }
 }
 

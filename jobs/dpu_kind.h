@@ -18,13 +18,35 @@
 
 namespace labq {
 
+/// How a synthesis job's clock period was chosen (`period_source`, stored
+/// with every result).
+enum class ClockSource {
+  kFixed,       ///< the sweep's number
+  kLab,         ///< `lab`: the lab's fixed period, lab_clock_ns
+  kAuto,        ///< `auto`, one job on its own: its own critical period
+  kAutoCommon,  ///< `auto` in a sweep: the slowest critical period of its mode peers
+};
+/// "fixed", "lab", "auto", "auto-common".
+const char* ClockSourceName(ClockSource source);
+
+/// The key a synth job's params carry under `auto` (written by ExpandDpu, not
+/// by users): the modes whose probes set its common target.
+inline constexpr char kPeriodPeersKey[] = "period_peers";
+
 /// A hardware configuration: the design, how it is verified and synthesized.
 struct DpuParams {
-  int n = 0;                              ///< vector length N; required
-  int input_bits = 8;                     ///< bits per unsigned input element M
-  std::string mode;                       ///< full, msb, lsb; required
-  int out_bits = 8;                       ///< output bits for msb/lsb
-  std::optional<double> clock_period_ns;  ///< nullopt: `auto` (the critical path)
+  int n = 0;           ///< vector length N; required
+  int input_bits = 8;  ///< bits per unsigned input element M
+  std::string mode;    ///< full, msb, lsb; required
+  int out_bits = 8;    ///< output bits for msb/lsb
+  /// nullopt: `auto` (a critical path); `lab` reads as lab_clock_ns.
+  std::optional<double> clock_period_ns;
+  ClockSource clock_source = ClockSource::kAuto;
+  /// The lab's rule: "use the default clock period of the synthesis script if
+  /// slack is positive". 10 ns: the round period at which every lab
+  /// configuration, N = 128 included, meets timing on osu018 (README).
+  double lab_clock_ns = 10;
+  std::vector<std::string> period_peers;  ///< kAutoCommon: the modes sharing its target
   std::string liberty = "osu018";         ///< osu018, nangate45, sky130, or a .lib path
   std::string flow = "yosys-sta";         ///< or genus
   std::string simulator = "verilator";    ///< or iverilog

@@ -1,6 +1,8 @@
 #include "jobs/genus_flow.h"
 
 #include <cmath>
+#include <initializer_list>
+#include <optional>
 #include <regex>
 #include <sstream>
 
@@ -123,7 +125,56 @@ GenusReports RunGenusOnce(const JobContext& context, const DpuParams& params, St
   return {read("timing"), read("area"), read("power"), read("gates"), read("qor")};
 }
 
+/// Power of the Joules category table's rows (register + latch: sequential;
+/// logic: combinational); nullopt when the report has no such rows (the
+/// legacy per-instance table does not split power by cell class).
+std::optional<double> CategoryPower(const ParsedReport& power,
+                                    std::initializer_list<const char*> categories) {
+  std::optional<double> sum;
+  for (const auto& [name, quantities] : power.rows) {
+    for (const char* category : categories) {
+      if (name == category && quantities.count("total")) {
+        sum = sum.value_or(0) + quantities.at("total").value;
+      }
+    }
+  }
+  return sum;
+}
+
+/// Flops and combinational cells from report_qor's instance counts, else
+/// report_gates' sequential total; the power split from the category table.
+void AddBreakdown(const GenusReports& r, JobOutput& out) {
+  if (r.qor.Has("sequential_instance_count") && r.qor.Has("combinational_instance_count")) {
+    out.Add(metric::kFlopCount, r.qor.Get("sequential_instance_count"), "count");
+    out.Add(metric::kCombCellCount, r.qor.Get("combinational_instance_count"), "count");
+  } else if (r.gates.Has("sequential_instances") && r.area.Has("cell_count")) {
+    const double flops = r.gates.Get("sequential_instances");
+    out.Add(metric::kFlopCount, flops, "count");
+    out.Add(metric::kCombCellCount, r.area.Get("cell_count") - flops, "count");
+  }
+  if (auto seq = CategoryPower(r.power, {"register", "latch"})) {
+    out.Add(metric::kPowerSequential, *seq, "W");
+  }
+  if (auto comb = CategoryPower(r.power, {"logic"})) {
+    out.Add(metric::kPowerCombinational, *comb, "W");
+  }
+}
+
 }  // namespace
+
+double GenusCriticalPeriodNs(const DpuParams& params, const JobContext& context,
+                             StepRunner& runner) {
+  if (!FindExecutable(params.genus_path)) {
+    throw JobFailed("genus not found; set genus_path or use flow: yosys-sta");
+  }
+  const std::string verilog = PlaceDpuVerilog(params, context.dir);
+  const StagedLiberty liberty = StageJobLiberty(params.liberty, context);
+  StepOptions options;
+  options.timeout = StepTimeout(params.timeout_s);
+  GenusReports probe = RunGenusOnce(context, params, runner, liberty, params.Design(), verilog,
+                                    kProbePeriodNs, options);
+  return CriticalPeriodNs(kProbePeriodNs, probe.timing.Get("slack"));
+}
 
 JobOutput RunGenusFlow(const DpuParams& params, const JobContext& context, StepRunner& runner) {
   if (!FindExecutable(params.genus_path)) {
@@ -169,8 +220,10 @@ JobOutput RunGenusFlow(const DpuParams& params, const JobContext& context, StepR
     if (r.power.Has(key)) out.Add(name, r.power.Get(key), "W");
   }
   out.Add(metric::kPowerTotal, s.power_w, "W");
+  AddBreakdown(r, out);
   out.Add(metric::kTimingMet, f.timing_met ? 1 : 0, "bool");
-  out.Add(metric::kFmax, f.frequency_hz, "Hz");
+  out.Add(metric::kFrequency, f.frequency_hz, "Hz");
+  out.Add(metric::kFmax, f.fmax_hz, "Hz");
   out.Add(metric::kOps, f.ops_per_s, "OPS");
   out.Add(metric::kOpsPerW, f.ops_per_w, "OPS/W");
   out.Add(metric::kOpsPerMm2, f.ops_per_mm2, "OPS/mm^2");
@@ -179,7 +232,7 @@ JobOutput RunGenusFlow(const DpuParams& params, const JobContext& context, StepR
   out.texts["liberty"] = liberty.name;
   out.texts["liberty_path"] = liberty.source.string();
   out.texts["liberty_sha256"] = liberty.sha256;
-  out.texts["period_source"] = !params.clock_period_ns ? "auto (critical path)" : "sweep";
+  out.texts["period_source"] = ClockSourceName(params.clock_source);
   for (const auto* report : {&r.timing, &r.area, &r.power}) {
     for (const char* key : {"version", "generated_by", "operating_conditions", "wireload_mode",
                             "interconnect_mode", "technology_libraries"}) {

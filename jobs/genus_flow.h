@@ -8,4 +8,9 @@ namespace labq {
 
 JobOutput RunGenusFlow(const DpuParams& params, const JobContext& context, StepRunner& runner);
 
+/// The probe pass of `auto` on Genus: one run at kProbePeriodNs; returns the
+/// critical period.
+double GenusCriticalPeriodNs(const DpuParams& params, const JobContext& context,
+                             StepRunner& runner);
+
 }  // namespace labq

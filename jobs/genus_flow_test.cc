@@ -44,6 +44,14 @@ TEST(GenusFlow, AutoPeriodRunsTwoPassesAndParsesEveryReport) {
   EXPECT_NEAR(MetricValue(c, "ops"), 16 / 1.234e-9, 1);
   EXPECT_EQ(c.texts["flow"], "genus");
   EXPECT_EQ(c.texts["genus_version"], "21.18-s082_1");
+  EXPECT_EQ(c.texts["period_source"], "auto");
+  EXPECT_DOUBLE_EQ(MetricValue(c, "frequency"), 1e9 / 1.234);
+  EXPECT_DOUBLE_EQ(MetricValue(c, "fmax"), 1e9 / 1.234);
+  // The breakdown: report_qor's instance counts, the category table's power.
+  EXPECT_EQ(MetricValue(c, "flop_count"), 12);
+  EXPECT_EQ(MetricValue(c, "comb_cell_count"), 400);
+  EXPECT_DOUBLE_EQ(MetricValue(c, "power_sequential"), 3.01e-4);
+  EXPECT_DOUBLE_EQ(MetricValue(c, "power_combinational"), 7e-4);
   // Every name the DPU table may read is one this flow writes (common/metric_names.h).
   for (const std::string_view name : metric::kSynthWritten) {
     EXPECT_TRUE(std::any_of(c.metrics.begin(), c.metrics.end(), [&](const MetricRecord& m) {
@@ -95,12 +103,31 @@ TEST(GenusFlow, VectorsActivityReadsTheVerificationsVcd) {
   EXPECT_FALSE(std::filesystem::exists(plain.path() / "job" / "labq_tb.vcd"));
 }
 
+TEST(GenusFlow, AutoCommonProbesOnceThenSynthesizesOnceAtTheTarget) {
+  testing::TempDir tmp;
+  auto probe = RunJobForTest("synth_probe", GenusParams({}), tmp.path() / "probe");
+  ASSERT_EQ(probe.state, JobState::kDone) << probe.error;
+  EXPECT_EQ(probe.argv.size(), 1u);  // the probe pass only
+  EXPECT_DOUBLE_EQ(MetricValue(probe, "critical_period"), 1.234);
+  nlohmann::json params = GenusParams({});
+  params["period_peers"] = {"full"};
+  auto c = RunJobForTest("synth", params, tmp.path() / "synth",
+                         {{"dpu_8_full.probe", tmp.path() / "probe" / "job"}});
+  ASSERT_EQ(c.state, JobState::kDone) << c.error;
+  EXPECT_EQ(c.argv.size(), 1u);  // one pass, at the probes' target
+  EXPECT_DOUBLE_EQ(MetricValue(c, "clock_period"), 1.234);
+  EXPECT_EQ(c.texts["period_source"], "auto-common");
+  EXPECT_EQ(c.texts["period_peers"], "full 1.234 ns");
+}
+
 TEST(GenusFlow, FixedPeriodViolationIsKept) {
   testing::TempDir tmp;
   auto c = RunJobForTest("synth", GenusParams({{"clock_period_ns", 1.0}}), tmp.path());
   ASSERT_EQ(c.state, JobState::kDone) << c.error;
   EXPECT_DOUBLE_EQ(MetricValue(c, "slack"), -0.234);
   EXPECT_EQ(MetricValue(c, "timing_met"), 0);
+  EXPECT_EQ(c.texts["period_source"], "fixed");
+  EXPECT_NEAR(MetricValue(c, "frequency"), 1e9 / 1.234, 1e-3);  // at the critical path
 }
 
 TEST(GenusFlow, MissingGenusFailsAtOnceWithTheFallback) {

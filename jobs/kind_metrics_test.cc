@@ -30,6 +30,8 @@ bool Declares(const std::string& kind, const std::string& metric) {
 TEST(KindMetrics, EveryMetricTheDpuTableReadsIsDeclaredBySynth) {
   ASSERT_FALSE(DpuTableMetrics().empty());
   for (const auto& name : DpuTableMetrics()) EXPECT_TRUE(Declares("synth", name)) << name;
+  ASSERT_FALSE(DpuBreakdownMetrics().empty());
+  for (const auto& name : DpuBreakdownMetrics()) EXPECT_TRUE(Declares("synth", name)) << name;
 }
 
 TEST(KindMetrics, EveryMetricTheQatTableReadsIsDeclaredByQatAndPretrain) {
@@ -49,7 +51,7 @@ TEST(KindMetrics, AnUndeclaredNameIsCaught) {
 TEST(KindMetrics, TheBuiltinKindsAreOneTable) {
   EXPECT_EQ(BuiltinKinds().Names(),
             (std::vector<std::string>{"command", "dpu", "qat", "sim", "synth"}));
-  for (const char* name : {"command", "sim", "synth", "pretrain", "qat"}) {
+  for (const char* name : {"command", "sim", "synth", "pretrain", "qat", "synth_probe"}) {
     EXPECT_NE(FindJobKind(name), nullptr) << name;
   }
   EXPECT_EQ(FindJobKind("dpu"), nullptr);  // a group kind only: it expands into sim + synth
@@ -65,6 +67,8 @@ TEST(DpuKind, ParamsComeFromTheStructsDefaultsAndAMissingKeyIsNamed) {
   EXPECT_EQ(read.flow, defaults.flow);
   EXPECT_EQ(read.random_vectors, defaults.random_vectors);
   EXPECT_EQ(read.clock_period_ns, std::nullopt);
+  EXPECT_EQ(read.clock_source, ClockSource::kAuto);
+  EXPECT_EQ(read.lab_clock_ns, defaults.lab_clock_ns);
   EXPECT_EQ(read.toggle_rate, std::nullopt);
   EXPECT_EQ(read.timeout_s, defaults.timeout_s);
   EXPECT_TRUE(params["timeout_s"].is_number_integer());

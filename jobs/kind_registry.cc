@@ -4,6 +4,7 @@
 
 #include "jobs/command_job.h"
 #include "jobs/dpu_kind.h"
+#include "jobs/period_probe.h"
 #include "jobs/qat_job.h"
 #include "jobs/sim_job.h"
 #include "jobs/synth_job.h"
@@ -30,8 +31,8 @@ KindEntry Entry() {
 /// Group kinds first in the order `labq params` and error messages list them.
 const std::vector<KindEntry>& Entries() {
   static const std::vector<KindEntry> entries = {
-      Entry<CommandKind>(), Entry<DpuKind>(),  Entry<QatKind>(),
-      Entry<SimJob>(),      Entry<SynthJob>(), Entry<PretrainJob>(),
+      Entry<CommandKind>(), Entry<DpuKind>(),     Entry<QatKind>(),       Entry<SimJob>(),
+      Entry<SynthJob>(),    Entry<PretrainJob>(), Entry<SynthProbeJob>(),
   };
   return entries;
 }

@@ -16,12 +16,14 @@
 #include "jobs/clock_period.h"
 #include "jobs/genus_flow.h"
 #include "jobs/liberty.h"
+#include "jobs/period_probe.h"
 #include "jobs/script_quote.h"
 #include "jobs/sim_job.h"
 #include "jobs/step_store.h"
 #include "jobs/template_render.h"
 #include "jobs/vector_power.h"
 #include "labq_yosys_sta_templates.h"
+#include "yosys_sta/opensta_cell_counts.h"
 #include "yosys_sta/opensta_checks_report.h"
 #include "yosys_sta/opensta_power_report.h"
 #include "yosys_sta/yosys_stat_report.h"
@@ -32,6 +34,7 @@ namespace {
 struct StaRun {
   ParsedReport checks;
   ParsedReport power;
+  ParsedReport cells;  ///< registers and cells, as the liberty classifies them
 };
 
 /// What one OpenSTA run reports: timing (report_checks) and/or power.
@@ -58,6 +61,7 @@ void RunSta(const JobContext& context, const DpuParams& params, StepRunner& runn
   d.set("power", reports.power);
   d.set("checks_report", step + "_checks.rpt");
   d.set("power_report", step + "_power.rpt");
+  d.set("cells_report", step + "_cells.rpt");
   WriteFileAtomically(context.dir / script, RenderTemplate("yosys_sta/templates/sta.tcl.mustache",
                                                            templates::sta_tcl_mustache(), d));
   RunStepOrFail(runner, context, step, {"sta", "-no_splash", "-exit", script}, options);
@@ -202,7 +206,7 @@ class OpenFlow {
     const bool vectors = params_.activity == "vectors";
     const StepKey timing{"timing", StaMaterial(period_ns)};
     const StepKey power{"power", StaMaterial(period_ns) + "activity=" + ActivitySettings() + "\n"};
-    const std::vector<std::string> timing_files = {"sta_checks.rpt"};
+    const std::vector<std::string> timing_files = {"sta_checks.rpt", "sta_cells.rpt"};
     const std::vector<std::string> power_files = {"sta_power.rpt"};
     const bool have_timing = store_.Restore(timing, context_.dir, timing_files);
     const bool have_power = vectors || store_.Restore(power, context_.dir, power_files);
@@ -213,6 +217,8 @@ class OpenFlow {
     // Parse before saving: a report OpenSTA left incomplete is never stored.
     StaRun run;
     run.checks = ParseChecks(context_, "sta_checks.rpt");
+    run.cells = yosys_sta::ParseOpenStaCellCounts(ReadStaReport(context_, "sta_cells.rpt"),
+                                                  "sta_cells.rpt");
     Record(timing, have_timing, timing_files);
     if (vectors) {
       run.power = VectorPower(period_ns);
@@ -325,9 +331,19 @@ JobOutput SynthOutput(const DpuParams& params, const StagedLiberty& liberty,
   out.Add(metric::kPowerSwitching, sta.power.Get("switching"), "W");
   out.Add(metric::kPowerLeakage, sta.power.Get("leakage"), "W");
   out.Add(metric::kPowerTotal, r.power_w, "W");
+  // OpenSTA's groups split power by cell class (Clock, Macro, Pad are neither).
+  for (const auto& [group, quantities] : sta.power.rows) {
+    if (group == "Sequential") out.Add(metric::kPowerSequential, quantities.at("total").value, "W");
+    if (group == "Combinational") {
+      out.Add(metric::kPowerCombinational, quantities.at("total").value, "W");
+    }
+  }
+  out.Add(metric::kFlopCount, sta.cells.Get("registers"), "count");
+  out.Add(metric::kCombCellCount, sta.cells.Get("combinational"), "count");
   const DpuFigures figures = ComputeDpuFigures(r);
   out.Add(metric::kTimingMet, figures.timing_met ? 1 : 0, "bool");
-  out.Add(metric::kFmax, figures.frequency_hz, "Hz");
+  out.Add(metric::kFrequency, figures.frequency_hz, "Hz");
+  out.Add(metric::kFmax, figures.fmax_hz, "Hz");
   out.Add(metric::kOps, figures.ops_per_s, "OPS");
   out.Add(metric::kOpsPerW, figures.ops_per_w, "OPS/W");
   out.Add(metric::kOpsPerMm2, figures.ops_per_mm2, "OPS/mm^2");
@@ -351,14 +367,12 @@ JobOutput SynthOutput(const DpuParams& params, const StagedLiberty& liberty,
           ? "vectors: gate-level simulation of the mapped netlist, labq's power calculator"
       : params.toggle_rate ? "global toggle rate " + FormatNs(*params.toggle_rate)
                            : "OpenSTA default (0.1 toggles per clock on inputs)";
-  out.texts["period_source"] = params.clock_period_ns ? "sweep" : "auto (critical path)";
+  out.texts["period_source"] = ClockSourceName(params.clock_source);
   return out;
 }
 
-}  // namespace
-
-JobOutput SynthJob::Run(const JobContext& context, StepRunner& runner) const {
-  const DpuParams params = DpuParams::From(context.params);
+/// One synthesis at the clock `params` say (auto-common: already resolved).
+JobOutput RunFlow(const DpuParams& params, const JobContext& context, StepRunner& runner) {
   if (params.flow == "genus") {
     const bool have_genus = FindExecutable(params.genus_path).has_value();
     if (have_genus || params.genus_fallback != "yosys-sta") {
@@ -379,6 +393,30 @@ JobOutput SynthJob::Run(const JobContext& context, StepRunner& runner) const {
   return out;
 }
 
+}  // namespace
+
+JobOutput SynthJob::Run(const JobContext& context, StepRunner& runner) const {
+  DpuParams params = DpuParams::From(context.params);
+  const std::string peers = ResolveCommonClock(params, context.dependency_dirs);
+  JobOutput out = RunFlow(params, context, runner);
+  if (!peers.empty()) out.texts["period_peers"] = peers;
+  return out;
+}
+
+double ProbeCriticalPeriodNs(const DpuParams& params, const JobContext& context,
+                             StepRunner& runner) {
+  if (params.clock_period_ns) throw JobFailed("a probe needs clock_period_ns: auto");
+  if (params.flow == "genus" &&
+      (FindExecutable(params.genus_path).has_value() || params.genus_fallback != "yosys-sta")) {
+    return GenusCriticalPeriodNs(params, context, runner);
+  }
+  const std::string verilog = PlaceDpuVerilog(params, context.dir);
+  const StagedLiberty liberty = StageJobLiberty(params.liberty, context);
+  OpenFlow flow(context, params, runner, liberty);
+  flow.Yosys(verilog);
+  return flow.AnalysisPeriodNs();
+}
+
 std::optional<std::string> SynthJob::CacheInputs(const nlohmann::json& stored) const {
   const DpuParams params = DpuParams::From(stored);
   std::string inputs;
@@ -391,7 +429,7 @@ std::optional<std::string> SynthJob::CacheInputs(const nlohmann::json& stored) c
 
 const std::vector<MetricSpec>& SynthMetrics() {
   static const std::vector<MetricSpec> metrics = {
-      {metric::kClockPeriod, "ns", "dpu: period_ns, f_MHz"},
+      {metric::kClockPeriod, "ns", "dpu: period_ns"},
       {metric::kSlack, "ns", "dpu: slack_ns"},
       {metric::kArrival, "ns", ""},
       {metric::kArea, "um^2", "dpu: area_um2"},
@@ -401,15 +439,17 @@ const std::vector<MetricSpec>& SynthMetrics() {
       {metric::kPowerSwitching, "W", ""},
       {metric::kPowerLeakage, "W", ""},
       {metric::kPowerTotal, "W", "dpu: power_mW"},
+      // OpenSTA's report_power groups, or labq's calculator (activity: vectors).
+      {metric::kPowerSequential, "W", "dpu --breakdown: power_seq_mW, d_power_seq_mW"},
+      {metric::kPowerCombinational, "W", "dpu --breakdown: power_comb_mW, d_power_comb_mW"},
+      {metric::kFlopCount, "count", "dpu --breakdown: flops, d_flops"},
+      {metric::kCombCellCount, "count", "dpu --breakdown: comb_cells, d_comb_cells"},
       // activity: vectors (jobs/vector_power.h).
-      {metric::kPowerSequential, "W", ""},
-      {metric::kPowerCombinational, "W", ""},
-      {metric::kFlopCount, "count", ""},
-      {metric::kCombCellCount, "count", ""},
       {metric::kActivityCycles, "count", ""},
       {metric::kActivitySeconds, "s", ""},
       {metric::kPowerCalcSeconds, "s", ""},
       {metric::kTimingMet, "bool", "dpu: timing"},
+      {metric::kFrequency, "Hz", "dpu: f_MHz"},
       {metric::kFmax, "Hz", "dpu: fmax_MHz"},
       {metric::kOps, "OPS", "dpu: OPS_per_s"},
       {metric::kOpsPerW, "OPS/W", "dpu: OPS_per_W"},

@@ -47,8 +47,18 @@ TEST(SynthJob, AutoPeriodLandsOnTheCriticalPath) {
     })) << name;
   }
   EXPECT_EQ(c.texts["liberty"], "osu018");
+  EXPECT_EQ(c.texts["period_source"], "auto");  // on its own: its own critical period
+  // The breakdown: the msb output keeps 8 flops; the rest is logic, and
+  // OpenSTA's Sequential and Combinational groups hold all the power.
+  EXPECT_EQ(MetricValue(c, "flop_count"), 8);
+  EXPECT_EQ(MetricValue(c, "comb_cell_count"), MetricValue(c, "cell_count") - 8);
+  EXPECT_GT(MetricValue(c, "power_sequential"), 0);
+  EXPECT_NEAR(MetricValue(c, "power_sequential") + MetricValue(c, "power_combinational"), power,
+              power * 1e-4);
+  EXPECT_DOUBLE_EQ(MetricValue(c, "frequency"), 1e9 / period);
+  EXPECT_NEAR(MetricValue(c, "fmax"), 1e9 / (period - slack), 1);
   for (const char* file : {"synth.ys", "abc.script", "sta.tcl", "stat.rpt", "netlist.v",
-                           "sta_checks.rpt", "sta_power.rpt", "command.sh"}) {
+                           "sta_checks.rpt", "sta_power.rpt", "sta_cells.rpt", "command.sh"}) {
     EXPECT_TRUE(std::filesystem::exists(tmp.path() / "job" / file)) << file;
   }
 }
@@ -63,6 +73,44 @@ TEST(SynthJob, TightFixedPeriodIsReportedAsViolated) {
   EXPECT_EQ(MetricValue(c, "timing_met"), 0);
   // f comes from the critical path, not the requested clock.
   EXPECT_NEAR(MetricValue(c, "fmax"), 1e9 / (0.2 - MetricValue(c, "slack")), 1);
+  EXPECT_DOUBLE_EQ(MetricValue(c, "frequency"), MetricValue(c, "fmax"));
+  EXPECT_EQ(c.texts["period_source"], "fixed");
+}
+
+/// The lab's rule on real tools: one fixed period (lab_clock_ns); the OPS
+/// count at it when slack >= 0 and at the critical period, flagged, when not.
+TEST(SynthJob, LabClockCountsOpsAtItsPeriodWhenMetElseAtTheCriticalPath) {
+  testing::TempDir met_dir, violated_dir;
+  auto met = RunJobForTest(
+      "synth",
+      DpuParams({{"n", 4}, {"mode", "full"}, {"clock_period_ns", "lab"}, {"lab_clock_ns", 10}}),
+      met_dir.path());
+  ASSERT_EQ(met.state, JobState::kDone) << met.error;
+  EXPECT_EQ(met.texts["period_source"], "lab");
+  EXPECT_DOUBLE_EQ(MetricValue(met, "clock_period"), 10);
+  const double slack = MetricValue(met, "slack");
+  EXPECT_GT(slack, 0);
+  EXPECT_EQ(MetricValue(met, "timing_met"), 1);
+  EXPECT_DOUBLE_EQ(MetricValue(met, "frequency"), 1e8);
+  EXPECT_NEAR(MetricValue(met, "fmax"), 1e9 / (10 - slack), 1);
+  EXPECT_GT(MetricValue(met, "fmax"), 1.5e8);  // the path allows more; the OPS do not take it
+  EXPECT_NEAR(MetricValue(met, "ops"), 2 * 4 * 1e8, 1e-3);
+  EXPECT_EQ(MetricValue(met, "flop_count"), 18);  // full: 2*8 + log2(4) output bits
+  // Synthesized toward the lab's clock, not ABC's own target.
+  EXPECT_TRUE(Contains(ReadFile((met_dir.path() / "job" / "abc.script").string()), "-D 10000"));
+
+  auto violated = RunJobForTest(
+      "synth",
+      DpuParams({{"n", 4}, {"mode", "full"}, {"clock_period_ns", "lab"}, {"lab_clock_ns", 0.2}}),
+      violated_dir.path());
+  ASSERT_EQ(violated.state, JobState::kDone) << violated.error;
+  const double bad_slack = MetricValue(violated, "slack");
+  EXPECT_LT(bad_slack, 0);
+  EXPECT_EQ(MetricValue(violated, "timing_met"), 0);
+  const double critical_hz = 1e9 / (0.2 - bad_slack);
+  EXPECT_NEAR(MetricValue(violated, "frequency"), critical_hz, 1);
+  EXPECT_NEAR(MetricValue(violated, "fmax"), critical_hz, 1);
+  EXPECT_NEAR(MetricValue(violated, "ops"), 8 * critical_hz, 8);
 }
 
 TEST(SynthJob, ToggleRateRaisesDynamicPower) {

@@ -178,8 +178,6 @@ ParsedReport VectorPower(const VectorPowerContext& run, double period_ns, JobOut
   report.values["total"] = Watts(j.at("total_w").get<double>());
   out.Add(metric::kPowerSequential, j.at("sequential_w").get<double>(), "W");
   out.Add(metric::kPowerCombinational, j.at("combinational_w").get<double>(), "W");
-  out.Add(metric::kFlopCount, j.at("flop_count").get<double>(), "count");
-  out.Add(metric::kCombCellCount, j.at("comb_cell_count").get<double>(), "count");
   out.Add(metric::kActivityCycles, static_cast<double>(activity.cycles), "count");
   out.Add(metric::kActivitySeconds, activity.seconds, "s");
   out.Add(metric::kPowerCalcSeconds, j.at("seconds").get<double>(), "s");

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
 #include "common/metric_names.h"
 #include "common/text.h"
@@ -123,6 +124,145 @@ TEST(DpuTable, NotesGroupJobsPerMetric) {
             "table t: metric 'my' (column y) is missing for 1 job that succeeded: j0; shown as "
             "n/a");
   EXPECT_TRUE(MissingMetricNotes(Table{}, "t").empty());
+}
+
+}  // namespace
+}  // namespace labq
+
+namespace labq {
+namespace {
+
+/// Synth jobs with the given params, metrics and texts, all done.
+struct FakeJob {
+  std::string name;
+  nlohmann::json params;
+  std::map<std::string, double> metrics;
+  std::map<std::string, std::string> texts;
+};
+
+int64_t AddDoneSweep(ResultStore& store, const std::string& name, const std::vector<FakeJob>& jobs,
+                     const std::filesystem::path& dir) {
+  Sweep s;
+  s.name = name;
+  for (const auto& job : jobs) s.jobs.push_back({job.name, "synth", "g", job.params, {}});
+  const int64_t id = store.AddSweep(s);
+  for (const auto& job : jobs) {
+    auto claimed = store.ClaimRunnable(id, dir.string());
+    EXPECT_TRUE(claimed);
+    JobCompletion c;
+    c.state = JobState::kDone;
+    for (const auto& [metric, value] : job.metrics) c.metrics.push_back({metric, value, ""});
+    c.texts = job.texts;
+    EXPECT_TRUE(store.FinishJob(claimed->id, c));
+  }
+  return id;
+}
+
+/// The cell of `column` in the row of `job`.
+nlohmann::json Cell(const Table& t, const std::string& job, const std::string& column) {
+  for (const auto& row : t.rows) {
+    if (row[t.Index("job")] == job) return row[t.Index(column)];
+  }
+  ADD_FAILURE() << "no row " << job;
+  return nullptr;
+}
+
+std::map<std::string, double> Synthesized(double flops, double comb, double seq_w, double comb_w,
+                                          double area) {
+  return {{metric::kClockPeriod, 10},
+          {metric::kSlack, 2},
+          {metric::kTimingMet, 1},
+          {metric::kFrequency, 1e8},
+          {metric::kFmax, 1.25e8},
+          {metric::kArea, area},
+          {metric::kPowerTotal, seq_w + comb_w},
+          {metric::kOps, 1},
+          {metric::kOpsPerW, 1},
+          {metric::kOpsPerMm2, 1},
+          {metric::kCellCount, flops + comb},
+          {metric::kFlopCount, flops},
+          {metric::kCombCellCount, comb},
+          {metric::kPowerSequential, seq_w},
+          {metric::kPowerCombinational, comb_w}};
+}
+
+TEST(DpuTable, FrequencyAndFmaxAreTwoColumnsAndOldResultsStillRead) {
+  testing::TempDir tmp;
+  ResultStore store((tmp.path() / "r.db").string());
+  auto legacy = Synthesized(19, 5000, 0.01, 0.05, 1000);
+  legacy.erase(metric::kFrequency);
+  legacy[metric::kClockPeriod] = 5;
+  legacy[metric::kSlack] = 1;
+  legacy[metric::kFmax] = 2e8;  // an older labq stored the OPS frequency as fmax
+  const int64_t id = AddDoneSweep(
+      store, "f",
+      {{"new.synth",
+        {{"n", 8}, {"mode", "full"}},
+        Synthesized(19, 5000, 0.01, 0.05, 1000),
+        {{"period_source", "lab"}}},
+       {"old.synth", {{"n", 8}, {"mode", "full"}}, legacy, {{"period_source", "sweep"}}},
+       {"auto.synth",
+        {{"n", 8}, {"mode", "msb"}},
+        Synthesized(8, 5000, 0.01, 0.05, 1000),
+        {{"period_source", "auto (critical path)"}}}},
+      tmp.path());
+  const Table t = BuildDpuTable(store, id);
+  EXPECT_TRUE(t.missing.empty());
+  EXPECT_DOUBLE_EQ(Cell(t, "new.synth", "f_MHz"), 100);
+  EXPECT_DOUBLE_EQ(Cell(t, "new.synth", "fmax_MHz"), 125);
+  EXPECT_DOUBLE_EQ(Cell(t, "old.synth", "f_MHz"), 200);
+  EXPECT_DOUBLE_EQ(Cell(t, "old.synth", "fmax_MHz"), 250);  // 1 / (5 ns - 1 ns)
+  EXPECT_EQ(Cell(t, "new.synth", "period_source"), "lab");
+  EXPECT_EQ(Cell(t, "old.synth", "period_source"), "fixed");
+  EXPECT_EQ(Cell(t, "auto.synth", "period_source"), "auto");
+  EXPECT_THROW(t.Index("flops"), Error);  // only with --breakdown
+}
+
+TEST(DpuTable, BreakdownComparesEachModeWithFullOfTheSameConfiguration) {
+  testing::TempDir tmp;
+  ResultStore store((tmp.path() / "r.db").string());
+  auto params = [](int n, const char* mode, const char* liberty = "osu018") {
+    return nlohmann::json{{"n", n}, {"mode", mode}, {"liberty", liberty}, {"out_bits", 8}};
+  };
+  const int64_t id = AddDoneSweep(
+      store, "b",
+      {{"full.synth", params(8, "full"), Synthesized(19, 5000, 0.010, 0.050, 1000), {}},
+       {"msb.synth", params(8, "msb"), Synthesized(8, 5400, 0.004, 0.060, 1100), {}},
+       {"lsb.synth", params(8, "lsb"), Synthesized(8, 4900, 0.004, 0.048, 950), {}},
+       {"big_msb.synth", params(128, "msb"), Synthesized(8, 80000, 0.004, 1.0, 2e6), {}},
+       {"nan_msb.synth", params(8, "msb", "nangate45"), Synthesized(8, 1, 0.004, 1.0, 9), {}}},
+      tmp.path());
+  const Table t = BuildDpuTable(store, id, {true});
+  EXPECT_TRUE(t.missing.empty());
+  EXPECT_EQ(t.columns.back().name, "state");
+  EXPECT_DOUBLE_EQ(Cell(t, "msb.synth", "flops"), 8);
+  EXPECT_DOUBLE_EQ(Cell(t, "msb.synth", "power_seq_mW"), 4);
+  EXPECT_DOUBLE_EQ(Cell(t, "msb.synth", "d_flops"), -11);
+  EXPECT_DOUBLE_EQ(Cell(t, "msb.synth", "d_comb_cells"), 400);
+  EXPECT_NEAR(Cell(t, "msb.synth", "d_power_seq_mW").get<double>(), -6, 1e-9);
+  EXPECT_NEAR(Cell(t, "msb.synth", "d_power_comb_mW").get<double>(), 10, 1e-9);
+  EXPECT_NEAR(Cell(t, "msb.synth", "d_power_pct").get<double>(), 100.0 * 4 / 60, 1e-9);
+  EXPECT_NEAR(Cell(t, "msb.synth", "d_area_pct").get<double>(), 10, 1e-9);
+  EXPECT_NEAR(Cell(t, "lsb.synth", "d_power_comb_mW").get<double>(), -2, 1e-9);
+  EXPECT_NEAR(Cell(t, "lsb.synth", "d_area_pct").get<double>(), -5, 1e-9);
+  // The reference itself, and rows with no full of their N or liberty: empty.
+  for (const char* job : {"full.synth", "big_msb.synth", "nan_msb.synth"}) {
+    EXPECT_TRUE(Cell(t, job, "d_flops").is_null()) << job;
+    EXPECT_TRUE(Cell(t, job, "d_power_pct").is_null()) << job;
+  }
+  const std::string md = Render(t, {TableFormat::kMarkdown, std::nullopt, {"job", "d_flops"}});
+  EXPECT_TRUE(Contains(md, "| msb.synth | -11 |")) << md;
+
+  // A result without the breakdown metrics (an older labq, a Genus legacy
+  // power table) says n/a there, with the note.
+  auto bare = Synthesized(8, 1, 0, 0, 1);
+  bare.erase(metric::kFlopCount);
+  const int64_t old_id =
+      AddDoneSweep(store, "o", {{"x.synth", params(8, "msb"), bare, {}}}, tmp.path());
+  const Table old = BuildDpuTable(store, old_id, {true});
+  ASSERT_EQ(old.missing.size(), 1u);
+  EXPECT_EQ(old.missing[0].metric, metric::kFlopCount);
+  EXPECT_EQ(old.missing[0].column, old.Index("flops"));
 }
 
 }  // namespace

@@ -34,6 +34,10 @@ class JobNames {
   /// `name + suffix`, or `name-2 + suffix`, ... when taken.
   std::string Unique(const std::string& name, const std::string& suffix);
   std::map<std::string, std::string> shared;
+  /// Jobs a kind links across configurations of a group, by a key the kind
+  /// chooses, as indices into Sweep::jobs (dpu: the synth jobs that share one
+  /// clock target).
+  std::map<std::string, std::vector<size_t>> linked;
 
  private:
   std::vector<std::string> taken_;

@@ -28,7 +28,7 @@ TEST(SweepParser, LabPartOneExpandsToVerifyAndSynthPerConfiguration) {
     EXPECT_EQ(synth.depends_on[0], verify.name);
     EXPECT_EQ(synth.params["input_bits"], 8);
     EXPECT_EQ(synth.params["liberty"], "osu018");
-    EXPECT_EQ(synth.params["clock_period_ns"], "auto");
+    EXPECT_EQ(synth.params["clock_period_ns"], "lab");  // the lab's fixed-period rule
     configs.insert({synth.params["n"].get<int>(), synth.params["mode"].get<std::string>()});
   }
   std::set<std::pair<int, std::string>> expected = {{8, "full"},   {8, "msb"},   {8, "lsb"},
@@ -181,9 +181,9 @@ groups:
     params: {n: 8, mode: full, colour: red}
 )yaml",
      "m02.yaml:5:40: groups[0].params.colour: unknown parameter for kind dpu (known: n, "
-     "input_bits, mode, out_bits, clock_period_ns, liberty, flow, simulator, random_vectors, seed, "
-     "vectors, power_vectors, verify, toggle_rate, activity, input_delay_ns, output_delay_ns, "
-     "rtl, timeout_s, genus_path, "
+     "input_bits, mode, out_bits, clock_period_ns, lab_clock_ns, liberty, flow, simulator, "
+     "random_vectors, seed, vectors, power_vectors, verify, toggle_rate, activity, input_delay_ns, "
+     "output_delay_ns, rtl, timeout_s, genus_path, "
      "genus_effort, genus_hook, genus_fallback, retries)"},
     {"m03.yaml",
      R"yaml(name: x
@@ -372,7 +372,7 @@ groups:
     kind: dpu
     params: {n: 8, mode: full, clock_period_ns: fast}
 )yaml",
-     "m24.yaml:5:49: groups[0].params.clock_period_ns: 'fast' is not a number or one of auto"},
+     "m24.yaml:5:49: groups[0].params.clock_period_ns: 'fast' is not a number or one of auto, lab"},
     {"m25.yaml",
      R"yaml(name: x
 groups:
@@ -462,7 +462,7 @@ groups:
     FAIL() << "no error";
   } catch (const InputError& e) {
     EXPECT_EQ(std::string(e.what()),
-              "<command line>: --set clock_period_ns: 'fast' is not a number or one of auto");
+              "<command line>: --set clock_period_ns: 'fast' is not a number or one of auto, lab");
   }
   EXPECT_THROW(ParseSweep(BuiltinKinds(), text, "o.yaml", {{"n", "0"}}), InputError);
   EXPECT_THROW(ParseOverride("=3"), InputError);

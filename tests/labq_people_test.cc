@@ -270,7 +270,7 @@ TEST_F(LabqPeopleTest, TablesAndExportsInEveryFormatRounded) {
   EXPECT_NE(lines[3].find(",fmt," + std::to_string(id) + ",command,done,"), std::string::npos);
   EXPECT_NE(lines[3].find(",3,0,7,3600,value,,63,count"), std::string::npos) << lines[3];
   ASSERT_EQ(Labq({"params", "dpu", "--format", "markdown"}), 0) << err_;
-  EXPECT_NE(out_.find("| dpu | clock_period_ns | number 0.001…1000000 \\| auto | auto |"),
+  EXPECT_NE(out_.find("| dpu | clock_period_ns | number 0.001…1000000 \\| auto \\| lab | auto |"),
             std::string::npos)
       << out_;
   ASSERT_EQ(Labq({"completion", "bash"}), 0) << err_;

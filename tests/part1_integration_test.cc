@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "common/text.h"
@@ -34,22 +35,34 @@ TEST(Part1Integration, DpuN8AllModesEndToEnd) {
   auto sweep = store.FindSweep("dpu_n8");
   ASSERT_TRUE(sweep);
   auto counts = store.Counts(sweep->id);
-  EXPECT_EQ(counts.total, 6);
-  EXPECT_EQ(counts.Count(JobState::kDone), 6);
+  EXPECT_EQ(counts.total, 9);  // verify, probe and synth per mode (clock_period_ns: auto)
+  EXPECT_EQ(counts.Count(JobState::kDone), 9);
   std::map<std::string, std::map<std::string, double>> by_mode;
+  double slowest_probe = 0;
   for (const auto& job : store.Jobs(sweep->id)) {
     EXPECT_EQ(job.state, JobState::kDone) << job.name << ": " << job.error;
     EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(job.workdir) / "command.sh"));
+    if (job.kind == "synth_probe") {
+      for (const auto& m : store.Metrics(job.id)) {
+        if (m.name == "critical_period") slowest_probe = std::max(slowest_probe, m.value);
+      }
+    }
     if (job.kind != "synth") continue;
+    EXPECT_EQ(store.Texts(job.id)["period_source"], "auto-common") << job.name;
     for (const auto& m : store.Metrics(job.id)) by_mode[job.params["mode"]][m.name] = m.value;
   }
   ASSERT_EQ(by_mode.size(), 3u);
+  EXPECT_GT(slowest_probe, 1);
   for (const auto& [mode, m] : by_mode) {
     SCOPED_TRACE(mode);
-    EXPECT_GE(m.at("slack"), 0);
+    // One target for the three modes: the slowest probe's critical period.
+    EXPECT_DOUBLE_EQ(m.at("clock_period"), slowest_probe);
     EXPECT_GT(m.at("area"), 0);
     EXPECT_GT(m.at("power_total"), 0);
-    EXPECT_NEAR(m.at("ops"), 16e9 / m.at("clock_period"), 1);
+    const double f = m.at("slack") >= 0 ? 1e9 / m.at("clock_period")
+                                        : 1e9 / (m.at("clock_period") - m.at("slack"));
+    EXPECT_NEAR(m.at("frequency"), f, 1e-3);
+    EXPECT_NEAR(m.at("ops"), 16 * f, 1);
     EXPECT_NEAR(m.at("ops_per_w"), m.at("ops") / m.at("power_total"), m.at("ops_per_w") * 1e-9);
   }
 
@@ -65,6 +78,17 @@ TEST(Part1Integration, DpuN8AllModesEndToEnd) {
       << lines[0];
   EXPECT_NE(lines[1].find(",dpu_full.synth,8,full,osu018,pass,false,"), std::string::npos)
       << lines[1];
+
+  // The breakdown: msb and lsb keep 8 of full's 19 output flops.
+  auto breakdown = Labq(tmp,
+                        {"table", "dpu", "--sweep", "dpu_n8", "--breakdown", "--format", "csv",
+                         "--columns", "mode,flops,d_flops,d_power_pct"},
+                        "breakdown");
+  ASSERT_TRUE(breakdown.Succeeded()) << ReadFile((tmp.path() / "breakdown.err").string());
+  const std::string rows = ReadFile((tmp.path() / "breakdown.out").string());
+  EXPECT_TRUE(StartsWith(rows, "mode,flops,d_flops,d_power_pct\r\nfull,19,,\r\nmsb,8,-11,"))
+      << rows;
+  EXPECT_TRUE(Contains(rows, "\r\nlsb,8,-11,")) << rows;
 
   auto shown = Labq(tmp, {"show", "dpu_full.synth"}, "show");
   ASSERT_TRUE(shown.Succeeded());

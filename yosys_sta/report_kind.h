@@ -10,7 +10,8 @@
 namespace labq::yosys_sta {
 
 /// Dispatches to ParseYosysStat ("yosys", "stat"), ParseOpenStaChecks
-/// ("opensta", "checks") or ParseOpenStaPower ("opensta", "power"). Throws
+/// ("opensta", "checks"), ParseOpenStaPower ("opensta", "power") or
+/// ParseOpenStaCellCounts ("opensta", "cells"). Throws
 /// labq::Error naming `file` for any other pair.
 ParsedReport ParseOpenFlowReport(std::string_view tool, std::string_view kind,
                                  std::string_view text, const std::string& file);
