@@ -15,12 +15,14 @@
 
 #include "common/file_util.h"
 #include "common/text.h"
+#include "jobs/command_job.h"
 #include "orchestrator/job_execution.h"
 #include "orchestrator/job_lock.h"
 #include "orchestrator/local_runner.h"
 #include "orchestrator/shepherd_channel.h"
 #include "orchestrator/shepherd_client.h"
 #include "orchestrator/slurm_execution.h"
+#include "sweep/param_schema.h"
 #include "tests/test_paths.h"
 
 namespace labq {
@@ -34,7 +36,8 @@ JobRecord CommandJob(const std::filesystem::path& root, int64_t id, const std::s
   job.sweep_name = "s";
   job.name = name;
   job.kind = "command";
-  job.params = {{"argv", {"sh", "-c", script}}, {"timeout_s", 60}};
+  job.params = SchemaDefaults(CommandKind().Params());
+  job.params["argv"] = {"sh", "-c", script};
   job.attempts = 1;
   job.workdir = (root / name).string();
   PrepareJobDirectory(job, {});
@@ -59,11 +62,16 @@ TEST(Shepherd, RunsJobsAtOnceEachStepHoldingItsOwnLockOnly) {
   const JobRecord quick = CommandJob(tmp.path(), 2, "quick", "echo labq-metric v 2 count");
   ShepherdClient shepherd;
   std::vector<int> slow_steps;
-  std::thread waiter([&] {
+  std::jthread waiter([&] {
     EXPECT_EQ(shepherd.Run(slow.id, slow.workdir, *JobLock::TryAcquire(slow.workdir), nullptr,
                            [&](int pid) { slow_steps.push_back(pid); }),
               ShepherdClient::Ended::kEnded);
   });
+  // Ends the slow job on every way out of this test, before `waiter` is joined.
+  struct Go {
+    std::filesystem::path path;
+    ~Go() { WriteFileAtomically(path, ""); }
+  } release{go};
   ASSERT_TRUE(WaitUntil([&] { return JobLock::Held(slow.workdir); }));
   // The quick job runs beside the slow one and its lock is free once it ended,
   // although the slow job's step (forked by the same shepherd) still runs.
@@ -94,13 +102,10 @@ TEST(Shepherd, CancelStopsTheStepsAndTheResultSaysCancelled) {
   ShepherdClient shepherd;
   std::atomic<bool> cancel{false};
   const auto started = std::chrono::steady_clock::now();
-  std::thread canceller([&] {
-    WaitUntil([&] { return JobLock::Held(job.workdir); });
-    cancel = true;
-  });
-  EXPECT_EQ(shepherd.Run(job.id, job.workdir, *JobLock::TryAcquire(job.workdir), &cancel, {}),
+  // Cancelled once its step runs (the shepherd tells the step's process group).
+  EXPECT_EQ(shepherd.Run(job.id, job.workdir, *JobLock::TryAcquire(job.workdir), &cancel,
+                         [&](int) { cancel = true; }),
             ShepherdClient::Ended::kEnded);
-  canceller.join();
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
   const auto result = AttemptResult(job.workdir, 1);
   ASSERT_TRUE(result);

@@ -161,8 +161,9 @@ void Database::Exec(const std::string& sql) {
   }
 }
 
-Statement::Statement(Database& db, const std::string& sql)
-    : db_(db), stmt_(db.Acquire(sql, &home_)) {}
+Statement::Statement(Database& db, const std::string& sql) : db_(db) {
+  stmt_ = db.Acquire(sql, &home_);  // in the body: home_'s initializer would run after
+}
 
 Statement::~Statement() { db_.Release(stmt_, home_); }
 
