@@ -1,4 +1,4 @@
-/// Commands that are not about sweeps or results: parse, exec-job, params,
+/// Commands that are not about sweeps or results: parse, exec-job, shepherd, params,
 /// completion.
 
 #include <iostream>
@@ -11,6 +11,7 @@
 #include "genus/report_kind.h"
 #include "jobs/kind_registry.h"
 #include "orchestrator/job_execution.h"
+#include "orchestrator/shepherd.h"
 #include "sweep/param_schema.h"
 #include "yosys_sta/report_kind.h"
 
@@ -189,6 +190,12 @@ void AddMiscCommands(CLI::App& app, CliContext& ctx) {
       app.add_subcommand("exec-job", "run one prepared job directory here (SLURM nodes)");
   exec_job->add_option("dir", e->dir, "job directory holding job.json")->required();
   exec_job->callback([&ctx, e] { ctx.exit_code = ExecuteJobInPlace(e->dir); });
+
+  auto s = std::make_shared<int>(-1);
+  auto* shepherd = app.add_subcommand("shepherd", "run the jobs labd hands over a socket");
+  shepherd->group("");  // labd's, not a command for people
+  shepherd->add_option("--fd", *s, "the socket labd passed")->required();
+  shepherd->callback([&ctx, s] { ctx.exit_code = ServeShepherd(*s); });
 
   auto k = std::make_shared<MiscArgs>();
   auto* params = app.add_subcommand("params", "every parameter of every job kind (the schema)");

@@ -17,8 +17,9 @@ void AddRunCommands(CLI::App& app, CliContext& ctx);     ///< run, submit (cmd_r
 void AddSweepCommands(CLI::App& app, CliContext& ctx);   ///< status, sweeps, watch, rm, tag, note
 void AddJobCommands(CLI::App& app, CliContext& ctx);     ///< jobs, show, logs, cancel, retry
 void AddResultCommands(CLI::App& app, CliContext& ctx);  ///< table, diff, export
-void AddMiscCommands(CLI::App& app, CliContext& ctx);    ///< parse, exec-job, params, completion
-void AddVizCommands(CLI::App& app, CliContext& ctx);     ///< plot, report (cmd_viz.cc)
-void AddServeCommands(CLI::App& app, CliContext& ctx);   ///< serve (cmd_serve.cc)
+void AddMiscCommands(CLI::App& app,
+                     CliContext& ctx);  ///< parse, exec-job, shepherd, params, completion
+void AddVizCommands(CLI::App& app, CliContext& ctx);    ///< plot, report (cmd_viz.cc)
+void AddServeCommands(CLI::App& app, CliContext& ctx);  ///< serve (cmd_serve.cc)
 
 }  // namespace labq

@@ -15,12 +15,12 @@ namespace {
 /// always says how to rerun what ran so far by hand.
 class LocalStepRunner : public StepRunner {
  public:
-  LocalStepRunner(std::filesystem::path dir, const std::atomic<bool>* cancel,
-                  std::function<void(int)> on_start, std::map<std::string, std::string> env)
+  LocalStepRunner(std::filesystem::path dir, const ExecutionEnvironment& env)
       : dir_(std::move(dir)),
-        cancel_(cancel),
-        on_start_(std::move(on_start)),
-        env_(std::move(env)) {}
+        cancel_(env.cancel),
+        on_start_(env.on_step_start),
+        env_(env.step_env),
+        lock_fd_(env.lock_fd) {}
 
   SubprocessResult Run(const std::string& step, const std::vector<std::string>& argv,
                        const StepOptions& options) override {
@@ -42,6 +42,7 @@ class LocalStepRunner : public StepRunner {
     spec.stderr_path = dir_ / (step + ".stderr");
     spec.timeout = options.timeout;
     spec.extra_env = env;
+    if (lock_fd_ >= 0) spec.inherit_fds.push_back(lock_fd_);
     last_ = RunSubprocess(spec, cancel_, on_start_);
     return last_;
   }
@@ -54,6 +55,7 @@ class LocalStepRunner : public StepRunner {
   const std::atomic<bool>* cancel_;
   std::function<void(int)> on_start_;
   std::map<std::string, std::string> env_;
+  int lock_fd_;
   nlohmann::json argv_ = nlohmann::json::array();
   std::string script_;
   SubprocessResult last_;
@@ -113,7 +115,7 @@ JobCompletion ExecuteJob(const JobRecord& job, const ExecutionEnvironment& env) 
     return completion;
   }
 
-  LocalStepRunner runner(dir, env.cancel, env.on_step_start, env.step_env);
+  LocalStepRunner runner(dir, env);
   const JobKind* kind = FindJobKind(job.kind);
   JobOutput output;
   try {
@@ -190,9 +192,8 @@ extern "C" void OnRunnerStop(int) { g_runner_stop.store(true); }
 
 }  // namespace
 
-int ExecuteJobInPlace(const std::filesystem::path& dir) {
-  std::signal(SIGTERM, OnRunnerStop);
-  std::signal(SIGINT, OnRunnerStop);
+JobCompletion ExecutePreparedJob(const std::filesystem::path& dir, const std::atomic<bool>* cancel,
+                                 int lock_fd, std::function<void(int pid)> on_step_start) {
   const auto description = nlohmann::json::parse(ReadFile((dir / "job.json").string()));
   JobRecord job;
   job.sweep_name = description.value("sweep", "");
@@ -203,7 +204,9 @@ int ExecuteJobInPlace(const std::filesystem::path& dir) {
   job.workdir = dir.string();
   ExecutionEnvironment env;
   env.keep_directory = true;
-  env.cancel = &g_runner_stop;
+  env.cancel = cancel;
+  env.lock_fd = lock_fd;
+  env.on_step_start = std::move(on_step_start);
   env.stage_dir = description.value("stage_dir", (dir / ".stage").string());
   env.reuse_steps = description.value("reuse_steps", true);
   const nlohmann::json deps = description.value("dependency_dirs", nlohmann::json::object());
@@ -211,8 +214,13 @@ int ExecuteJobInPlace(const std::filesystem::path& dir) {
   // What the scheduler gave this job's steps (CUDA_VISIBLE_DEVICES of a GPU job).
   const nlohmann::json step_env = description.value("step_env", nlohmann::json::object());
   for (const auto& [name, value] : step_env.items()) env.step_env[name] = value.get<std::string>();
-  const JobCompletion completion = ExecuteJob(job, env);
-  return completion.state == JobState::kDone ? 0 : 1;
+  return ExecuteJob(job, env);
+}
+
+int ExecuteJobInPlace(const std::filesystem::path& dir) {
+  std::signal(SIGTERM, OnRunnerStop);
+  std::signal(SIGINT, OnRunnerStop);
+  return ExecutePreparedJob(dir, &g_runner_stop, -1, {}).state == JobState::kDone ? 0 : 1;
 }
 
 JobCompletion ReadJobResult(const std::filesystem::path& dir) {

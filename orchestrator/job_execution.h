@@ -24,6 +24,10 @@ struct ExecutionEnvironment {
   bool keep_directory = false;
   /// Reuse finished steps from the step store (false under --no-cache).
   bool reuse_steps = true;
+  /// The job lock's descriptor when it is close-on-exec here (a runner of
+  /// many jobs): each step is given it, so the lock lives as long as any
+  /// process of the attempt does. -1: the steps inherit what they inherit.
+  int lock_fd = -1;
 };
 
 JobCompletion ExecuteJob(const JobRecord& job, const ExecutionEnvironment& env);
@@ -31,6 +35,12 @@ JobCompletion ExecuteJob(const JobRecord& job, const ExecutionEnvironment& env);
 /// Writes job.json (everything `labq exec-job` needs) into a fresh job
 /// directory, moving an earlier attempt aside.
 void PrepareJobDirectory(const JobRecord& job, const ExecutionEnvironment& env);
+/// Runs the job described by DIR/job.json in DIR (a runner's part: `labq
+/// exec-job` runs one, the shepherd many at once), leaving DIR/result.json.
+/// `lock_fd` and `on_step_start` as in ExecutionEnvironment. Throws when
+/// job.json cannot be read.
+JobCompletion ExecutePreparedJob(const std::filesystem::path& dir, const std::atomic<bool>* cancel,
+                                 int lock_fd, std::function<void(int pid)> on_step_start);
 /// `labq exec-job DIR`: runs the job described by DIR/job.json where it is
 /// (on a SLURM node, say) and leaves DIR/result.json. Returns the exit code.
 int ExecuteJobInPlace(const std::filesystem::path& dir);

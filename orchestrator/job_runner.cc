@@ -31,9 +31,9 @@ RunOutcome RealJobRunner::Run(const JobRecord& job, const ExecutionEnvironment& 
     outcome.lost = !result;
     if (result) outcome.completion = std::move(*result);
   } else {
-    outcome.completion = RunJobLocally(job, env, [&](int pid) {
+    outcome.completion = RunJobLocally(job, env, shepherd_, [&](int pid) {
       try {
-        store_.SetPid(job.id, pid);  // for cancelling an adopted runner; the lock is the truth
+        store_.SetPid(job.id, pid);  // for cancelling an adopted attempt; the lock is the truth
       } catch (const std::exception&) {
       }
     });

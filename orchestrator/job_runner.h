@@ -9,6 +9,7 @@
 #include <string>
 
 #include "orchestrator/job_execution.h"
+#include "orchestrator/shepherd_client.h"
 #include "results/result_store.h"
 
 namespace labq {
@@ -38,8 +39,9 @@ class JobRunner {
   virtual RunOutcome Run(const JobRecord& job, const ExecutionEnvironment& env, bool attach) = 0;
 };
 
-/// Today's runner: local jobs in their own runner process, SLURM jobs with
-/// sbatch; the runner's pid and SLURM id go to `store` for crash recovery.
+/// Today's runner: local jobs in the shepherd (one runner process for all of
+/// them, started on the first), SLURM jobs with sbatch; each step's process
+/// group and each SLURM id go to `store` for crash recovery.
 class RealJobRunner : public JobRunner {
  public:
   explicit RealJobRunner(ResultStore& store) : store_(store) {}
@@ -50,6 +52,7 @@ class RealJobRunner : public JobRunner {
 
  private:
   ResultStore& store_;
+  ShepherdClient shepherd_;
 };
 
 }  // namespace labq

@@ -1,5 +1,6 @@
 #include "process/subprocess.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -7,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/process.hpp>
+#include <boost/process/extend.hpp>
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -187,10 +189,14 @@ SubprocessResult RunSubprocess(const SubprocessSpec& spec, const std::atomic<boo
   }
   bool exited = false;
   std::error_code launch_error;
+  // Between fork and exec, in the child: only fcntl, which is async-signal-safe.
+  auto keep_fds = bp::extend::on_exec_setup = [&spec](auto&) {
+    for (int fd : spec.inherit_fds) ::fcntl(fd, F_SETFD, 0);
+  };
   bp::child child(
       bp::exe = exe->string(), bp::args = args, bp::start_dir = spec.working_dir.string(),
       bp::std_in<bp::null, bp::std_out> out.get(), bp::std_err > err.get(), env, group, io,
-      bp::on_exit = [&](int, const std::error_code&) { exited = true; }, launch_error);
+      bp::on_exit = [&](int, const std::error_code&) { exited = true; }, keep_fds, launch_error);
   if (launch_error) {
     result.error = "cannot start '" + spec.argv[0] + "': " + launch_error.message();
     return result;

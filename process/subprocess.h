@@ -21,6 +21,10 @@ struct SubprocessSpec {
   std::filesystem::path stderr_path;     ///< truncated first
   std::chrono::milliseconds timeout{0};  ///< 0 = none
   std::map<std::string, std::string> extra_env;
+  /// Descriptors the child keeps across its exec although they are
+  /// close-on-exec here: a job's lock (orchestrator/job_lock.h), which a
+  /// process running many jobs at once must pass to that job's steps only.
+  std::vector<int> inherit_fds;
 };
 
 struct SubprocessResult {

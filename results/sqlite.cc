@@ -91,7 +91,45 @@ void Database::Configure(bool read_only) {
   Exec("PRAGMA foreign_keys=ON");
 }
 
-Database::~Database() { sqlite3_close(db_); }
+Database::~Database() {
+  for (auto& [sql, list] : idle_) {
+    for (sqlite3_stmt* stmt : list) sqlite3_finalize(stmt);
+  }
+  sqlite3_close(db_);
+}
+
+sqlite3_stmt* Database::Acquire(const std::string& sql, IdleList** home) {
+  {
+    std::lock_guard guard(cache_mutex_);
+    auto it = idle_.find(sql);
+    if (it == idle_.end() && idle_.size() < kMaxCachedTexts)
+      it = idle_.emplace(sql, IdleList{}).first;
+    *home = it == idle_.end() ? nullptr : &it->second;
+    if (*home && !(*home)->empty()) {
+      sqlite3_stmt* stmt = (*home)->back();
+      (*home)->pop_back();
+      return stmt;
+    }
+  }
+  sqlite3_stmt* stmt = nullptr;
+  const unsigned flags = *home ? SQLITE_PREPARE_PERSISTENT : 0;
+  if (sqlite3_prepare_v3(db_, sql.c_str(), -1, flags, &stmt, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    Fail("cannot prepare '" + sql.substr(0, 80) + "'");
+  }
+  return stmt;
+}
+
+void Database::Release(sqlite3_stmt* stmt, IdleList* home) {
+  if (!home) {
+    sqlite3_finalize(stmt);
+    return;
+  }
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  std::lock_guard guard(cache_mutex_);
+  home->push_back(stmt);
+}
 
 bool SqliteError::StorageFault() const {
   switch (code_ & 0xff) {
@@ -124,12 +162,10 @@ void Database::Exec(const std::string& sql) {
 }
 
 Statement::Statement(Database& db, const std::string& sql) : db_(db) {
-  if (sqlite3_prepare_v2(db.handle(), sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK) {
-    db.Fail("cannot prepare '" + sql.substr(0, 80) + "'");
-  }
+  stmt_ = db.Acquire(sql, &home_);  // in the body: home_'s initializer would run after
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() { db_.Release(stmt_, home_); }
 
 Statement& Statement::Bind(int index, int64_t value) {
   if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) db_.Fail("bind");

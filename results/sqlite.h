@@ -5,9 +5,12 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "common/error.h"
 
@@ -50,8 +53,22 @@ class Database {
   [[noreturn]] void Fail(const std::string& what) const;
 
  private:
+  friend class Statement;
+  /// Idle prepared statements of one SQL text.
+  using IdleList = std::vector<sqlite3_stmt*>;
   void Configure(bool read_only);
+  /// A prepared statement of `sql`: an idle one if there is one, else a new
+  /// one; `*home` is where it goes back to (nullptr: finalize it instead).
+  sqlite3_stmt* Acquire(const std::string& sql, IdleList** home);
+  void Release(sqlite3_stmt* stmt, IdleList* home);
 
+  /// Statements are kept prepared, per SQL text, for the next Statement of
+  /// that text: compiling SQL was half of labd's loop thread per job (a
+  /// claim prepares five statements). Texts built with values in them are
+  /// few; past kMaxCachedTexts new texts are prepared and finalized as before.
+  static constexpr size_t kMaxCachedTexts = 256;
+  std::mutex cache_mutex_;
+  std::unordered_map<std::string, IdleList> idle_;  ///< elements stay put on rehash
   sqlite3* db_ = nullptr;
   std::string path_;
   Access access_ = Access::kReadWrite;
@@ -97,6 +114,7 @@ class Statement {
  private:
   Database& db_;
   sqlite3_stmt* stmt_ = nullptr;
+  Database::IdleList* home_ = nullptr;
 };
 
 /// BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless Commit().
