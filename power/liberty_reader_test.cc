@@ -183,11 +183,14 @@ TEST(LibertyReader, ReadsNangate45AndSky130) {
     const Liberty lib = ReadNamed(name, tmp);
     EXPECT_GT(lib.cells.size(), 100u) << name;
     ASSERT_NE(lib.DefaultWireLoad(), nullptr) << name;
-    for (const LibertyCell& cell : lib.cells)
-      for (const LibertyPin& pin : cell.pins)
-        if (pin.direction == PinDirection::kOutput && !cell.is_sequential())
+    for (const LibertyCell& cell : lib.cells) {
+      for (const LibertyPin& pin : cell.pins) {
+        if (pin.direction == PinDirection::kOutput && !cell.is_sequential()) {
           EXPECT_TRUE(pin.function.has_value() || pin.internal_power.empty())
               << name << " " << cell.name << "/" << pin.name;
+        }
+      }
+    }
   }
 }
 

@@ -61,17 +61,7 @@ MappedNetlist ParseMappedNetlist(std::string_view text, const std::string& top,
   MappedNetlist out;
   out.top = top;
   try {
-    // Yosys writes every cell's attributes, parameters and port directions
-    // and every library cell as a module: dropped while parsing, they never
-    // become objects (the N=128 netlist is 48 MB of JSON).
-    const json::parser_callback_t keep = [&top](int depth, json::parse_event_t event,
-                                                json& parsed) {
-      if (event != json::parse_event_t::key) return true;
-      const std::string& key = parsed.get_ref<const std::string&>();
-      if (depth == 2) return key == top;
-      return key != "attributes" && key != "parameters" && key != "port_directions";
-    };
-    const json doc = json::parse(text, keep);
+    const json doc = json::parse(text);
     const json& modules = doc.at("modules");
     if (!modules.contains(top)) throw Error(file + ": no module '" + top + "' in the netlist");
     const json& module = modules.at(top);

@@ -36,7 +36,7 @@ constexpr char kJson[] = R"({
   }
 })";
 
-TEST(MappedNetlist, CellsPortsAndNetNames) {
+TEST(PowerNetlist, CellsPortsAndNetNames) {
   const MappedNetlist n = ParseMappedNetlist(kJson, "top", "n.json");
   EXPECT_EQ(n.top, "top");
   ASSERT_EQ(n.cells.size(), 3u);
@@ -62,7 +62,7 @@ TEST(MappedNetlist, CellsPortsAndNetNames) {
   EXPECT_TRUE(found_y1);
 }
 
-TEST(MappedNetlist, ErrorsNameTheFile) {
+TEST(PowerNetlist, ErrorsNameTheFile) {
   try {
     ParseMappedNetlist(kJson, "other", "n.json");
     FAIL();
