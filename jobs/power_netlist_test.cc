@@ -8,7 +8,7 @@ namespace {
 /// Yosys's mapped netlists alias nets with `assign` (an output port equal to
 /// an internal net) and tie pins to constants: the power netlist has one bit
 /// per distinct net, named as in netlist.v, and the constants 0 and 1.
-TEST(PowerNetlist, AliasesAreOneNetAndConstantsAreBitsZeroAndOne) {
+TEST(PowerNetlistFromVerilog, AliasesAreOneNetAndConstantsAreBitsZeroAndOne) {
   const auto netlist = gatesim::ParseMappedNetlist(R"(module top(clk, a, y);
   input clk;
   input [1:0] a;
