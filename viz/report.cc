@@ -129,7 +129,7 @@ const char* kMethods = R"(Part 1 (DPU, one synth job per N and mode):
 - period: the clock each design was synthesized toward and timed at (period_source): lab = the lab's fixed period for every configuration, auto-common = the slowest critical period among the modes of the same N, auto = the design's own critical period, fixed = the sweep's number.
 - f (MHz): the frequency the OPS use: 1/period when the worst setup slack is >= 0 at that period, else 1/(period - slack), the speed its critical path allows (timing says VIOLATED). fmax (MHz) is 1/(period - slack) either way.
 - OPS (operations/s): a DPU of size N does 2·N operations per cycle (N multiplies, N adds), so OPS = 2·N·f.
-- OPS/W = OPS / P, with P the total power OpenSTA reports at that clock (activity model in the power_model column).
+- OPS/W = OPS / P, with P the total power at that clock (activity column): default and global = OpenSTA report_power with its default or a global toggle rate; vectors = labq's calculator on the toggles of a gate-level simulation of the mapped netlist on the job's vectors.
 - OPS/mm² = OPS / (cell area in mm²); the area is the synthesized cell area in µm² times 1e-6.
 - verified: the simulation job this synth job waited for passed (the RTL matches the golden model on the test vectors).
 
@@ -262,9 +262,9 @@ std::vector<Part> Parts(ResultStore& store, int64_t sweep_id) {
   const Table qat = BuildQatTable(store, sweep_id);
   return {
       {PlotKind::kDpu, "Part 1: DPU efficiency",
-       Slide(dpu,
-             {"N", "mode", "liberty", "verified", "period_source", "timing", "f_MHz", "fmax_MHz",
-              "area_um2", "power_mW", "OPS_per_s", "OPS_per_W", "OPS_per_mm2", "state"})},
+       Slide(dpu, {"N", "mode", "liberty", "verified", "period_source", "timing", "f_MHz",
+                   "fmax_MHz", "area_um2", "power_mW", "activity", "OPS_per_s", "OPS_per_W",
+                   "OPS_per_mm2", "state"})},
       {PlotKind::kQat, "Part 2: QAT accuracy",
        Slide(qat, {"result", "job", "accuracy_pct", "vs_fp_points", "k", "rule", "bn", "epochs",
                    "train_s", "state"})},
