@@ -233,8 +233,9 @@ class OpenFlow {
   /// activity: vectors: the mapped netlist simulated on the job's vectors
   /// (activity step), then labq's power calculator on those toggles.
   ParsedReport VectorPower(double period_ns) {
-    return labq::VectorPower({context_, params_, runner_, liberty_, store_, log_, options_},
-                             period_ns, vector_extras_);
+    return labq::VectorPower(
+        {context_, params_, runner_, liberty_, store_, log_, options_, netlist_}, period_ns,
+        vector_extras_);
   }
 
   /// The vectors-only metrics and texts (power by cell class, cycles, seconds).

@@ -123,7 +123,7 @@ Quantity Watts(double w) { return {w, "W", w, "W", 0}; }
 ParsedReport VectorPower(const VectorPowerContext& run, double period_ns, JobOutput& out) {
   const fs::path& dir = run.context.dir;
   const std::string liberty = "liberty=" + run.liberty.sha256 + "\n";
-  const std::string netlist = "netlist=" + Sha256OfFile(dir / "netlist.v") + "\n";
+  const std::string& netlist = run.netlist_material;
   const StepKey cells{
       "cells", liberty + ToolHash("yosys") + "\nscript=" +
                    Sha256Hex(gatesim::RenderCellLibraryScript("liberty.lib", "cells.json")) + "\n"};

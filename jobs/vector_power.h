@@ -29,6 +29,9 @@ struct VectorPowerContext {
   const StepStore& store;
   StepLog& log;
   const StepOptions& options;
+  /// "netlist=<sha256 of netlist.v>\n", as the open flow's Yosys step made
+  /// it: the 48 MB netlist of N=128 is hashed once per job, not per caller.
+  const std::string& netlist_material;
 };
 
 /// Power at `period_ns` from simulated vectors: a report with the values
