@@ -12,6 +12,7 @@
 #include "cli/lab2_export.h"
 #include "common/error.h"
 #include "common/file_util.h"
+#include "results/codesign_table.h"
 #include "results/dpu_table.h"
 #include "results/qat_table.h"
 
@@ -23,7 +24,8 @@ Table BuildNamedTable(ResultStore& store, const std::string& which, std::optiona
   if (which == "dpu") return BuildDpuTable(store, sweep, {breakdown});
   if (breakdown) throw Error("table: --breakdown is for the dpu table");
   if (which == "qat") return BuildQatTable(store, sweep);
-  throw Error("table: '" + which + "' is not one of dpu, qat");
+  if (which == "codesign") return BuildCodesignTable(store, sweep);
+  throw Error("table: '" + which + "' is not one of dpu, qat, codesign");
 }
 
 struct ResultArgs {
@@ -240,7 +242,10 @@ int CmdDiff(const std::string& db_path, const ResultArgs& a) {
 void AddResultCommands(CLI::App& app, CliContext& ctx) {
   auto t = std::make_shared<ResultArgs>();
   auto* table = app.add_subcommand("table", "print a result table");
-  table->add_option("which", t->which, "dpu|qat")->required();
+  table
+      ->add_option("which", t->which,
+                   "dpu|qat|codesign (codesign: hw_eval accuracy beside its DPU's OPS/W)")
+      ->required();
   AddSweepOptions(table, t->sweep, "only this sweep (default: all)");
   AddTableOptions(table, t->table);
   table->add_option("--out", t->out, "write to this file instead of stdout");
@@ -265,7 +270,7 @@ void AddResultCommands(CLI::App& app, CliContext& ctx) {
   auto* export_csv = export_cmd->add_subcommand("csv", "RFC 4180 CSV of a table");
   AddSweepOptions(export_csv, c->sweep, "the sweep (required)");
   export_csv->add_option("--out", c->out, "output file")->required();
-  export_csv->add_option("--table", c->which, "dpu|qat");
+  export_csv->add_option("--table", c->which, "dpu|qat|codesign");
   export_csv->add_option("--precision", c->table.precision, "significant digits (default 6)");
   export_csv->callback([&ctx, c] { ctx.exit_code = CmdExportCsv(ctx.db, *c); });
 

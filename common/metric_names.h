@@ -76,4 +76,15 @@ inline constexpr char kTrainSeconds[] = "train_seconds";
 inline constexpr std::array<std::string_view, 4> kQatWritten = {kAccFp, kAcc8, kAcc4,
                                                                 kTrainSeconds};
 
+// Hardware-in-the-loop evaluation (`labqat hweval`'s final line; the hw_eval
+// kind stores its numbers under these names, results/codesign_table.cc reads them).
+inline constexpr char kHwAccuracy[] = "accuracy";           ///< %, every conv on the DPU
+inline constexpr char kFloatAccuracy[] = "float_accuracy";  ///< %, same weights, float activations
+inline constexpr char kMacsPerImage[] = "macs_per_image";   ///< the network's conv MACs
+inline constexpr char kDpuCallsPerImage[] = "dpu_calls_per_image";
+
+/// The numbers of hweval's final line that the codesign table reads.
+inline constexpr std::array<std::string_view, 3> kHwEvalWritten = {kHwAccuracy, kFloatAccuracy,
+                                                                   kMacsPerImage};
+
 }  // namespace labq::metric

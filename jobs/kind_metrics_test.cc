@@ -9,6 +9,7 @@
 
 #include "jobs/dpu_kind.h"
 #include "jobs/kind_registry.h"
+#include "results/codesign_table.h"
 #include "results/dpu_table.h"
 #include "results/qat_table.h"
 #include "sweep/param_schema.h"
@@ -42,6 +43,11 @@ TEST(KindMetrics, EveryMetricTheQatTableReadsIsDeclaredByQatAndPretrain) {
   }
 }
 
+TEST(KindMetrics, EveryMetricTheCodesignTableReadsIsDeclaredByHwEval) {
+  ASSERT_FALSE(CodesignTableMetrics().empty());
+  for (const auto& name : CodesignTableMetrics()) EXPECT_TRUE(Declares("hw_eval", name)) << name;
+}
+
 TEST(KindMetrics, AnUndeclaredNameIsCaught) {
   // The check above can fail: a misspelt name is not declared.
   EXPECT_FALSE(Declares("synth", "power_totl"));
@@ -50,8 +56,9 @@ TEST(KindMetrics, AnUndeclaredNameIsCaught) {
 
 TEST(KindMetrics, TheBuiltinKindsAreOneTable) {
   EXPECT_EQ(BuiltinKinds().Names(),
-            (std::vector<std::string>{"command", "dpu", "qat", "sim", "synth"}));
-  for (const char* name : {"command", "sim", "synth", "pretrain", "qat", "synth_probe"}) {
+            (std::vector<std::string>{"command", "dpu", "qat", "hw_eval", "sim", "synth"}));
+  for (const char* name :
+       {"command", "sim", "synth", "pretrain", "qat", "hw_eval", "synth_probe"}) {
     EXPECT_NE(FindJobKind(name), nullptr) << name;
   }
   EXPECT_EQ(FindJobKind("dpu"), nullptr);  // a group kind only: it expands into sim + synth

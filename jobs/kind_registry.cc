@@ -4,6 +4,7 @@
 
 #include "jobs/command_job.h"
 #include "jobs/dpu_kind.h"
+#include "jobs/hw_eval_job.h"
 #include "jobs/period_probe.h"
 #include "jobs/qat_job.h"
 #include "jobs/sim_job.h"
@@ -31,8 +32,8 @@ KindEntry Entry() {
 /// Group kinds first in the order `labq params` and error messages list them.
 const std::vector<KindEntry>& Entries() {
   static const std::vector<KindEntry> entries = {
-      Entry<CommandKind>(), Entry<DpuKind>(),     Entry<QatKind>(),       Entry<SimJob>(),
-      Entry<SynthJob>(),    Entry<PretrainJob>(), Entry<SynthProbeJob>(),
+      Entry<CommandKind>(), Entry<DpuKind>(),  Entry<QatKind>(),     Entry<HwEvalKind>(),
+      Entry<SimJob>(),      Entry<SynthJob>(), Entry<PretrainJob>(), Entry<SynthProbeJob>(),
   };
   return entries;
 }

@@ -1,0 +1,165 @@
+#include "jobs/hw_eval_job.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "common/metric_names.h"
+#include "common/text.h"
+#include "jobs/kind_registry.h"
+#include "sweep/sweep_parser.h"
+
+namespace labq {
+namespace {
+
+/// A qat group (one nested job), a dpu group and, from line 13 on, the
+/// hw_eval group `tail` ends (its params start at line 16).
+std::string CodesignSweep(const std::string& tail, const std::string& qat_modes = "[fp, nested]") {
+  return "name: cd\n"                                                     // 1
+         "groups:\n"                                                      // 2
+         "  - name: train\n"                                              // 3
+         "    kind: qat\n"                                                // 4
+         "    params: {epochs: 1, pretrain_epochs: 1, dataset: mnist}\n"  // 5
+         "    grid:\n"                                                    // 6
+         "      mode: " +
+         qat_modes +
+         "\n"                                                 // 7
+         "  - name: hw\n"                                     // 8
+         "    kind: dpu\n"                                    // 9
+         "    grid: {n: [8, 128], mode: [full, msb, lsb]}\n"  // 10
+         "  - name: other\n"                                  // 11
+         "    kind: sim\n"                                    // 12
+         "    params: {n: 4, mode: full}\n"                   // 13
+         "  - name: ev\n"                                     // 14
+         "    kind: hw_eval\n"                                // 15
+         "    params:\n"                                      // 16
+         + tail;
+}
+
+const JobSpec* Find(const Sweep& sweep, const std::string& name) {
+  for (const auto& job : sweep.jobs) {
+    if (job.name == name) return &job;
+  }
+  return nullptr;
+}
+
+/// The parse error of `text`, as the user reads it.
+std::string ErrorOf(const std::string& text) {
+  try {
+    ParseSweep(BuiltinKinds(), text, "cd.yaml");
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(HwEvalKind, EachJobWaitsForTheNestedJobAndTheMatchingSynthesis) {
+  const Sweep sweep = ParseSweep(BuiltinKinds(),
+                                 CodesignSweep("      {from: train, b_format: unsigned-split}\n"
+                                               "    grid: {n: [8, 128], mode: [msb, lsb]}\n"),
+                                 "cd.yaml");
+  std::vector<const JobSpec*> evals;
+  for (const auto& job : sweep.jobs) {
+    if (job.kind == "hw_eval") evals.push_back(&job);
+  }
+  ASSERT_EQ(evals.size(), 4u);
+  const JobSpec& first = *evals[0];
+  EXPECT_EQ(first.name, "ev_8_msb.hweval");
+  EXPECT_EQ(first.group, "ev");
+  // The nested training job (not the fp one) and the unsigned N=8 msb DPU.
+  EXPECT_EQ(first.depends_on, (std::vector<std::string>{"train_nested.train", "hw_8_msb.synth"}));
+  EXPECT_EQ(evals[3]->depends_on,
+            (std::vector<std::string>{"train_nested.train", "hw_128_lsb.synth"}));
+  // What labqat needs from the training: its data set.
+  EXPECT_EQ(first.params[kHwEvalDatasetKey], "mnist");
+  EXPECT_EQ(first.params[kHwEvalDataKey], "default");
+  for (const JobSpec* job : evals) {
+    for (const auto& dep : job->depends_on) EXPECT_NE(Find(sweep, dep), nullptr) << dep;
+  }
+  const HwEvalParams p = HwEvalParams::From(first.params);
+  EXPECT_EQ(p.precision, 8);
+  EXPECT_EQ(p.a_bits, 8);
+  EXPECT_EQ(p.DpuBFormat(), "unsigned");
+}
+
+TEST(HwEvalKind, FromNamingNoGroupIsAnErrorAtFrom) {
+  EXPECT_EQ(ErrorOf(CodesignSweep("      {from: trian, n: 8, mode: msb}\n")),
+            "cd.yaml:17:14: groups[3].params.from: no group 'trian' above this one (hw_eval "
+            "reads a qat group defined before it; groups above: train, hw, other)");
+}
+
+TEST(HwEvalKind, FromNamingAGroupOfAnotherKindIsAnErrorAtFrom) {
+  EXPECT_EQ(ErrorOf(CodesignSweep("      from: hw\n      n: 8\n      mode: msb\n")),
+            "cd.yaml:17:13: groups[3].params.from: group 'hw' is not kind qat (it has no "
+            "training jobs); hw_eval evaluates the weights of a qat group's nested job");
+}
+
+TEST(HwEvalKind, FromAQatGroupWithoutANestedJobIsAnErrorAtFrom) {
+  EXPECT_EQ(ErrorOf(CodesignSweep("      {from: train, n: 8, mode: msb}\n", "[fp, q8]")),
+            "cd.yaml:17:14: groups[3].params.from: qat group 'train' has no nested job (mode: "
+            "nested): hw_eval needs its 8-bit codes and their 4-bit cuts");
+}
+
+TEST(HwEvalKind, NLargerThanTheLargestConvKIsAnErrorAtN) {
+  EXPECT_EQ(ErrorOf(CodesignSweep("      {from: train, mode: msb, b_format: unsigned-split}\n"
+                                  "    grid:\n"
+                                  "      n: [8, 577]\n")),
+            "cd.yaml:19:14: groups[3].grid.n: 577 is larger than the largest convolution's K = "
+            "Cin*kh*kw = 576 of cnn on mnist (group 'train'): every DPU call would be mostly "
+            "zero padding");
+  EXPECT_EQ(MaxConvK("cnn", "cifar10"), 576);
+  EXPECT_EQ(MaxConvK("resnet20", "fashion-mnist"), 576);
+  EXPECT_THROW(MaxConvK("vgg", "mnist"), Error);
+}
+
+TEST(HwEvalKind, OutBitsWiderThanTheSumIsAnErrorAtOutBits) {
+  const std::string e =
+      ErrorOf(CodesignSweep("      {from: train, n: 8, mode: lsb, out_bits: 40}\n"));
+  EXPECT_TRUE(StartsWith(e, "cd.yaml:17:48: groups[3].params.out_bits: ")) << e;
+  EXPECT_TRUE(Contains(e, "19")) << e;  // W = 8 + 8 + 3 for the lab's unsigned N=8 DPU
+}
+
+TEST(HwEvalKind, NoMatchingSynthesisSaysWhatToAdd) {
+  // The dpu group synthesizes n 8 and 128 only.
+  EXPECT_EQ(ErrorOf(CodesignSweep("      {from: train, n: 16, mode: msb, b_format: "
+                                  "unsigned-split}\n")),
+            "cd.yaml:17:24: groups[3].params.n: no synthesis job above this one builds the DPU "
+            "this row runs on: add a dpu group (or a grid row of one) with n: 16, mode: msb, "
+            "out_bits: 8, a_bits: 8, b_bits: 8, b_format: unsigned");
+  // Precision 4 needs a 4-bit weight DPU.
+  EXPECT_TRUE(Contains(ErrorOf(CodesignSweep("      {from: train, n: 8, mode: full, b_format: "
+                                             "unsigned-split, precision: 4}\n")),
+                       "with n: 8, mode: full, a_bits: 8, b_bits: 4, b_format: unsigned"));
+}
+
+TEST(HwEvalKind, PrecisionIsEightOrFour) {
+  EXPECT_EQ(ErrorOf(CodesignSweep("      {from: train, n: 8, mode: msb, precision: 6}\n")),
+            "cd.yaml:17:49: groups[3].params.precision: must be 8 or 4 (the trained codes or "
+            "their 4-bit cuts)");
+}
+
+TEST(HwEvalKind, TheFinalLineBecomesMetricsWithDeclaredUnits) {
+  const std::string text =
+      "{\"type\":\"progress\",\"images\":100}\n"
+      R"({"type":"hweval","accuracy":88.25,"float_accuracy":88.5,"n":128,"mode":"msb",)"
+      R"("b_format":"sign-magnitude","precision":8,"a_bits":8,"b_bits":8,"out_bits":8,)"
+      R"("act_scales":[0.1,0.2],"macs_per_image":2.5e6,"dpu_calls_per_image":40000,)"
+      R"("test_images":10000,"seconds":12.5,"images_per_s":800.0,"threads":2,"device":"cpu"})"
+      "\nAccuracy of 8-bit version on the DPU (N=128, msb, sign-magnitude) is 88.25%\n";
+  const JobOutput out = ParseHwEvalOutput(text, "labqat.stdout");
+  const auto& declared = HwEvalMetrics();
+  for (const auto& m : out.metrics) {
+    auto it = std::find_if(declared.begin(), declared.end(),
+                           [&](const MetricSpec& d) { return d.name == m.name; });
+    ASSERT_NE(it, declared.end()) << m.name << " is written but not declared";
+    EXPECT_EQ(it->unit, m.unit) << m.name;
+  }
+  EXPECT_EQ(out.metrics.size(), declared.size());
+  EXPECT_EQ(out.texts.at("act_scales"), "[0.1,0.2]");
+  EXPECT_EQ(out.texts.at("mode"), "msb");
+  EXPECT_THROW(ParseHwEvalOutput("{\"type\":\"final\"}\n", "labqat.stdout"), JobFailed);
+  EXPECT_THROW(ParseHwEvalOutput("{\"type\":\"hweval\",\n", "labqat.stdout"), JobFailed);
+}
+
+}  // namespace
+}  // namespace labq
