@@ -4,10 +4,14 @@
 
 #include <algorithm>
 
+#include "common/file_util.h"
 #include "common/metric_names.h"
 #include "common/text.h"
 #include "jobs/kind_registry.h"
+#include "sweep/param_schema.h"
 #include "sweep/sweep_parser.h"
+#include "tests/job_runner.h"
+#include "tests/test_paths.h"
 
 namespace labq {
 namespace {
@@ -159,6 +163,70 @@ TEST(HwEvalKind, TheFinalLineBecomesMetricsWithDeclaredUnits) {
   EXPECT_EQ(out.texts.at("mode"), "msb");
   EXPECT_THROW(ParseHwEvalOutput("{\"type\":\"final\"}\n", "labqat.stdout"), JobFailed);
   EXPECT_THROW(ParseHwEvalOutput("{\"type\":\"hweval\",\n", "labqat.stdout"), JobFailed);
+}
+
+/// A stand-in for labqat that records its argv, one per line, and prints a
+/// final line: what the job hands labqat and how it stores the answer.
+TEST(HwEvalKind, RunsLabqatHwevalOnTheNestedWeightsAsAnArgvVector) {
+  testing::TempDir tmp;
+  const auto fake = tmp.path() / "labqat";
+  WriteFileAtomically(fake,
+                      "#!/bin/sh\nprintf '%s\\n' \"$@\" > argv.txt\n"
+                      "echo '{\"type\":\"hweval\",\"accuracy\":87.5,\"float_accuracy\":88,"
+                      "\"macs_per_image\":1000,\"act_scales\":[0.5]}'\n");
+  std::filesystem::permissions(fake, std::filesystem::perms::owner_all);
+  const auto train = tmp.path() / "train";
+  std::filesystem::create_directories(train);
+  WriteFileAtomically(train / "final.pt", "weights");
+  const auto synth = tmp.path() / "synth";
+  std::filesystem::create_directories(synth);
+  nlohmann::json params = SchemaDefaults(HwEvalKind().Params());
+  params.update({{"n", 128},
+                 {"mode", "lsb"},
+                 {"from", "train"},
+                 {"precision", 4},
+                 {kHwEvalDatasetKey, "mnist"},
+                 {kHwEvalDataKey, "/data/my mnist"}});
+  setenv("LABQAT", fake.c_str(), 1);
+  const JobCompletion c = testing::RunJobForTest("hw_eval", params, tmp.path() / "run",
+                                                 {{"t.train", train}, {"s.synth", synth}});
+  unsetenv("LABQAT");
+  ASSERT_EQ(c.state, JobState::kDone) << c.error;
+  EXPECT_EQ(testing::MetricValue(c, metric::kHwAccuracy), 87.5);
+  EXPECT_EQ(testing::MetricValue(c, metric::kMacsPerImage), 1000);
+  EXPECT_EQ(c.texts.at("act_scales"), "[0.5]");
+  EXPECT_EQ(c.texts.at("weights"), (train / "final.pt").string());
+  const auto argv = SplitLines(ReadFile((tmp.path() / "run" / "job" / "argv.txt").string()));
+  const std::vector<std::string> expected = {"hweval",
+                                             "--weights",
+                                             (train / "final.pt").string(),
+                                             "--n",
+                                             "128",
+                                             "--mode",
+                                             "lsb",
+                                             "--b-format",
+                                             "sign-magnitude",
+                                             "--precision",
+                                             "4",
+                                             "--out-bits",
+                                             "8",
+                                             "--a-bits",
+                                             "8",
+                                             "--calib",
+                                             "2048",
+                                             "--test-limit",
+                                             "0",
+                                             "--threads",
+                                             "2",
+                                             "--batch",
+                                             "256",
+                                             "--device",
+                                             "cpu",
+                                             "--dataset",
+                                             "mnist",
+                                             "--data",
+                                             "/data/my mnist"};
+  EXPECT_EQ(std::vector<std::string>(argv.begin(), argv.end()), expected);
 }
 
 }  // namespace
