@@ -20,6 +20,7 @@
 #include "jobs/kind_registry.h"
 #include "orchestrator/daemon.h"
 #include "orchestrator/scheduler.h"
+#include "results/codesign_table.h"
 #include "results/dpu_table.h"
 #include "results/job_state.h"
 #include "results/qat_table.h"
@@ -149,8 +150,10 @@ int CmdRun(const std::string& db_path, const RunArgs& a) {
   const BuildTable dpu = [](ResultStore& s, std::optional<int64_t> id) {
     return BuildDpuTable(s, id);
   };
-  for (const auto& [which, build] : {std::pair<const char*, BuildTable>{"dpu", dpu},
-                                     std::pair<const char*, BuildTable>{"qat", BuildQatTable}}) {
+  for (const auto& [which, build] :
+       {std::pair<const char*, BuildTable>{"dpu", dpu},
+        std::pair<const char*, BuildTable>{"qat", BuildQatTable},
+        std::pair<const char*, BuildTable>{"codesign", BuildCodesignTable}}) {
     const Table table = build(store, sweep_id);
     if (table.rows.empty()) continue;
     std::cout << "\n" << Render(table, {});
