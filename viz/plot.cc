@@ -88,8 +88,8 @@ Figure BuildFigure(ResultStore& store, const PlotRequest& request) {
       return CurvesFigure(store, sweep);
     case PlotKind::kCodesign:
       throw Error(
-          "plot codesign needs the codesign table (labq table codesign), not available in this "
-          "build");
+          "plot codesign is not drawn yet: `labq table codesign` has its numbers and the Pareto "
+          "flag");
     case PlotKind::kMetric:
       return MetricFigure(store, request, sweep);
   }

@@ -369,7 +369,7 @@ ReportFiles WriteReport(ResultStore& store, const ReportRequest& request) {
     AddPart(doc, store, request, part, figure_number, files);
   }
   files.skipped.push_back(
-      "codesign: needs the codesign table (labq table codesign), not available in this build");
+      "codesign: not drawn yet; `labq table codesign` has its numbers and the Pareto flag");
   doc.Heading(2, "How each number was computed");
   doc.List(kMethods);
   AddSweepSource(doc, store, *sweep);
