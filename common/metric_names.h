@@ -84,7 +84,7 @@ inline constexpr char kMacsPerImage[] = "macs_per_image";   ///< the network's c
 inline constexpr char kDpuCallsPerImage[] = "dpu_calls_per_image";
 
 /// The numbers of hweval's final line that the codesign table reads.
-inline constexpr std::array<std::string_view, 3> kHwEvalWritten = {kHwAccuracy, kFloatAccuracy,
-                                                                   kMacsPerImage};
+inline constexpr std::array<std::string_view, 4> kHwEvalWritten = {
+    kHwAccuracy, kFloatAccuracy, kMacsPerImage, kDpuCallsPerImage};
 
 }  // namespace labq::metric

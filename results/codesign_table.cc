@@ -47,6 +47,10 @@ std::optional<double> EnergyPerInferencePj(double macs_per_image, double ops_per
   return 2.0 * macs_per_image / ops_per_w * 1e12;
 }
 
+std::optional<double> DpuEnergyPerInferencePj(double calls_per_image, int n, double ops_per_w) {
+  return EnergyPerInferencePj(calls_per_image * n, ops_per_w);
+}
+
 std::vector<std::optional<bool>> ParetoFront(
     const std::vector<std::optional<std::pair<double, double>>>& points) {
   std::vector<std::optional<bool>> front(points.size());
@@ -78,6 +82,7 @@ Table BuildCodesignTable(ResultStore& store, std::optional<int64_t> sweep_id) {
                    {"OPS_per_W", "OPS/W"},
                    {"OPS_per_mm2", "OPS/s/mm^2"},
                    {"energy_pJ", "pJ"},
+                   {"dpu_energy_pJ", "pJ"},
                    {"pareto", ""},
                    {"synth_job", ""},
                    {"state", ""}};
@@ -92,6 +97,7 @@ Table BuildCodesignTable(ResultStore& store, std::optional<int64_t> sweep_id) {
     const json accuracy = Cell(table, "accuracy_pct", job, m, metric::kHwAccuracy);
     const json float_accuracy = Cell(table, "delta_pts", job, m, metric::kFloatAccuracy);
     const json macs = Cell(table, "energy_pJ", job, m, metric::kMacsPerImage);
+    const json calls = Cell(table, "dpu_energy_pJ", job, m, metric::kDpuCallsPerImage);
     json ops_per_w = nullptr, ops_per_mm2 = nullptr, synth_name = nullptr;
     if (const JobRecord* synth = SynthOf(job, by_id)) {
       const auto sm = MetricMap(store, synth->id);
@@ -103,17 +109,23 @@ Table BuildCodesignTable(ResultStore& store, std::optional<int64_t> sweep_id) {
     if (accuracy.is_number() && float_accuracy.is_number()) {
       delta = accuracy.get<double>() - float_accuracy.get<double>();
     }
-    json energy = nullptr;
+    const auto& p = job.params;
+    json energy = nullptr, dpu_energy = nullptr;
     if (macs.is_number() && ops_per_w.is_number()) {
       if (auto e = EnergyPerInferencePj(macs.get<double>(), ops_per_w.get<double>())) energy = *e;
+    }
+    if (calls.is_number() && ops_per_w.is_number() && p.value("n", 0) > 0) {
+      if (auto e = DpuEnergyPerInferencePj(calls.get<double>(), p.value("n", 0),
+                                           ops_per_w.get<double>())) {
+        dpu_energy = *e;
+      }
     }
     const auto acc = Number(accuracy), eff = Number(ops_per_w);
     points.push_back(acc && eff ? std::optional(std::pair(*acc, *eff)) : std::nullopt);
     row_sweep.push_back(job.sweep_id);
-    const auto& p = job.params;
     table.Add(job.sweep_name, job.id, job.name, p.value("n", json()), p.value("mode", json()),
               p.value("b_format", json()), p.value("precision", json()), accuracy, delta, ops_per_w,
-              ops_per_mm2, energy, nullptr, synth_name, ToString(job.state));
+              ops_per_mm2, energy, dpu_energy, nullptr, synth_name, ToString(job.state));
   }
   // The front within each sweep: rows of two sweeps are not one comparison.
   const size_t pareto = table.Index("pareto");
@@ -131,7 +143,8 @@ Table BuildCodesignTable(ResultStore& store, std::optional<int64_t> sweep_id) {
 }
 
 std::vector<std::string> CodesignTableMetrics() {
-  return {metric::kHwAccuracy, metric::kFloatAccuracy, metric::kMacsPerImage};
+  return {metric::kHwAccuracy, metric::kFloatAccuracy, metric::kMacsPerImage,
+          metric::kDpuCallsPerImage};
 }
 
 }  // namespace labq

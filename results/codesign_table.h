@@ -22,6 +22,11 @@ Table BuildCodesignTable(ResultStore& store, std::optional<int64_t> sweep_id);
 /// Energy of one inference in pJ: 2 operations per MAC at `ops_per_w`
 /// operations per joule; nullopt when OPS/W is not positive.
 std::optional<double> EnergyPerInferencePj(double macs_per_image, double ops_per_w);
+/// What the DPU itself spends on one inference, in pJ: every call is one
+/// cycle of an N-element DPU, 2N operations at `ops_per_w`, whatever share
+/// of it is zero padding (a K = 9 conv on N = 128) or the second call of
+/// unsigned-split. nullopt when OPS/W is not positive.
+std::optional<double> DpuEnergyPerInferencePj(double calls_per_image, int n, double ops_per_w);
 
 /// Whether each point (accuracy, OPS/W) is on the Pareto front of the
 /// points given: no other point is at least as good in both and better in

@@ -50,7 +50,7 @@ struct CodesignSweep {
     id = store.AddSweep(s);
     auto eval = [](double acc) {
       return Done({M(metric::kHwAccuracy, acc), M(metric::kFloatAccuracy, 91),
-                   M(metric::kMacsPerImage, 1e6)});
+                   M(metric::kMacsPerImage, 1e6), M(metric::kDpuCallsPerImage, 1e5)});
     };
     std::map<std::string, JobCompletion> results = {
         {"t.train", Done({})},
@@ -60,7 +60,8 @@ struct CodesignSweep {
         {"e1.hweval", eval(90)},
         {"e2.hweval", eval(85)},
         {"e3.hweval", eval(80)},
-        {"e4.hweval", Done({M(metric::kFloatAccuracy, 91), M(metric::kMacsPerImage, 1e6)})},
+        {"e4.hweval", Done({M(metric::kFloatAccuracy, 91), M(metric::kMacsPerImage, 1e6),
+                            M(metric::kDpuCallsPerImage, 1e5)})},
         {"e5.hweval", eval(95)},
     };
     for (size_t i = 0; i < results.size(); ++i) {
@@ -107,6 +108,11 @@ TEST(CodesignTable, EnergyIsTwoOpsPerMacAtTheDpusOpsPerWatt) {
   EXPECT_EQ(Row(t, "e1.hweval")["energy_pJ"], 2e6);
   EXPECT_EQ(Row(t, "e2.hweval")["energy_pJ"], 1e6);
   EXPECT_TRUE(Row(t, "e5.hweval")["energy_pJ"].is_null());  // no OPS/W
+  // What the DPU spends: 1e5 calls of 2N operations (N = 8: 1.6e6 OPs; N =
+  // 128 at 2e12 OPS/W: 2.56e7 OPs, padding included).
+  EXPECT_EQ(Row(t, "e1.hweval")["dpu_energy_pJ"], 1.6e6);
+  EXPECT_EQ(Row(t, "e2.hweval")["dpu_energy_pJ"], 1.28e7);
+  EXPECT_EQ(DpuEnergyPerInferencePj(10, 4, 1e12), 80);
   EXPECT_EQ(EnergyPerInferencePj(1e6, 0), std::nullopt);
 }
 
