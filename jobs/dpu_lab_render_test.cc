@@ -50,7 +50,6 @@ std::vector<DpuDesign> LabDesigns() {
     for (DpuMode mode : {DpuMode::kFull, DpuMode::kMsb, DpuMode::kLsb}) {
       DpuDesign d;
       d.n = n;
-      d.input_bits = 8;
       d.mode = mode;
       d.out_bits = 8;
       designs.push_back(d);
