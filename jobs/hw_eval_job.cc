@@ -1,11 +1,13 @@
 #include "jobs/hw_eval_job.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "common/metric_names.h"
 #include "common/text.h"
 #include "dpu/dpu_design.h"
+#include "jobs/dpu_kind.h"
 #include "jobs/qat_job.h"
 
 namespace labq {
@@ -13,39 +15,36 @@ namespace {
 
 using nlohmann::json;
 
-/// The DPU an evaluation runs on, for the width rules.
+/// The DPU an evaluation runs on (the width rules are DpuDesign's).
 DpuDesign DesignOf(const HwEvalParams& p) {
   DpuDesign d;
   d.n = p.n;
-  d.input_bits = p.a_bits;
+  d.a_bits = p.a_bits;
+  d.b_bits = p.BBits();
+  d.b_format = ParseBFormat(p.DpuBFormat());
   d.mode = ParseDpuMode(p.mode);
   d.out_bits = p.out_bits;
   return d;
 }
 
-/// A synthesis job's DPU as the dpu group wrote it: input_bits is the
-/// shorthand for a_bits and b_bits, and a job without b_format is unsigned.
-struct SynthDpu {
-  int n = 0, a_bits = 0, b_bits = 0, out_bits = 0;
-  std::string mode, b_format;
-};
-SynthDpu SynthDpuOf(const json& params) {
-  SynthDpu s;
-  s.n = params.value("n", 0);
-  s.mode = params.value("mode", "");
-  s.out_bits = params.value("out_bits", 0);
-  const int input_bits = params.value("input_bits", 8);
-  s.a_bits = params.value("a_bits", input_bits);
-  s.b_bits = params.value("b_bits", input_bits);
-  s.b_format = params.value("b_format", "unsigned");
-  return s;
+/// The DPU a synthesis job builds, read as the job reads its params
+/// (input_bits the shorthand for both widths, unsigned unless it says
+/// otherwise); nullopt for params it would refuse.
+std::optional<DpuDesign> SynthDesign(const json& params) {
+  try {
+    return DpuParams::From(params).Design();
+  } catch (const Error&) {
+    return std::nullopt;
+  }
 }
 
 /// Whether a synthesis job builds the DPU `p` evaluates on (a full design
 /// ignores out_bits).
-bool Matches(const SynthDpu& s, const HwEvalParams& p) {
-  return s.n == p.n && s.mode == p.mode && s.a_bits == p.a_bits && s.b_bits == p.BBits() &&
-         s.b_format == p.DpuBFormat() && (p.mode == "full" || s.out_bits == p.out_bits);
+bool Matches(const std::optional<DpuDesign>& s, const HwEvalParams& p) {
+  const DpuDesign want = DesignOf(p);
+  return s && s->n == want.n && s->mode == want.mode && s->a_bits == want.a_bits &&
+         s->b_bits == want.b_bits && s->b_format == want.b_format &&
+         (want.mode == DpuMode::kFull || s->out_bits == want.out_bits);
 }
 
 std::string DpuParamsText(const HwEvalParams& p) {
@@ -116,7 +115,7 @@ const JobSpec& NestedJob(const ExpandedConfig& config, const HwEvalParams& p, co
 /// builds this evaluation's DPU; an error at `n` naming what to add otherwise.
 const JobSpec& SynthJob(const ExpandedConfig& config, const HwEvalParams& p, const Sweep& sweep) {
   for (const auto& job : sweep.jobs) {
-    if (job.kind == "synth" && Matches(SynthDpuOf(job.params), p)) return job;
+    if (job.kind == "synth" && Matches(SynthDesign(job.params), p)) return job;
   }
   Fail(config, "n",
        "no synthesis job above this one builds the DPU this row runs on: add a dpu group (or a "

@@ -27,16 +27,17 @@ std::string CodesignSweep(const std::string& tail, const std::string& qat_modes 
          "    grid:\n"                                                    // 6
          "      mode: " +
          qat_modes +
-         "\n"                                                 // 7
-         "  - name: hw\n"                                     // 8
-         "    kind: dpu\n"                                    // 9
-         "    grid: {n: [8, 128], mode: [full, msb, lsb]}\n"  // 10
-         "  - name: other\n"                                  // 11
-         "    kind: sim\n"                                    // 12
-         "    params: {n: 4, mode: full}\n"                   // 13
-         "  - name: ev\n"                                     // 14
-         "    kind: hw_eval\n"                                // 15
-         "    params:\n"                                      // 16
+         "\n"               // 7
+         "  - name: hw\n"   // 8
+         "    kind: dpu\n"  // 9
+         "    grid: {n: [8, 128], mode: [full, msb, lsb], b_format: [unsigned, sign-magnitude], "
+         "b_bits: [8, 4]}\n"                 // 10
+         "  - name: other\n"                 // 11
+         "    kind: sim\n"                   // 12
+         "    params: {n: 4, mode: full}\n"  // 13
+         "  - name: ev\n"                    // 14
+         "    kind: hw_eval\n"               // 15
+         "    params:\n"                     // 16
          + tail;
 }
 
@@ -71,19 +72,45 @@ TEST(HwEvalKind, EachJobWaitsForTheNestedJobAndTheMatchingSynthesis) {
   EXPECT_EQ(first.name, "ev_8_msb.hweval");
   EXPECT_EQ(first.group, "ev");
   // The nested training job (not the fp one) and the unsigned N=8 msb DPU.
-  EXPECT_EQ(first.depends_on, (std::vector<std::string>{"train_nested.train", "hw_8_msb.synth"}));
+  EXPECT_EQ(first.depends_on,
+            (std::vector<std::string>{"train_nested.train", "hw_8_msb_unsigned_8.synth"}));
   EXPECT_EQ(evals[3]->depends_on,
-            (std::vector<std::string>{"train_nested.train", "hw_128_lsb.synth"}));
+            (std::vector<std::string>{"train_nested.train", "hw_128_lsb_unsigned_8.synth"}));
   // What labqat needs from the training: its data set.
   EXPECT_EQ(first.params[kHwEvalDatasetKey], "mnist");
   EXPECT_EQ(first.params[kHwEvalDataKey], "default");
   for (const JobSpec* job : evals) {
     for (const auto& dep : job->depends_on) EXPECT_NE(Find(sweep, dep), nullptr) << dep;
   }
+  // Sign-magnitude (the default) at 4 bits runs on the b_bits 4 sign-magnitude DPU.
+  const Sweep sm = ParseSweep(
+      BuiltinKinds(), CodesignSweep("      {from: train, n: 128, mode: lsb, precision: 4}\n"),
+      "cd.yaml");
+  EXPECT_EQ(sm.jobs.back().depends_on,
+            (std::vector<std::string>{"train_nested.train", "hw_128_lsb_sign-magnitude_4.synth"}));
   const HwEvalParams p = HwEvalParams::From(first.params);
   EXPECT_EQ(p.precision, 8);
   EXPECT_EQ(p.a_bits, 8);
   EXPECT_EQ(p.DpuBFormat(), "unsigned");
+}
+
+TEST(HwEvalKind, TheLabsCodesignSweepCoversEveryRowWithASynthesis) {
+  const Sweep sweep =
+      LoadSweepFile(BuiltinKinds(), testing::SourceDir() + "/configs/lab2_codesign.yaml");
+  int sign_magnitude = 0, split = 0;
+  for (const auto& job : sweep.jobs) {
+    if (job.kind != "hw_eval") continue;
+    const HwEvalParams p = HwEvalParams::From(job.params);
+    (p.b_format == "sign-magnitude" ? sign_magnitude : split)++;
+    ASSERT_EQ(job.depends_on.size(), 2u) << job.name;
+    EXPECT_EQ(job.depends_on[0], "train.train");
+    const JobSpec* synth = Find(sweep, job.depends_on[1]);
+    ASSERT_NE(synth, nullptr) << job.name;
+    EXPECT_EQ(synth->params["n"], p.n);
+    EXPECT_EQ(synth->params["mode"], p.mode);
+  }
+  EXPECT_EQ(sign_magnitude, 12);  // N {8, 128} x {full, msb, lsb} x precision {8, 4}
+  EXPECT_EQ(split, 6);
 }
 
 TEST(HwEvalKind, FromNamingNoGroupIsAnErrorAtFrom) {
@@ -130,10 +157,10 @@ TEST(HwEvalKind, NoMatchingSynthesisSaysWhatToAdd) {
             "cd.yaml:17:24: groups[3].params.n: no synthesis job above this one builds the DPU "
             "this row runs on: add a dpu group (or a grid row of one) with n: 16, mode: msb, "
             "out_bits: 8, a_bits: 8, b_bits: 8, b_format: unsigned");
-  // Precision 4 needs a 4-bit weight DPU.
+  // 6-bit activations need a DPU with 6-bit a inputs (full ignores out_bits).
   EXPECT_TRUE(Contains(ErrorOf(CodesignSweep("      {from: train, n: 8, mode: full, b_format: "
-                                             "unsigned-split, precision: 4}\n")),
-                       "with n: 8, mode: full, a_bits: 8, b_bits: 4, b_format: unsigned"));
+                                             "unsigned-split, precision: 4, a_bits: 6}\n")),
+                       "with n: 8, mode: full, a_bits: 6, b_bits: 4, b_format: unsigned"));
 }
 
 TEST(HwEvalKind, PrecisionIsEightOrFour) {
