@@ -45,15 +45,20 @@ struct DpuConvWeights {
 /// cut into ceil(K/N) calls of N, the last one zero padded.
 DpuConvWeights PrepareDpuConv(const torch::Tensor& codes, const DpuSpec& spec);
 
+/// How DpuConv2d computes: kAuto = the fused kernel on the CPU
+/// (qat/dpu_kernel.h), the chunk GEMMs elsewhere (CUDA); tests force both.
+enum class DpuConvPath { kAuto, kKernel, kGemm };
+
 /// The conv of activation codes `x` [B, Cin, H, W] (integers 0..2^a_bits-1,
 /// zero padding = code 0) with the weights, every output computed as its
 /// DPU calls: each call's sum through the mode, de-scaled (msb: * 2^shift)
 /// and accumulated. Returns float64 [B, Cout, Ho, Wo] (channels-last
-/// strides), integer valued. `chunked` false lets full mode (the identity)
-/// run as one float64 conv instead, the same numbers faster. The chunk GEMMs
-/// run over slabs of chunks so no intermediate exceeds ~`max_elements`.
+/// strides), integer valued. The GEMM path unfolds the codes to
+/// [chunks, B*Ho*Wo, N] and multiplies by [chunks, N, Cout] over slabs of
+/// chunks so that no intermediate exceeds ~`max_elements`.
 torch::Tensor DpuConv2d(const torch::Tensor& x, const DpuConvWeights& w, std::int64_t stride,
-                        std::int64_t padding, const DpuSpec& spec, bool chunked = false,
+                        std::int64_t padding, const DpuSpec& spec,
+                        DpuConvPath path = DpuConvPath::kAuto,
                         std::int64_t max_elements = std::int64_t{1} << 24);
 
 /// DPU calls one output element of the conv takes (both halves for

@@ -82,7 +82,8 @@ std::vector<std::int64_t> AsVector(const Tensor& y) {
   // [B, Cout, Ho, Wo] in the reference's order.
   const Tensor v = y.contiguous().to(torch::kInt64);
   EXPECT_TRUE(torch::equal(v.to(torch::kFloat64), y.contiguous())) << "not integer valued";
-  return std::vector<std::int64_t>(v.data_ptr<std::int64_t>(), v.data_ptr<std::int64_t>() + v.numel());
+  return std::vector<std::int64_t>(v.data_ptr<std::int64_t>(),
+                                   v.data_ptr<std::int64_t>() + v.numel());
 }
 
 struct ConvCase {
@@ -106,11 +107,10 @@ TEST(DpuConv, FullModeEqualsTheInt64ConvolutionForEveryN) {
         const Tensor w = RandomWeights(c, spec);
         const auto expected = ReferenceConv(x, w, c.stride, c.pad, spec, false);
         const DpuConvWeights dw = PrepareDpuConv(w.to(torch::kFloat32), spec);
-        for (bool chunked : {false, true}) {
-          const Tensor y =
-              DpuConv2d(x.to(torch::kFloat32), dw, c.stride, c.pad, spec, chunked, 4096);
-          EXPECT_EQ(AsVector(y), expected) << "N " << n << " " << BFormatName(f) << " chunked "
-                                           << chunked << " cin " << c.cin;
+        for (DpuConvPath path : {DpuConvPath::kKernel, DpuConvPath::kGemm}) {
+          const Tensor y = DpuConv2d(x.to(torch::kFloat32), dw, c.stride, c.pad, spec, path, 4096);
+          EXPECT_EQ(AsVector(y), expected) << "N " << n << " " << BFormatName(f) << " path "
+                                           << static_cast<int>(path) << " cin " << c.cin;
         }
       }
     }
@@ -137,10 +137,13 @@ TEST(DpuConv, TruncatingModesEqualIntegerCallsIncludingFloat64Sums) {
               torch::randint(0, 1 << a_bits, {2, c.cin, c.size, c.size}, torch::kInt64);
           const Tensor w = RandomWeights(c, spec);
           const DpuConvWeights dw = PrepareDpuConv(w.to(torch::kFloat32), spec);
-          const Tensor y = DpuConv2d(x.to(torch::kFloat32), dw, c.stride, c.pad, spec);
-          EXPECT_EQ(AsVector(y), ReferenceConv(x, w, c.stride, c.pad, spec, true))
-              << "N " << n << " " << BFormatName(f) << " " << DpuOutModeName(mode) << " b_bits "
-              << precision;
+          const auto expected = ReferenceConv(x, w, c.stride, c.pad, spec, true);
+          for (DpuConvPath path : {DpuConvPath::kKernel, DpuConvPath::kGemm}) {
+            const Tensor y = DpuConv2d(x.to(torch::kFloat32), dw, c.stride, c.pad, spec, path);
+            EXPECT_EQ(AsVector(y), expected)
+                << "N " << n << " " << BFormatName(f) << " " << DpuOutModeName(mode) << " b_bits "
+                << precision << " path " << static_cast<int>(path);
+          }
         }
       }
     }
@@ -156,18 +159,18 @@ TEST(DpuCalls, OutputsFollowTheContractAtTheEdges) {
   const Tensor b =
       torch::tensor({127, 127, 0x81, 0, 0x80, 5, 0xff, 0xff}, torch::kInt64).reshape({4, 2});
   // Sums: 64770, -1, 1275, 0. msb: >> 9 (floor).
-  EXPECT_TRUE(torch::equal(DpuCallsOutput(a, b, sm),
-                           torch::tensor({126, -1, 2, 0}, torch::kInt64)));
+  EXPECT_TRUE(
+      torch::equal(DpuCallsOutput(a, b, sm), torch::tensor({126, -1, 2, 0}, torch::kInt64)));
   sm.mode = DpuOutMode::kLsb;
-  EXPECT_TRUE(torch::equal(DpuCallsOutput(a, b, sm),
-                           torch::tensor({127, -1, 127, 0}, torch::kInt64)));
+  EXPECT_TRUE(
+      torch::equal(DpuCallsOutput(a, b, sm), torch::tensor({127, -1, 127, 0}, torch::kInt64)));
   sm.mode = DpuOutMode::kFull;
-  EXPECT_TRUE(torch::equal(DpuCallsOutput(a, b, sm),
-                           torch::tensor({64770, -1, 1275, 0}, torch::kInt64)));
+  EXPECT_TRUE(
+      torch::equal(DpuCallsOutput(a, b, sm), torch::tensor({64770, -1, 1275, 0}, torch::kInt64)));
   // Unsigned: b is a plain magnitude; W = 8 + 8 + 1 = 17.
   DpuSpec u{2, 8, 8, 8, DpuOutMode::kLsb, BFormat::kUnsignedSplit};
-  EXPECT_TRUE(torch::equal(DpuCallsOutput(a, b, u),
-                           torch::tensor({255, 129, 255, 0}, torch::kInt64)));
+  EXPECT_TRUE(
+      torch::equal(DpuCallsOutput(a, b, u), torch::tensor({255, 129, 255, 0}, torch::kInt64)));
   u.mode = DpuOutMode::kMsb;  // sums 64770, 129, 1275+0x80*... see below
   const Tensor s = (a * b).sum(1);
   EXPECT_TRUE(torch::equal(DpuCallsOutput(a, b, u), s.div(512, "floor")));

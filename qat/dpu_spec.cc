@@ -20,8 +20,7 @@ DpuOutMode ParseDpuOutMode(std::string_view name) {
   if (name == "full") return DpuOutMode::kFull;
   if (name == "msb") return DpuOutMode::kMsb;
   if (name == "lsb") return DpuOutMode::kLsb;
-  throw std::invalid_argument("--mode: expected full, msb or lsb, got '" + std::string(name) +
-                              "'");
+  throw std::invalid_argument("--mode: expected full, msb or lsb, got '" + std::string(name) + "'");
 }
 
 std::string_view BFormatName(BFormat f) {

@@ -188,8 +188,8 @@ class VectorSampler {
       per_layer_.push_back(calls);
       per_image_ += calls;
     }
-    total_ = static_cast<std::uint64_t>(per_image_) *
-             static_cast<std::uint64_t>(run.data.test.count);
+    total_ =
+        static_cast<std::uint64_t>(per_image_) * static_cast<std::uint64_t>(run.data.test.count);
     if (h.vectors_count < 1) Bad("--vectors-count: must be positive");
     if (static_cast<std::uint64_t>(h.vectors_count) > total_) {
       Bad("--vectors-count: " + std::to_string(h.vectors_count) + " is more than the " +
@@ -226,7 +226,8 @@ class VectorSampler {
                    .contiguous();
         cols_image = c.image;
       }
-      const Tensor a = cols.slice(0, c.chunk * n, (c.chunk + 1) * n).select(1, c.pixel).contiguous();
+      const Tensor a =
+          cols.slice(0, c.chunk * n, (c.chunk + 1) * n).select(1, c.pixel).contiguous();
       Tensor b = l.flat_codes[c.cout].slice(0, c.chunk * n, (c.chunk + 1) * n).clone();
       if (h_.dpu.Signed()) {
         const std::int64_t sign = std::int64_t{1} << (h_.dpu.b_bits - 1);
@@ -290,9 +291,9 @@ Tensor DpuConvOutput(DpuLayer& l, const HwevalOptions& h, const Tensor& x, const
   const Tensor codes =
       ((x - l.lo) / l.scale).round_().clamp_(0, static_cast<double>(h.dpu.MaxActivation()));
   if (sampler) sampler->Take(i, l, codes, start);
-  Tensor y = (DpuConv2d(codes, l.dpu, l.conv->stride, l.conv->padding, h.dpu, h.full_chunked) *
-              l.factor.to(x.device()))
-                 .to(torch::kFloat32);
+  Tensor y =
+      (DpuConv2d(codes, l.dpu, l.conv->stride, l.conv->padding, h.dpu) * l.factor.to(x.device()))
+          .to(torch::kFloat32);
   if (l.lo != 0) {
     if (!l.correction.defined()) {
       // Zero padding is code 0, worth lo: only real pixels carry the offset.
@@ -386,7 +387,7 @@ nlohmann::ordered_json RunHweval(const Options& o, const HwevalOptions& h, std::
   for (const DpuLayer& l : run.layers) {
     scales.push_back(l.scale);
     los.push_back(l.lo);
-    zero_points.push_back(std::round(-l.lo / l.scale));
+    zero_points.push_back(l.lo < 0 ? std::round(-l.lo / l.scale) : 0.0);
     ks.push_back(l.k);
     calls += l.out_pixels * l.dpu.cout * CallsPerOutput(l.k, h.dpu);
     macs += l.out_pixels * l.dpu.cout * l.k;
@@ -394,8 +395,8 @@ nlohmann::ordered_json RunHweval(const Options& o, const HwevalOptions& h, std::
   j["act_scales"] = scales;
   j["act_lo"] = los;
   j["act_zero_points"] = zero_points;
-  j["act_calibration"] = "max (and min) over the first " + std::to_string(run.data.train.count) +
-                         " training images";
+  j["act_calibration"] =
+      "max (and min) over the first " + std::to_string(run.data.train.count) + " training images";
   j["conv_k"] = ks;
   for (const auto& [key, value] : info.items()) j[key] = value;
   j["dpu_calls_per_image"] = calls;
@@ -508,7 +509,8 @@ void RunDpuCalls(const DpuSpec& spec, std::int64_t count, std::uint64_t seed,
     calls.Add(std::vector<std::int64_t>(n, amax), std::vector<std::int64_t>(n, 0));
   }
   if (spec.mode == DpuOutMode::kLsb) {
-    const std::int64_t edge = std::int64_t{1} << (spec.Signed() ? spec.out_bits - 1 : spec.out_bits);
+    const std::int64_t edge = std::int64_t{1}
+                              << (spec.Signed() ? spec.out_bits - 1 : spec.out_bits);
     for (std::int64_t t : {edge - 2, edge - 1, edge, edge + 1}) calls.AddSum(t);
     if (spec.Signed()) {
       for (std::int64_t t : {-edge - 1, -edge, -edge + 1}) calls.AddSum(t);
@@ -540,8 +542,8 @@ void RunDpuCalls(const DpuSpec& spec, std::int64_t count, std::uint64_t seed,
   const Tensor ac = a.contiguous(), bc = b.contiguous();
   for (std::int64_t t = 0; t < a.size(0); ++t) {
     f << HexWord(ac[t].data_ptr<std::int64_t>(), n, spec.a_bits) << " "
-      << HexWord(bc[t].data_ptr<std::int64_t>(), n, spec.b_bits) << " "
-      << y[t].item<std::int64_t>() << "\n";
+      << HexWord(bc[t].data_ptr<std::int64_t>(), n, spec.b_bits) << " " << y[t].item<std::int64_t>()
+      << "\n";
   }
   f.close();
   if (!f) Bad("--out: write failed: " + path);

@@ -15,10 +15,9 @@
 namespace labq::qat {
 
 struct HwevalOptions {
-  DpuSpec dpu;         ///< b_bits follows precision
-  int precision = 8;   ///< 8: the trained 8-bit codes; 4: their 4-bit cuts
-  bool full_chunked = false;  ///< full mode through the chunk GEMMs too (tests)
-  std::string vectors_out;    ///< "" = no workload vectors
+  DpuSpec dpu;              ///< b_bits follows precision
+  int precision = 8;        ///< 8: the trained 8-bit codes; 4: their 4-bit cuts
+  std::string vectors_out;  ///< "" = no workload vectors
   std::int64_t vectors_count = 2000;
   std::uint64_t vectors_seed = 1;
 };

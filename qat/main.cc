@@ -220,8 +220,6 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   hweval->add_option("--vectors-seed", hw.vectors_seed, "seed of that sample")
       ->capture_default_str();
-  hweval->add_flag("--full-chunked", hw.full_chunked,
-                   "full mode through the per-call GEMMs too (slower, same numbers)");
 
   CLI::App* calls = app.add_subcommand(
       "dpu-calls", "random DPU calls through hweval's own DPU op, with outputs (RTL tests)");
@@ -283,8 +281,7 @@ int main(int argc, char** argv) {
       char accuracy[32];
       std::snprintf(accuracy, sizeof accuracy, "%.2f", j["accuracy"].get<double>());
       std::cout << "Accuracy of " << hw.precision << "-bit version on the DPU (N=" << hw.dpu.n
-                << ", " << hw_text.mode << ", " << hw_text.b_format << ") is " << accuracy
-                << "%\n";
+                << ", " << hw_text.mode << ", " << hw_text.b_format << ") is " << accuracy << "%\n";
       return 0;
     }
     if (sub == calls) {

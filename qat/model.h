@@ -3,8 +3,8 @@
 /// per-precision batch norm and the two networks (a 4-conv CNN for 28x28
 /// grayscale, ResNet-20 for CIFAR-10).
 ///
-/// One of only three translation units that include <torch/torch.h> (with
-/// trainer.cc and model_test.cc): each costs ~20 s to compile.
+/// One of the few translation units that include <torch/torch.h> (see
+/// qat/CMakeLists.txt): each costs ~20 s to compile.
 
 #include <torch/torch.h>
 

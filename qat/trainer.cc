@@ -850,7 +850,6 @@ EvalReport RunEval(const Options& o, std::ostream& log) {
   return report;
 }
 
-
 std::pair<Tensor, Tensor> InOrderBatch(const ResidentImages* resident, torch::Device device,
                                        Batcher& batcher, std::vector<std::int64_t>& idx,
                                        std::int64_t start, std::int64_t n) {
@@ -861,7 +860,6 @@ std::pair<Tensor, Tensor> InOrderBatch(const ResidentImages* resident, torch::De
   if (device.is_cpu()) return {x, y};
   return {x.to(device), y.to(device)};
 }
-
 
 void LoadWeights(QatNet& net, const std::string& path, const std::string& what) {
   if (!fs::exists(path)) Fail(path + ": no such weights file");

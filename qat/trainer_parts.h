@@ -25,8 +25,8 @@ class Batcher {
  public:
   Batcher(const ImageSet& set, const Normalization& norm) : set_(set), norm_(norm) {}
 
-  std::pair<torch::Tensor, torch::Tensor> Make(const std::int64_t* indices, std::int64_t n, bool augment,
-                                 Rng* rng) {
+  std::pair<torch::Tensor, torch::Tensor> Make(const std::int64_t* indices, std::int64_t n,
+                                               bool augment, Rng* rng) {
     pixels_.resize(static_cast<std::size_t>(n * set_.ImageBytes()));
     labels_.resize(static_cast<std::size_t>(n));
     GatherBatch(set_, norm_, indices, n, augment, rng, pixels_.data());
