@@ -45,8 +45,8 @@ std::vector<uint32_t> Unpack(const std::string& hex, int n, int bits) {
 
 /// Runs argv in `dir`; returns stdout, fails the test unless it exits with
 /// `want_exit` (the last line of stderr is left in `stderr_tail`).
-std::string Run(const std::vector<std::string>& argv, const fs::path& dir, int want_exit = 0,
-                std::string* stderr_tail = nullptr) {
+std::string RunTool(const std::vector<std::string>& argv, const fs::path& dir, int want_exit = 0,
+                    std::string* stderr_tail = nullptr) {
   SubprocessSpec s;
   s.argv = argv;
   s.working_dir = dir;
@@ -90,8 +90,9 @@ int SimulatedErrors(const DpuDesign& d, const std::vector<DpuVector>& calls, con
                     int* simulated) {
   WriteFileAtomically(dir / d.FileName(), RenderDpuVerilog(d));
   WriteDpuTestbench(d, calls, dir);
-  Run({"iverilog", "-g2012", "-s", "labq_tb", "-o", "labq_tb.vvp", "labq_tb.v", d.FileName()}, dir);
-  const std::string out = Run({"vvp", "-n", "labq_tb.vvp"}, dir);
+  RunTool({"iverilog", "-g2012", "-s", "labq_tb", "-o", "labq_tb.vvp", "labq_tb.v", d.FileName()},
+          dir);
+  const std::string out = RunTool({"vvp", "-n", "labq_tb.vvp"}, dir);
   int vectors = -1, errors = -1;
   const size_t at = out.find("LABQ_SIM_RESULT");
   if (at == std::string::npos ||
@@ -116,12 +117,12 @@ TEST(HwevalRtl, UnsignedDpuCallsEqualTheRenderedVerilogInIcarus) {
       d.out_bits = 8;
       const fs::path dir = tmp.path() / (std::to_string(n) + mode);
       fs::create_directories(dir);
-      Run({Labqat(),     "dpu-calls", "--n",        std::to_string(n),
-           "--mode",     mode,        "--b-format", "unsigned-split",
-           "--a-bits",   "8",         "--b-bits",   "8",
-           "--out-bits", "8",         "--count",    std::to_string(kCalls),
-           "--seed",     "7",         "--out",      (dir / "calls.txt").string()},
-          dir);
+      RunTool({Labqat(),     "dpu-calls", "--n",        std::to_string(n),
+               "--mode",     mode,        "--b-format", "unsigned-split",
+               "--a-bits",   "8",         "--b-bits",   "8",
+               "--out-bits", "8",         "--count",    std::to_string(kCalls),
+               "--seed",     "7",         "--out",      (dir / "calls.txt").string()},
+              dir);
       std::vector<DpuVector> calls = ReadCalls(dir / "calls.txt", d);
       ASSERT_GE(calls.size(), static_cast<size_t>(kCalls));
       int simulated = 0;
@@ -143,12 +144,12 @@ TEST(HwevalRtl, WorkloadVectorsReadByTheDpuReaderAndBadFlagsRefused) {
   testing::TempDir tmp;
   const fs::path dir = tmp.path();
   const std::string w = (dir / "fp.pt").string();
-  Run({Labqat(), "pretrain", "--epochs", "1", "--train-limit", "600", "--test-limit", "50",
-       "--threads", "1", "--out", w},
-      dir);
-  const std::vector<std::string> base = {Labqat(),      "hweval", "--weights", w,   "--test-limit",
-                                         "40",          "--calib", "64",       "--threads",
-                                         "1",           "--b-format", "sign-magnitude"};
+  RunTool({Labqat(), "pretrain", "--epochs", "1", "--train-limit", "600", "--test-limit", "50",
+           "--threads", "1", "--out", w},
+          dir);
+  const std::vector<std::string> base = {Labqat(),       "hweval", "--weights",  w,
+                                         "--test-limit", "40",     "--calib",    "64",
+                                         "--threads",    "1",      "--b-format", "sign-magnitude"};
   auto with = [&](std::vector<std::string> extra) {
     std::vector<std::string> argv = base;
     argv.insert(argv.end(), extra.begin(), extra.end());
@@ -156,9 +157,9 @@ TEST(HwevalRtl, WorkloadVectorsReadByTheDpuReaderAndBadFlagsRefused) {
   };
   const fs::path vectors = dir / "workload.hex";
   const std::string out =
-      Run(with({"--n", "8", "--mode", "msb", "--precision", "8", "--vectors-out",
-                vectors.string(), "--vectors-count", "300", "--vectors-seed", "3"}),
-          dir);
+      RunTool(with({"--n", "8", "--mode", "msb", "--precision", "8", "--vectors-out",
+                    vectors.string(), "--vectors-count", "300", "--vectors-seed", "3"}),
+              dir);
   EXPECT_NE(out.find("\"type\":\"hweval\""), std::string::npos) << out;
   EXPECT_NE(out.find("Accuracy of 8-bit version on the DPU (N=8, msb, sign-magnitude) is "),
             std::string::npos)
@@ -179,18 +180,20 @@ TEST(HwevalRtl, WorkloadVectorsReadByTheDpuReaderAndBadFlagsRefused) {
   EXPECT_LT(zero_a, elements);
 
   std::string err;
-  Run(with({"--n", "1000", "--mode", "msb", "--precision", "8"}), dir, 1, &err);
+  RunTool(with({"--n", "1000", "--mode", "msb", "--precision", "8"}), dir, 1, &err);
   EXPECT_NE(err.find("labqat: error: --n: 1000 is larger than the largest conv's K"),
             std::string::npos)
       << err;
-  Run(with({"--n", "8", "--mode", "msb", "--precision", "8", "--out-bits", "20"}), dir, 1, &err);
+  RunTool(with({"--n", "8", "--mode", "msb", "--precision", "8", "--out-bits", "20"}), dir, 1,
+          &err);
   EXPECT_NE(err.find("labqat: error: --out-bits: 20 is wider than the sum"), std::string::npos)
       << err;
-  Run(with({"--n", "8", "--mode", "lsb", "--precision", "4", "--out-bits", "15"}), dir, 1, &err);
+  RunTool(with({"--n", "8", "--mode", "lsb", "--precision", "4", "--out-bits", "15"}), dir, 1,
+          &err);
   EXPECT_NE(err.find("labqat: error: --out-bits: lsb must keep fewer bits"), std::string::npos)
       << err;
   fs::remove(w + ".json");
-  Run(with({"--n", "8", "--mode", "msb", "--precision", "8"}), dir, 1, &err);
+  RunTool(with({"--n", "8", "--mode", "msb", "--precision", "8"}), dir, 1, &err);
   EXPECT_NE(err.find("fp.pt.json: missing sidecar"), std::string::npos) << err;
 }
 
