@@ -287,6 +287,8 @@ const std::vector<MetricSpec>& HwEvalMetrics() {
       {metric::kDpuCallsPerImage, "", "codesign: dpu_energy_pJ"},
       {"test_images", "", ""},
       {"seconds", "s", ""},
+      {"float_seconds", "s", ""},
+      {"sum_bits", "", ""},
       {"images_per_s", "images/s", ""},
       {"n", "", ""},
       {"precision", "", ""},

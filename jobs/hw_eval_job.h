@@ -34,7 +34,7 @@ struct HwEvalParams {
   int calib = 2048;   ///< training images that calibrate the activation scales
   int test_limit = 0;
   int threads = 2;
-  int batch = 256;
+  int batch = 100;
   std::string device = "cpu";
   double timeout_s = 3600;
   int retries = 0;

@@ -5,9 +5,12 @@
 #include <malloc.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <iostream>
 #include <string>
 
+#include "qat/dpu_spec.h"
+#include "qat/hweval.h"
 #include "qat/options.h"
 #include "qat/trainer.h"
 
@@ -122,6 +125,32 @@ void AddBn(CLI::App* app, std::string& bn) {
 
 std::string FirstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
 
+/// DPU flags as text until CLI11 is done.
+struct DpuText {
+  std::string mode = "full";
+  std::string b_format = "sign-magnitude";
+};
+
+/// The DPU call's flags shared by hweval and dpu-calls.
+void AddDpu(CLI::App* app, labq::qat::DpuSpec& spec, DpuText& t) {
+  app->add_option("--n", spec.n, "elements per DPU call")->required();
+  app->add_option("--mode", t.mode, "DPU output: full, msb (top out_bits bits) or lsb (saturate)")
+      ->check(CLI::IsMember({"full", "msb", "lsb"}))
+      ->capture_default_str();
+  app->add_option("--b-format", t.b_format,
+                  "unsigned-split (lab's unsigned DPU, +/- weights in two calls) or "
+                  "sign-magnitude (one call of the signed DPU)")
+      ->check(CLI::IsMember({"unsigned-split", "sign-magnitude"}))
+      ->capture_default_str();
+  app->add_option("--a-bits", spec.a_bits, "activation bits (unsigned)")->capture_default_str();
+  app->add_option("--out-bits", spec.out_bits, "bits msb/lsb keep")->capture_default_str();
+}
+
+void ParseDpu(labq::qat::DpuSpec& spec, const DpuText& t) {
+  spec.mode = labq::qat::ParseDpuOutMode(t.mode);
+  spec.format = labq::qat::ParseBFormat(t.b_format);
+}
+
 }  // namespace
 
 /// Every training step frees and reallocates the same activation buffers
@@ -174,6 +203,38 @@ int main(int argc, char** argv) {
   eval->add_option("--weights", o.init, "weights file (with its <weights>.json sidecar)")
       ->required();
 
+  CLI::App* hweval = app.add_subcommand(
+      "hweval", "accuracy with every conv computed as DPU calls (hardware in the loop)");
+  AddCommon(hweval, o, device);
+  labq::qat::HwevalOptions hw;
+  DpuText hw_text;
+  hweval->add_option("--weights", o.init, "weights file (with its <weights>.json sidecar)")
+      ->required();
+  AddDpu(hweval, hw.dpu, hw_text);
+  hweval->add_option("--precision", hw.precision, "weights: 8 (trained codes) or 4 (their cut)")
+      ->check(CLI::IsMember({8, 4}))
+      ->capture_default_str();
+  hweval->add_option("--vectors-out", hw.vectors_out,
+                     "write DPU calls the network makes as a labq vectors file");
+  hweval->add_option("--vectors-count", hw.vectors_count, "calls sampled for --vectors-out")
+      ->capture_default_str();
+  hweval->add_option("--vectors-seed", hw.vectors_seed, "seed of that sample")
+      ->capture_default_str();
+
+  CLI::App* calls = app.add_subcommand(
+      "dpu-calls", "random DPU calls through hweval's own DPU op, with outputs (RTL tests)");
+  labq::qat::DpuSpec call_spec;
+  DpuText call_text;
+  std::int64_t call_count = 10000;
+  std::uint64_t call_seed = 1;
+  std::string call_out;
+  AddDpu(calls, call_spec, call_text);
+  calls->add_option("--b-bits", call_spec.b_bits, "weight code bits (sign included)")
+      ->capture_default_str();
+  calls->add_option("--count", call_count, "calls to write")->capture_default_str();
+  calls->add_option("--seed", call_seed, "seed of the random calls")->capture_default_str();
+  calls->add_option("--out", call_out, "file to write")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -212,6 +273,22 @@ int main(int argc, char** argv) {
     o.rule_set = given("--rule");
     o.per_channel_set = given("--per-channel");
 
+    if (sub == hweval) {
+      ParseDpu(hw.dpu, hw_text);
+      hw.dpu.b_bits = hw.precision;
+      if (!given("--batch")) o.batch = 100;
+      const auto j = labq::qat::RunHweval(o, hw, std::cout, std::cerr);
+      char accuracy[32];
+      std::snprintf(accuracy, sizeof accuracy, "%.2f", j["accuracy"].get<double>());
+      std::cout << "Accuracy of " << hw.precision << "-bit version on the DPU (N=" << hw.dpu.n
+                << ", " << hw_text.mode << ", " << hw_text.b_format << ") is " << accuracy << "%\n";
+      return 0;
+    }
+    if (sub == calls) {
+      ParseDpu(call_spec, call_text);
+      labq::qat::RunDpuCalls(call_spec, call_count, call_seed, call_out, std::cerr);
+      return 0;
+    }
     if (sub == eval) {
       const labq::qat::EvalReport r = labq::qat::RunEval(o, std::cerr);
       std::cout << "Accuracy of 8-bit version is " << r.acc8 << "%\n"

@@ -80,7 +80,7 @@ class CnnNet : public QatNet {
   Tensor Body(const Tensor& input, Precision p, const std::vector<Tensor>& w) override {
     Tensor x = input;
     for (std::size_t i = 0; i < convs_.size(); ++i) {
-      x = bns_[i]->forward(convs_[i]->forward(x, w[i]), p);
+      x = bns_[i]->forward(Conv(i, x, w[i]), p);
       // ReLU and max-pool commute (both monotone), so pooling first runs the
       // ReLU and its backward on a quarter of the values; same function.
       if (i % 2 == 1) x = torch::max_pool2d(x, 2);
@@ -124,7 +124,7 @@ class ResNet20 : public QatNet {
  protected:
   Tensor Body(const Tensor& input, Precision p, const std::vector<Tensor>& w) override {
     auto conv_bn = [&](int i, const Tensor& x) {
-      return bns_[i]->forward(convs_[i]->forward(x, w[i]), p);
+      return bns_[i]->forward(Conv(static_cast<std::size_t>(i), x, w[i]), p);
     };
     Tensor x = conv_bn(0, input).relu_();
     for (const Block& b : blocks_) {
@@ -148,13 +148,18 @@ class ResNet20 : public QatNet {
 
 }  // namespace
 
-std::pair<Tensor, Tensor> FakeQuantOps(const Tensor& weight, const QuantSpec& spec, bool want8,
-                                       bool want4) {
+namespace {
+
+/// The 8-bit magnitudes q and their scale, as device-generic torch ops.
+struct Magnitudes {
+  Tensor q;      ///< clamp(round_half_even(|w|/s), 0, 127), float
+  Tensor scale;  ///< 0-dim, or [C,1,1,1] per channel
+};
+
+Magnitudes ComputeMagnitudes(const Tensor& w, const QuantSpec& spec) {
   if (spec.k < 0 || spec.k > kMaxShift) {
     throw std::invalid_argument("4-bit shift k must be 0..4, got " + std::to_string(spec.k));
   }
-  torch::NoGradGuard no_grad;
-  const Tensor w = weight.detach();
   const Tensor a = w.abs();
   // max|w| per layer (0-dim) or per output channel ([C,1,1,1]); kept on the
   // device as a tensor so the division below is a true division, never a
@@ -166,23 +171,48 @@ std::pair<Tensor, Tensor> FakeQuantOps(const Tensor& weight, const QuantSpec& sp
   const Tensor scale = torch::where(max_abs > 0, max_abs / limit, torch::ones_like(max_abs));
   // clamp(|w|/s, 0, 127) with NaN -> 127 like the kernel, then half-to-even.
   const Tensor ratio = a / scale;
-  const Tensor q = torch::where(ratio <= limit, ratio, limit).round();
+  return {torch::where(ratio <= limit, ratio, limit).round(), scale};
+}
+
+/// Magnitude4 in float arithmetic, exact for these small integers (the
+/// divisions are by powers of two); no table upload, so it is capturable.
+Tensor Magnitudes4(const Tensor& q, const QuantSpec& spec) {
+  const double step = static_cast<double>(1 << spec.k);
+  if (spec.rule == Rule::kTruncate) {
+    return torch::remainder(torch::floor(q / step), kMaxMagnitude4 + 1);
+  }
+  const double half = spec.k == 0 ? 0.0 : step / 2;
+  return torch::clamp_max(torch::floor((q + half) / step), kMaxMagnitude4);
+}
+
+}  // namespace
+
+std::pair<Tensor, Tensor> FakeQuantOps(const Tensor& weight, const QuantSpec& spec, bool want8,
+                                       bool want4) {
+  torch::NoGradGuard no_grad;
+  const Tensor w = weight.detach();
+  const auto [q, scale] = ComputeMagnitudes(w, spec);
   Tensor w8, w4;
   if (want8) w8 = torch::copysign(q * scale, w);
   if (want4) {
-    // Magnitude4 in float arithmetic, exact for these small integers (the
-    // divisions are by powers of two); no table upload, so it is capturable.
     const double step = static_cast<double>(1 << spec.k);
-    Tensor q4;
-    if (spec.rule == Rule::kTruncate) {
-      q4 = torch::remainder(torch::floor(q / step), kMaxMagnitude4 + 1);
-    } else {
-      const double half = spec.k == 0 ? 0.0 : step / 2;
-      q4 = torch::clamp_max(torch::floor((q + half) / step), kMaxMagnitude4);
-    }
-    w4 = torch::copysign(q4 * step * scale, w);
+    w4 = torch::copysign(Magnitudes4(q, spec) * step * scale, w);
   }
   return {w8, w4};
+}
+
+std::pair<Tensor, Tensor> WeightCodes(const Tensor& weight, const QuantSpec& spec, Precision p) {
+  if (p == Precision::kFp) throw std::invalid_argument("WeightCodes: fp weights have no codes");
+  torch::NoGradGuard no_grad;
+  const Tensor w = weight.detach();
+  const auto [q, scale] = ComputeMagnitudes(w, spec);
+  const bool four = p == Precision::k4;
+  const Tensor magnitude = four ? Magnitudes4(q, spec) : q;
+  // The sign of the weight, as FakeQuant copies it (w < 0, -0.0 included).
+  const Tensor codes = torch::where(w.signbit(), magnitude.neg(), magnitude);
+  Tensor step = scale.reshape({-1}).expand({w.size(0)}).contiguous();
+  if (four) step = step * static_cast<double>(1 << spec.k);
+  return {codes, step};
 }
 
 std::pair<Tensor, Tensor> FakeQuant(const Tensor& weight, const QuantSpec& spec, bool want8,
@@ -310,6 +340,10 @@ void QatNet::SetQuantization(const std::vector<int>& k, Rule rule, bool per_chan
     }
     convs_[i]->spec = QuantSpec{k[i], rule, per_channel};
   }
+}
+
+Tensor QatNet::Conv(std::size_t i, const Tensor& x, const Tensor& w) const {
+  return conv_hook_ ? conv_hook_(i, x, w) : convs_[i]->forward(x, w);
 }
 
 std::vector<int> QatNet::ks() const {

@@ -3,12 +3,13 @@
 /// per-precision batch norm and the two networks (a 4-conv CNN for 28x28
 /// grayscale, ResNet-20 for CIFAR-10).
 ///
-/// One of only three translation units that include <torch/torch.h> (with
-/// trainer.cc and model_test.cc): each costs ~20 s to compile.
+/// One of the few translation units that include <torch/torch.h> (see
+/// qat/CMakeLists.txt): each costs ~20 s to compile.
 
 #include <torch/torch.h>
 
 #include <array>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -38,6 +39,14 @@ std::pair<torch::Tensor, torch::Tensor> FakeQuant(const torch::Tensor& weight,
 /// CPU kernel skips NaNs in max|w|; both only happen after divergence.
 std::pair<torch::Tensor, torch::Tensor> FakeQuantOps(const torch::Tensor& weight,
                                                      const QuantSpec& spec, bool want8, bool want4);
+
+/// The integer codes behind FakeQuantOps' values for precision k8 or k4:
+/// {codes, step} with codes = sign * q (8-bit) or sign * q4 (4-bit) as
+/// floats, same shape as the weight, and step [Cout] the value one code unit
+/// is worth (s, or s * 2^k), so that codes * step equals the fake-quantized
+/// weight. What the DPU multiplies (labqat hweval).
+std::pair<torch::Tensor, torch::Tensor> WeightCodes(const torch::Tensor& weight,
+                                                    const QuantSpec& spec, Precision p);
 
 /// Convolution without bias (BN follows) whose weight is fake-quantized by
 /// the network, which hands it the weight for the current precision.
@@ -101,6 +110,14 @@ class QatNet : public torch::nn::Module {
   /// Puts every 4-D parameter in channels-last order (after loading, too).
   void ToChannelsLast();
 
+  /// Replaces every conv of the network: hook(index into convs(), input,
+  /// weight for the precision) returns the conv's output. Empty: the plain
+  /// convolution. `labqat hweval` uses it to compute convs as DPU calls and
+  /// to calibrate activation ranges; everything else stays the same.
+  using ConvHook =
+      std::function<torch::Tensor(std::size_t, const torch::Tensor&, const torch::Tensor&)>;
+  void SetConvHook(ConvHook hook) { conv_hook_ = std::move(hook); }
+
  protected:
   QConv2d AddConv(std::int64_t in, std::int64_t out, std::int64_t kernel, std::int64_t stride,
                   std::int64_t padding);
@@ -108,9 +125,12 @@ class QatNet : public torch::nn::Module {
   /// The network for one precision; `w[i]` is the weight for convs_[i].
   virtual torch::Tensor Body(const torch::Tensor& x, Precision p,
                              const std::vector<torch::Tensor>& w) = 0;
+  /// Conv i of the network (through the hook when one is set).
+  torch::Tensor Conv(std::size_t i, const torch::Tensor& x, const torch::Tensor& w) const;
 
   std::vector<QConv2d> convs_;
   std::vector<SwitchableBatchNorm> bns_;
+  ConvHook conv_hook_;
 };
 
 /// "cnn": conv32-conv32-pool-conv64-conv64-pool-fc, every conv 3x3 + BN +

@@ -16,6 +16,7 @@
 #include "qat/data.h"
 #include "qat/device_step.h"
 #include "qat/model.h"
+#include "qat/trainer_parts.h"
 #ifdef LABQ_WITH_CUDA
 #include "qat/cuda_graph.h"
 #endif
@@ -31,7 +32,6 @@ using torch::Tensor;
 /// Fixed so train and eval see identical batches (identical results); small
 /// enough that activations stay below main.cc's 32 MiB mmap threshold.
 constexpr std::int64_t kEvalBatch = 250;
-constexpr std::int64_t kNumClasses = 10;
 constexpr const char* kFormat = "labqat-weights-1";
 
 /// Process CPU time (all threads): steadier than wall time for comparing
@@ -52,53 +52,6 @@ double Round(double v, int digits) {
 }
 
 [[noreturn]] void Fail(const std::string& what) { throw std::runtime_error(what); }
-
-/// Turns byte images into input tensors; owns the float buffer the tensors
-/// view, reused for every batch (autograd is done with a batch before the
-/// next one is gathered).
-class Batcher {
- public:
-  Batcher(const ImageSet& set, const Normalization& norm) : set_(set), norm_(norm) {}
-
-  std::pair<Tensor, Tensor> Make(const std::int64_t* indices, std::int64_t n, bool augment,
-                                 Rng* rng) {
-    pixels_.resize(static_cast<std::size_t>(n * set_.ImageBytes()));
-    labels_.resize(static_cast<std::size_t>(n));
-    GatherBatch(set_, norm_, indices, n, augment, rng, pixels_.data());
-    for (std::int64_t i = 0; i < n; ++i) labels_[i] = set_.labels[indices[i]];
-    // NHWC buffer viewed as NCHW with channels-last strides, no copy. The
-    // strides matter even for 1 channel: they make oneDNN run every conv,
-    // the first included, channels-last (see QatNet::ToChannelsLast).
-    const std::int64_t h = set_.height, w = set_.width, c = set_.channels;
-    Tensor x = torch::from_blob(pixels_.data(), {n, c, h, w}, {h * w * c, 1, w * c, c});
-    return {x, torch::from_blob(labels_.data(), {n}, torch::kInt64)};
-  }
-
- private:
-  const ImageSet& set_;
-  Normalization norm_;
-  std::vector<float> pixels_;
-  std::vector<std::int64_t> labels_;
-};
-
-/// Where the network runs and, on the device path, the splits kept there.
-struct Placement {
-  torch::Device device = torch::kCPU;
-  std::unique_ptr<ResidentImages> train;  ///< null: batches made on the host
-  std::unique_ptr<ResidentImages> test;
-};
-
-/// Images start..start+n-1 of a split (no augmentation) on the device.
-std::pair<Tensor, Tensor> InOrderBatch(const ResidentImages* resident, torch::Device device,
-                                       Batcher& batcher, std::vector<std::int64_t>& idx,
-                                       std::int64_t start, std::int64_t n) {
-  if (resident) return resident->Slice(start, n);
-  idx.resize(static_cast<std::size_t>(n));
-  for (std::int64_t i = 0; i < n; ++i) idx[i] = start + i;
-  auto [x, y] = batcher.Make(idx.data(), n, false, nullptr);
-  if (device.is_cpu()) return {x, y};
-  return {x.to(device), y.to(device)};
-}
 
 /// Correct test predictions per requested precision (one shared quantization
 /// pass per batch). Counts stay on the device until the end: one read.
@@ -270,30 +223,6 @@ std::string ShapeText(const std::vector<std::int64_t>& shape) {
   }
   s += ']';
   return s;
-}
-
-/// Loads onto the CPU (the caller moves the net to its device). Module::load
-/// would silently take tensors of another shape, so every shape is checked:
-/// a file of another model or data set is refused here, before any output.
-void LoadWeights(QatNet& net, const std::string& path, const std::string& what) {
-  if (!fs::exists(path)) Fail(path + ": no such weights file");
-  const auto expected = Shapes(net);
-  try {
-    torch::serialize::InputArchive archive;
-    archive.load_from(path, torch::Device(torch::kCPU));
-    net.load(archive);
-  } catch (const c10::Error& e) {
-    std::string msg = e.what_without_backtrace();
-    msg = msg.substr(0, msg.find('\n'));
-    Fail(path + ": not readable as weights of " + what + " (" + msg + ")");
-  }
-  const auto loaded = Shapes(net);
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    if (loaded[i].second != expected[i].second) {
-      Fail(path + ": " + expected[i].first + " has shape " + ShapeText(loaded[i].second) + ", " +
-           what + " needs " + ShapeText(expected[i].second) + " (weights of another model)");
-    }
-  }
 }
 
 /// Creates the output folder and fails now, not after training, when the
@@ -919,6 +848,38 @@ EvalReport RunEval(const Options& o, std::ostream& log) {
       << "\n";
   report.device = DeviceName(where.device);
   return report;
+}
+
+std::pair<Tensor, Tensor> InOrderBatch(const ResidentImages* resident, torch::Device device,
+                                       Batcher& batcher, std::vector<std::int64_t>& idx,
+                                       std::int64_t start, std::int64_t n) {
+  if (resident) return resident->Slice(start, n);
+  idx.resize(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i) idx[i] = start + i;
+  auto [x, y] = batcher.Make(idx.data(), n, false, nullptr);
+  if (device.is_cpu()) return {x, y};
+  return {x.to(device), y.to(device)};
+}
+
+void LoadWeights(QatNet& net, const std::string& path, const std::string& what) {
+  if (!fs::exists(path)) Fail(path + ": no such weights file");
+  const auto expected = Shapes(net);
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(path, torch::Device(torch::kCPU));
+    net.load(archive);
+  } catch (const c10::Error& e) {
+    std::string msg = e.what_without_backtrace();
+    msg = msg.substr(0, msg.find('\n'));
+    Fail(path + ": not readable as weights of " + what + " (" + msg + ")");
+  }
+  const auto loaded = Shapes(net);
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    if (loaded[i].second != expected[i].second) {
+      Fail(path + ": " + expected[i].first + " has shape " + ShapeText(loaded[i].second) + ", " +
+           what + " needs " + ShapeText(expected[i].second) + " (weights of another model)");
+    }
+  }
 }
 
 }  // namespace labq::qat
