@@ -84,7 +84,7 @@ int Run(int argc, char** argv) {
     int a_bits = 0;
     for (const auto& port : netlist.ports) a_bits += port.input && port.name.rfind("a[", 0) == 0;
     const int n = a_bits / input_bits;
-    const DpuVectorSet set = RandomDpuVectors(n, input_bits, vectors, 1);
+    const DpuVectorSet set = RandomDpuVectors(n, input_bits, input_bits, vectors, 1);
     t = Clock::now();
     const ActivityResult parallel = SimulateActivity(gates, set);
     const double sim64_s = Since(t);

@@ -63,7 +63,8 @@ int main(int argc, char** argv) {
     if (command == "rtl" && argc == 3) {
       labq::DpuDesign design;
       design.n = std::stoi(argv[2]);
-      design.input_bits = 8;
+      design.a_bits = 8;
+      design.b_bits = 8;
       design.mode = labq::DpuMode::kFull;
       std::printf("%s", labq::RenderDpuVerilog(design).c_str());
       return 0;

@@ -67,6 +67,7 @@ std::string ExportLab2(ResultStore& store, int64_t sweep_id, const Lab2Student& 
     const std::string file = "dpu_" + std::to_string(job.params.value("n", 0)) + "_" +
                              job.params.value("mode", "") + ".v";
     if (job.params.value("input_bits", 8) != 8 || job.params.value("out_bits", 8) != 8) continue;
+    if (job.params.contains("b_format")) continue;  // another DPU variant, not the lab's
     verified[file] = std::filesystem::path(job.workdir) / file;
   }
   std::vector<std::string> wanted, missing;

@@ -88,22 +88,24 @@ class LineReader {
 
 }  // namespace
 
-int DpuVectorHexDigits(int n, int input_bits) { return (n * input_bits + 3) / 4; }
+int DpuVectorHexDigits(int n, int bits) { return (n * bits + 3) / 4; }
 
-DpuVectorSet RandomDpuVectors(int n, int input_bits, int count, uint64_t seed) {
+DpuVectorSet RandomDpuVectors(int n, int a_bits, int b_bits, int count, uint64_t seed) {
   DpuVectorSet set;
   set.n = n;
-  set.input_bits = input_bits;
+  set.a_bits = a_bits;
+  set.b_bits = b_bits;
   set.source = "random (seed " + std::to_string(seed) + ")";
-  const uint32_t max = (1u << input_bits) - 1;
+  const uint32_t a_max = (1u << a_bits) - 1;
+  const uint32_t b_max = (1u << b_bits) - 1;
   std::mt19937_64 rng(seed);
   set.a.reserve(count);
   set.b.reserve(count);
   for (int r = 0; r < count; ++r) {
     std::vector<uint32_t> a(n), b(n);
     for (int i = 0; i < n; ++i) {
-      a[i] = static_cast<uint32_t>(rng() & max);
-      b[i] = static_cast<uint32_t>(rng() & max);
+      a[i] = static_cast<uint32_t>(rng() & a_max);
+      b[i] = static_cast<uint32_t>(rng() & b_max);
     }
     set.a.push_back(std::move(a));
     set.b.push_back(std::move(b));
@@ -111,11 +113,12 @@ DpuVectorSet RandomDpuVectors(int n, int input_bits, int count, uint64_t seed) {
   return set;
 }
 
-DpuVectorSet ReadDpuVectorFile(const std::string& path, int n, int input_bits, int count) {
+DpuVectorSet ReadDpuVectorFile(const std::string& path, int n, int a_bits, int b_bits, int count) {
   const std::string text = ReadInputFile(path, kMaxVectorFileBytes, "vectors");
   DpuVectorSet set;
   set.n = n;
-  set.input_bits = input_bits;
+  set.a_bits = a_bits;
+  set.b_bits = b_bits;
   set.source = path;
   int line_number = 0;
   size_t pos = 0;
@@ -135,8 +138,8 @@ DpuVectorSet ReadDpuVectorFile(const std::string& path, int n, int input_bits, i
       reader.Fail(words.size() > 2 ? words[2].column : words[0].column,
                   "expected two hex words `A B`, found " + std::to_string(words.size()));
     }
-    set.a.push_back(reader.Elements(words[0], "A", n, input_bits));
-    set.b.push_back(reader.Elements(words[1], "B", n, input_bits));
+    set.a.push_back(reader.Elements(words[0], "A", n, a_bits));
+    set.b.push_back(reader.Elements(words[1], "B", n, b_bits));
   }
   if (static_cast<int>(set.size()) < count) {
     throw InputError({path, line_number, 0}, "",
@@ -148,10 +151,10 @@ DpuVectorSet ReadDpuVectorFile(const std::string& path, int n, int input_bits, i
   return set;
 }
 
-DpuVectorSet LoadDpuVectors(const std::string& vectors, int n, int input_bits, int count,
+DpuVectorSet LoadDpuVectors(const std::string& vectors, int n, int a_bits, int b_bits, int count,
                             uint64_t seed) {
-  if (vectors == "random") return RandomDpuVectors(n, input_bits, count, seed);
-  return ReadDpuVectorFile(vectors, n, input_bits, count);
+  if (vectors == "random") return RandomDpuVectors(n, a_bits, b_bits, count, seed);
+  return ReadDpuVectorFile(vectors, n, a_bits, b_bits, count);
 }
 
 }  // namespace labq

@@ -16,7 +16,7 @@ std::string ErrorOf(const std::string& text, int n, int count) {
   const auto path = (tmp.path() / "v.hex").string();
   WriteFileAtomically(path, text);
   try {
-    ReadDpuVectorFile(path, n, 8, count);
+    ReadDpuVectorFile(path, n, 8, 8, count);
   } catch (const InputError& e) {
     const std::string message = e.what();
     return message.substr(path.size());  // from ":line:column: ..."
@@ -25,9 +25,9 @@ std::string ErrorOf(const std::string& text, int n, int count) {
 }
 
 TEST(DpuVectors, RandomMatchesTheTestbenchRandomVectors) {
-  const DpuDesign design{8, 8, DpuMode::kFull, 8};
+  const DpuDesign design{8, 8, 8, DpuMode::kFull, 8, BFormat::kUnsigned};
   const auto tb = MakeDpuVectors(design, 30, 7);
-  const auto set = RandomDpuVectors(8, 8, 30, 7);
+  const auto set = RandomDpuVectors(8, 8, 8, 30, 7);
   ASSERT_EQ(set.size(), 30u);
   size_t t = 0;
   for (const auto& v : tb) {
@@ -41,13 +41,13 @@ TEST(DpuVectors, RandomMatchesTheTestbenchRandomVectors) {
 
 TEST(DpuVectors, FileRoundTripsThePackedHexOfTheTestbench) {
   testing::TempDir tmp;
-  const auto random = RandomDpuVectors(3, 8, 4, 1);
+  const auto random = RandomDpuVectors(3, 8, 8, 4, 1);
   std::string text = "# a b\n\n";
   for (size_t t = 0; t < random.size(); ++t) {
     text += PackHex(random.a[t], 8) + " " + PackHex(random.b[t], 8) + "  # vector\n";
   }
   WriteFileAtomically(tmp.path() / "v.hex", text);
-  const auto read = ReadDpuVectorFile((tmp.path() / "v.hex").string(), 3, 8, 3);
+  const auto read = ReadDpuVectorFile((tmp.path() / "v.hex").string(), 3, 8, 8, 3);
   ASSERT_EQ(read.size(), 3u);  // the first power_vectors of the file
   for (size_t t = 0; t < 3; ++t) {
     EXPECT_EQ(read.a[t], random.a[t]);
@@ -70,7 +70,7 @@ TEST(DpuVectors, BadLinesNameFileLineAndColumn) {
   testing::TempDir tmp;
   WriteFileAtomically(tmp.path() / "w.hex", "3f 80\n");
   try {
-    ReadDpuVectorFile((tmp.path() / "w.hex").string(), 3, 2, 1);
+    ReadDpuVectorFile((tmp.path() / "w.hex").string(), 3, 2, 2, 1);
     FAIL() << "no error";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find(":1:4: B: bit 7 is set but the word has 6 bits"),

@@ -35,32 +35,38 @@ std::optional<int> PortBit(const std::string& name, const std::string& prefix, i
 
 std::vector<InputBit> MapInputs(const GateNetlist& netlist, const DpuVectorSet& vectors,
                                 const ActivityOptions& options) {
-  const int width = vectors.n * vectors.input_bits;
+  const int a_width = vectors.n * vectors.a_bits;
+  const int b_width = vectors.n * vectors.b_bits;
   std::vector<InputBit> bits;
-  std::vector<int> seen_a(width, 0), seen_b(width, 0);
+  std::vector<int> seen_a(a_width, 0), seen_b(b_width, 0);
   for (const auto& port : netlist.inputs) {
     if (port.name == options.clock) continue;
-    const auto a = PortBit(port.name, options.a_port, width);
-    const auto b = PortBit(port.name, options.b_port, width);
+    const auto a = PortBit(port.name, options.a_port, a_width);
+    const auto b = PortBit(port.name, options.b_port, b_width);
     if (!a && !b) {
       throw Error(netlist.netlist_file + ": input port " + port.name +
                   " is not driven by the vectors (only " + options.clock + ", " + options.a_port +
                   " and " + options.b_port + " are)");
     }
     const int bit = a ? *a : *b;
+    const int width = a ? a_width : b_width;
     if (bit >= width) {
       throw Error(netlist.netlist_file + ": input port " + port.name + " is beyond the " +
-                  std::to_string(width) + "-bit words of the vectors (N·M = " +
-                  std::to_string(vectors.n) + "·" + std::to_string(vectors.input_bits) + ")");
+                  std::to_string(width) +
+                  "-bit words of the vectors (N·bits = " + std::to_string(vectors.n) + "·" +
+                  std::to_string(a ? vectors.a_bits : vectors.b_bits) + ")");
     }
     ++(a ? seen_a : seen_b)[bit];
     bits.push_back({port.signal, a.has_value(), bit});
   }
-  for (int k = 0; k < width; ++k) {
-    if (seen_a[k] != 1 || seen_b[k] != 1) {
-      throw Error(netlist.netlist_file + ": the netlist's ports " + options.a_port + "/" +
-                  options.b_port + " do not match the " + std::to_string(width) +
-                  "-bit vectors (bit " + std::to_string(k) + " missing)");
+  for (const auto& [port, seen] :
+       {std::pair{options.a_port, &seen_a}, std::pair{options.b_port, &seen_b}}) {
+    for (size_t k = 0; k < seen->size(); ++k) {
+      if ((*seen)[k] != 1) {
+        throw Error(netlist.netlist_file + ": the netlist's port " + port + " does not match the " +
+                    std::to_string(seen->size()) + "-bit vectors (bit " + std::to_string(k) +
+                    " missing)");
+      }
     }
   }
   return bits;

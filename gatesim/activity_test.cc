@@ -43,7 +43,8 @@ endmodule
   const GateNetlist gates = BuildGateNetlist(netlist, lib);
   DpuVectorSet v;
   v.n = 1;
-  v.input_bits = 2;
+  v.a_bits = 2;
+  v.b_bits = 2;
   v.source = "hand";
   for (int t = 0; t < 10; ++t) {  // a[0] = 1,0,1,0,...; b[0] = 1 from t = 5
     v.a.push_back({static_cast<uint32_t>(t % 2 == 0)});
@@ -80,7 +81,7 @@ endmodule
 )",
                                                          "t.v"),
                                       lib);
-  const auto r = SimulateActivity(gates, RandomDpuVectors(1, 1, 100, 3));
+  const auto r = SimulateActivity(gates, RandomDpuVectors(1, 1, 1, 100, 3));
   EXPECT_EQ(r.lanes, 1);
   EXPECT_EQ(r.cycles, 99u);
   EXPECT_EQ(Net(r, "q").toggles, 99u);
@@ -131,8 +132,8 @@ TEST(GateActivity, MappedDpuMatchesGoldenAndSerialRun) {
   labq::testing::TempDir tmp;
   const auto job = testing::SynthesizeDpu(3, "lsb", "osu018", tmp.path());
   const GateNetlist gates = testing::FlattenJob(job);
-  const DpuDesign design{3, 8, DpuMode::kLsb, 8};
-  const DpuVectorSet v = RandomDpuVectors(3, 8, 300, 5);
+  const DpuDesign design{3, 8, 8, DpuMode::kLsb, 8, BFormat::kUnsigned};
+  const DpuVectorSet v = RandomDpuVectors(3, 8, 8, 300, 5);
 
   GateSimulator sim(gates, "clk");
   std::vector<Signal> y(design.OutputBits()), a(24), b(24);

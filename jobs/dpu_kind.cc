@@ -8,27 +8,80 @@ namespace {
 
 using nlohmann::json;
 
-/// The DPU width rules (dpu/dpu_design.h), reported at the sweep file's out_bits.
-void CheckDpu(const ExpandedConfig& config) {
+/// Whether the sweep file wrote `key` (a schema default has no file).
+bool Written(const ExpandedConfig& config, const std::string& key) {
+  const auto where = config.where.find(key);
+  return where != config.where.end() && !where->second.file.empty();
+}
+
+/// a_bits or b_bits: its number, or input_bits' where it says `input_bits`.
+int WidthOf(const json& params, const std::string& key) {
+  const json& value = params[key];
+  return value.is_number() ? value.get<int>() : params["input_bits"].get<int>();
+}
+
+/// The design a configuration describes, its widths and format checked
+/// (errors at the key that is wrong). input_bits sets a_bits and b_bits;
+/// each of them, written, overrides it; written all three, they must agree.
+DpuDesign CheckedDesign(const ExpandedConfig& config) {
+  const json& params = config.params;
   DpuDesign design;
-  design.n = config.params["n"].get<int>();
-  design.input_bits = config.params["input_bits"].get<int>();
-  design.mode = ParseDpuMode(config.params["mode"].get<std::string>());
-  design.out_bits = config.params["out_bits"].get<int>();
+  design.n = params["n"].get<int>();
+  design.a_bits = WidthOf(params, "a_bits");
+  design.b_bits = WidthOf(params, "b_bits");
+  design.b_format = ParseBFormat(params["b_format"].get<std::string>());
+  design.mode = ParseDpuMode(params["mode"].get<std::string>());
+  design.out_bits = params["out_bits"].get<int>();
+  const int input_bits = params["input_bits"].get<int>();
+  if (Written(config, "input_bits") && Written(config, "a_bits") && Written(config, "b_bits") &&
+      (design.a_bits != input_bits || design.b_bits != input_bits)) {
+    throw InputError(WhereOf(config, "input_bits"), KeyOf(config, "input_bits"),
+                     std::to_string(input_bits) +
+                         " contradicts a_bits: " + std::to_string(design.a_bits) +
+                         " and b_bits: " + std::to_string(design.b_bits) +
+                         " (input_bits sets both; drop it, or write only the one that differs)");
+  }
+  // input_bits is at least 2: only a written b_bits can be too narrow.
+  if (auto problem = design.BBitsProblem(); !problem.empty()) {
+    throw InputError(WhereOf(config, "b_bits"), KeyOf(config, "b_bits"), problem);
+  }
   if (auto problem = design.OutBitsProblem(); !problem.empty()) {
     throw InputError(WhereOf(config, "out_bits"), KeyOf(config, "out_bits"), problem);
   }
+  return design;
+}
+
+/// The DPU width rules (dpu/dpu_design.h), reported at the sweep file's keys.
+DpuDesign CheckDpu(const ExpandedConfig& config) {
+  const DpuDesign design = CheckedDesign(config);
   // A vectors file is read here, before any job exists: a bad line is an
   // error at the sweep's `vectors:` key naming the file's own line.
   const auto vectors = config.params["vectors"].get<std::string>();
   if (vectors != "random") {
     try {
-      ReadDpuVectorFile(vectors, design.n, design.input_bits,
+      ReadDpuVectorFile(vectors, design.n, design.a_bits, design.b_bits,
                         config.params["power_vectors"].get<int>());
     } catch (const Error& e) {
       throw InputError(WhereOf(config, "vectors"), KeyOf(config, "vectors"), e.what());
     }
   }
+  return design;
+}
+
+/// The widths and format as a job stores them: the lab's family says it
+/// with input_bits alone, as before a_bits, b_bits and b_format existed (its
+/// cache keys stay); any other design stores all three, resolved.
+void StoreWidths(const DpuDesign& design, json& params) {
+  if (design.LabFamily()) {
+    params.erase("a_bits");
+    params.erase("b_bits");
+    params.erase("b_format");
+    params["input_bits"] = design.a_bits;
+    return;
+  }
+  params["a_bits"] = design.a_bits;
+  params["b_bits"] = design.b_bits;
+  params["b_format"] = BFormatName(design.b_format);
 }
 
 /// `toggle_rate: X` without `activity` means `global` (the meaning it had
@@ -59,7 +112,18 @@ std::vector<ParamSpec> BuildSpecs() {
   // The order `labq params` and docs/params.md list them in.
   return {
       IntParam("n", json(), 1, 1024, "vector length N"),
-      IntParam("input_bits", d.input_bits, 2, 16, "bits per unsigned input element M"),
+      IntParam("input_bits", d.input_bits, 2, 16,
+               "bits per input element M: a_bits and b_bits where they are not given"),
+      IntParam("a_bits", kInputBitsWord, 1, 16,
+               "bits per activation element a (unsigned); input_bits: as input_bits",
+               {kInputBitsWord}),
+      IntParam("b_bits", kInputBitsWord, 1, 16,
+               "bits per weight element b, a sign-magnitude sign bit included; input_bits: as "
+               "input_bits",
+               {kInputBitsWord}),
+      ChoiceParam("b_format", d.b_format, BFormatNames(),
+                  "weights: unsigned (the lab's DPU), or sign-magnitude (top bit the sign; signed "
+                  "products and sum)"),
       ChoiceParam("mode", json(), {"full", "msb", "lsb"}, "output mode"),
       IntParam("out_bits", d.out_bits, 1, 64, "output bits for msb/lsb"),
       NumberParam("clock_period_ns", NumberOr(d.clock_period_ns, "auto"), 0.001, 1e6,
@@ -132,6 +196,14 @@ void ReadClock(const json& params, DpuParams& p) {
   p.clock_source = ClockSource::kAutoCommon;
 }
 
+/// A stored a_bits or b_bits: absent or `input_bits` (the schema's default,
+/// as a job built from SchemaDefaults has it) means input_bits.
+int StoredWidth(const json& params, const char* key, int input_bits) {
+  const auto value = params.find(key);
+  if (value == params.end() || (value->is_string() && *value == kInputBitsWord)) return input_bits;
+  return ParamAs<int>(params, key);
+}
+
 }  // namespace
 
 const char* ClockSourceName(ClockSource source) {
@@ -152,6 +224,10 @@ DpuParams DpuParams::From(const json& params) {
   DpuParams p;
   p.n = ParamAs<int>(params, "n");
   p.input_bits = ParamAs<int>(params, "input_bits");
+  // Stored only outside the lab's family (StoreWidths).
+  p.a_bits = StoredWidth(params, "a_bits", p.input_bits);
+  p.b_bits = StoredWidth(params, "b_bits", p.input_bits);
+  p.b_format = params.contains("b_format") ? ParamAs<std::string>(params, "b_format") : "unsigned";
   p.mode = ParamAs<std::string>(params, "mode");
   p.out_bits = ParamAs<int>(params, "out_bits");
   p.lab_clock_ns = ParamAs<double>(params, "lab_clock_ns");
@@ -187,15 +263,20 @@ DpuParams DpuParams::From(const json& params) {
 DpuDesign DpuParams::Design() const {
   DpuDesign d;
   d.n = n;
-  d.input_bits = input_bits;
+  d.a_bits = a_bits;
+  d.b_bits = b_bits;
   try {
     d.mode = ParseDpuMode(mode);
+    d.b_format = ParseBFormat(b_format);
   } catch (const Error& e) {
     throw JobFailed(e.what());
   }
   d.out_bits = out_bits;
-  if (d.n < 1 || d.input_bits < 1 || d.input_bits > 16) {
+  if (d.n < 1 || d.n > 1024 || d.a_bits < 1 || d.a_bits > 16 || d.b_bits < 1 || d.b_bits > 16) {
     throw JobFailed("DPU parameters out of range");
+  }
+  if (auto problem = d.BBitsProblem(); !problem.empty()) {
+    throw JobFailed("b_bits: " + problem);
   }
   if (auto problem = d.OutBitsProblem(); !problem.empty()) {
     throw JobFailed("out_bits: " + problem);
@@ -205,7 +286,7 @@ DpuDesign DpuParams::Design() const {
 
 DpuVectorSet DpuParams::Workload() const {
   try {
-    return LoadDpuVectors(vectors, n, input_bits, power_vectors, static_cast<uint64_t>(seed));
+    return LoadDpuVectors(vectors, n, a_bits, b_bits, power_vectors, static_cast<uint64_t>(seed));
   } catch (const Error& e) {
     throw JobFailed(std::string("vectors: ") + e.what());
   }
@@ -229,8 +310,9 @@ std::string ActivityProblem(const std::string& activity, const std::optional<dou
 
 void ExpandDpu(const ExpandedConfig& config, bool verify, bool synth, JobNames& names,
                Sweep& sweep) {
-  CheckDpu(config);
-  const json params = ResolveActivity(config);
+  const DpuDesign design = CheckDpu(config);
+  json params = ResolveActivity(config);
+  StoreWidths(design, params);
   const std::string label = ConfigLabel(config);
   const double n = config.params["n"].get<double>();
   std::string verify_name;

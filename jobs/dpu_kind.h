@@ -36,9 +36,16 @@ inline constexpr char kPeriodPeersKey[] = "period_peers";
 /// A hardware configuration: the design, how it is verified and synthesized.
 struct DpuParams {
   int n = 0;           ///< vector length N; required
-  int input_bits = 8;  ///< bits per unsigned input element M
-  std::string mode;    ///< full, msb, lsb; required
-  int out_bits = 8;    ///< output bits for msb/lsb
+  int input_bits = 8;  ///< M: the shorthand for a_bits == b_bits == M
+  /// Activation and weight widths. In the sweep both default to
+  /// `input_bits`; ExpandDpu stores them (and b_format) only for designs
+  /// outside the lab's family (dpu/dpu_design.h LabFamily), so a lab job's
+  /// stored params, and its cache key, are what they were before they existed.
+  int a_bits = 8;
+  int b_bits = 8;
+  std::string b_format = "unsigned";  ///< unsigned or sign-magnitude
+  std::string mode;                   ///< full, msb, lsb; required
+  int out_bits = 8;                   ///< output bits for msb/lsb
   /// nullopt: `auto` (a critical path); `lab` reads as lab_clock_ns.
   std::optional<double> clock_period_ns;
   ClockSource clock_source = ClockSource::kAuto;
@@ -73,8 +80,8 @@ struct DpuParams {
 
   /// Reads a job's stored parameters. Throws JobFailed naming a missing key.
   static DpuParams From(const nlohmann::json& params);
-  /// The design (n, input_bits, mode, out_bits). Throws JobFailed when the
-  /// widths do not fit.
+  /// The design (n, a_bits, b_bits, b_format, mode, out_bits). Throws
+  /// JobFailed when the widths do not fit.
   DpuDesign Design() const;
   bool GeneratedRtl() const { return rtl == "generated"; }
   bool VectorsFromFile() const { return vectors != "random"; }
@@ -87,6 +94,9 @@ struct DpuParams {
 /// What contradicts in an activity and a toggle rate ("" when they fit):
 /// `global` needs a toggle_rate, `default` and `vectors` take none.
 std::string ActivityProblem(const std::string& activity, const std::optional<double>& toggle_rate);
+
+/// The widths' word in the schema: a_bits and b_bits default to input_bits.
+inline constexpr char kInputBitsWord[] = "input_bits";
 
 /// The schema of the hardware kinds, built from DpuParams' defaults.
 const std::vector<ParamSpec>& DpuParamSpecs();

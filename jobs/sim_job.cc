@@ -120,7 +120,7 @@ JobOutput SimJob::Run(const JobContext& context, StepRunner& runner) const {
 
 std::optional<std::string> SimJob::CacheInputs(const nlohmann::json& stored) const {
   const DpuParams params = DpuParams::From(stored);
-  std::string inputs;
+  std::string inputs = DpuTemplateInputs(params.Design());
   if (!params.GeneratedRtl()) inputs += InputHash(params.rtl) + "\n";
   if (params.VectorsFromFile()) inputs += InputHash(params.vectors) + "\n";
   return inputs + ToolHash("verilator") + "\n" + ToolHash("iverilog") + "\n" + ToolHash("vvp") +

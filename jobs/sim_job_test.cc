@@ -74,7 +74,7 @@ TEST(SimJob, MissingUserRtlNamesTheFile) {
 TEST(SimJob, VectorsFileIsReplayedWithGoldenChecks) {
   testing::TempDir tmp;
   const auto file = tmp.path() / "work.hex";
-  const auto random = RandomDpuVectors(2, 8, 7, 9);
+  const auto random = RandomDpuVectors(2, 8, 8, 7, 9);
   std::string text = "# a b\n";
   for (size_t t = 0; t < random.size(); ++t) {
     text += PackHex(random.a[t], 8) + " " + PackHex(random.b[t], 8) + "\n";

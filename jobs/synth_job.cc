@@ -14,6 +14,7 @@
 #include "dpu/dpu_metrics.h"
 #include "jobs/cache_key.h"
 #include "jobs/clock_period.h"
+#include "jobs/dpu_rtl.h"
 #include "jobs/genus_flow.h"
 #include "jobs/liberty.h"
 #include "jobs/period_probe.h"
@@ -420,7 +421,7 @@ double ProbeCriticalPeriodNs(const DpuParams& params, const JobContext& context,
 
 std::optional<std::string> SynthJob::CacheInputs(const nlohmann::json& stored) const {
   const DpuParams params = DpuParams::From(stored);
-  std::string inputs;
+  std::string inputs = DpuTemplateInputs(params.Design());
   if (!params.GeneratedRtl()) inputs += InputHash(params.rtl) + "\n";
   if (params.VectorsFromFile()) inputs += InputHash(params.vectors) + "\n";
   inputs += InputHash(ResolveLiberty(params.liberty).string()) + "\n";

@@ -38,7 +38,11 @@ std::string LabqHash() {
 
 /// The workload's identity: random with its seed, or the file's content.
 std::string WorkloadMaterial(const DpuParams& p) {
-  std::string m = "n=" + std::to_string(p.n) + "\ninput_bits=" + std::to_string(p.input_bits) +
+  // The lab's family keeps its material (and so its step keys) unchanged.
+  const std::string widths = p.a_bits == p.b_bits ? "input_bits=" + std::to_string(p.a_bits)
+                                                  : "a_bits=" + std::to_string(p.a_bits) +
+                                                        "\nb_bits=" + std::to_string(p.b_bits);
+  std::string m = "n=" + std::to_string(p.n) + "\n" + widths +
                   "\npower_vectors=" + std::to_string(p.power_vectors) + "\n";
   if (p.vectors == "random") return m + "vectors=random\nseed=" + std::to_string(p.seed) + "\n";
   return m + "vectors=" + InputHash(p.vectors) + "\n";

@@ -53,7 +53,8 @@ void Calibrate(const std::string& liberty_name) {
   std::filesystem::copy_file(staged.plain_lib, tmp.path() / "liberty.lib");
   DpuDesign design;
   design.n = 8;
-  design.input_bits = 8;
+  design.a_bits = 8;
+  design.b_bits = 8;
   design.mode = DpuMode::kFull;
   const std::string top = design.ModuleName();
   std::ofstream(tmp.path() / "dpu.v") << RenderDpuVerilog(design);

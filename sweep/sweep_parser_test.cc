@@ -181,7 +181,8 @@ groups:
     params: {n: 8, mode: full, colour: red}
 )yaml",
      "m02.yaml:5:40: groups[0].params.colour: unknown parameter for kind dpu (known: n, "
-     "input_bits, mode, out_bits, clock_period_ns, lab_clock_ns, liberty, flow, simulator, "
+     "input_bits, a_bits, b_bits, b_format, mode, out_bits, clock_period_ns, lab_clock_ns, "
+     "liberty, flow, simulator, "
      "random_vectors, seed, vectors, power_vectors, verify, toggle_rate, activity, input_delay_ns, "
      "output_delay_ns, rtl, timeout_s, genus_path, "
      "genus_effort, genus_hook, genus_fallback, retries)"},
