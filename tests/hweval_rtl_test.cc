@@ -133,7 +133,9 @@ void CheckFormat(BFormat format, int b_bits) {
       ASSERT_GE(calls.size(), static_cast<size_t>(kCalls));
       size_t negative = 0;
       for (const DpuVector& v : calls) negative += sm && (v.expected >> (d.OutputBits() - 1)) & 1;
-      if (sm) EXPECT_GT(negative, calls.size() / 10) << "negative outputs";
+      if (sm) {
+        EXPECT_GT(negative, calls.size() / 10) << "negative outputs";
+      }
       int simulated = 0;
       EXPECT_EQ(SimulatedErrors(d, calls, dir, &simulated), 0) << d.ModuleName();
       EXPECT_EQ(simulated, static_cast<int>(calls.size()));
