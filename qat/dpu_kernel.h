@@ -25,13 +25,9 @@ struct DpuKernelArgs {
 };
 
 /// Output pixels [begin, end) of the flattened [B, Ho, Wo].
-template <typename T>
-void DpuConvKernel(const DpuKernelArgs<T>& args, const DpuSpec& spec, std::int64_t begin,
+void DpuConvKernel(const DpuKernelArgs<float>& args, const DpuSpec& spec, std::int64_t begin,
                    std::int64_t end);
-
-extern template void DpuConvKernel<float>(const DpuKernelArgs<float>&, const DpuSpec&, std::int64_t,
-                                          std::int64_t);
-extern template void DpuConvKernel<double>(const DpuKernelArgs<double>&, const DpuSpec&,
-                                           std::int64_t, std::int64_t);
+void DpuConvKernel(const DpuKernelArgs<double>& args, const DpuSpec& spec, std::int64_t begin,
+                   std::int64_t end);
 
 }  // namespace labq::qat

@@ -41,7 +41,7 @@ Tensor KernelConv(const Tensor& x, const DpuConvWeights& w, std::int64_t stride,
   g.cout = w.cout;
   g.out = out.data_ptr<double>();
   at::parallel_for(0, pixels, 16, [&](std::int64_t begin, std::int64_t end) {
-    DpuConvKernel<T>(g, spec, begin, end);
+    DpuConvKernel(g, spec, begin, end);
   });
   return out.view({batch, ho, wo, w.cout}).permute({0, 3, 1, 2});
 }

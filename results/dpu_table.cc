@@ -56,6 +56,26 @@ std::string PeriodSource(const std::optional<std::string>& source, const nlohman
   return params.contains("period_peers") ? "auto-common" : "auto";
 }
 
+/// A stored width: its number, else input_bits' (the lab's family stores
+/// input_bits alone), else 8.
+int Width(const nlohmann::json& params, const char* key) {
+  for (const char* k : {key, "input_bits"}) {
+    if (auto it = params.find(k); it != params.end() && it->is_number_integer()) {
+      return it->get<int>();
+    }
+  }
+  return 8;
+}
+
+/// "a8b8 unsigned", "a8b4 sign-magnitude": which DPU a row is, beside N and
+/// mode (module names carry it too: dpu/dpu_design.h NameSuffix).
+std::string Format(const nlohmann::json& params) {
+  const auto format = params.find("b_format");
+  return "a" + std::to_string(Width(params, "a_bits")) + "b" +
+         std::to_string(Width(params, "b_bits")) + " " +
+         (format != params.end() && format->is_string() ? format->get<std::string>() : "unsigned");
+}
+
 /// The metrics the table reads, in JobColumns order, and the column each
 /// one fills (where a successful job lacks it, that cell is marked missing).
 /// kFrequency's and kFmax's columns are filled together (RowFrequencies).
@@ -100,8 +120,8 @@ const std::vector<std::string> kTexts = {"power_activity", "period_source", "act
 /// liberty columns, and what makes two rows one comparison for the
 /// breakdown); SQLite extracts just these from each job's params.
 const std::vector<std::string> kParams = {
-    "n",    "mode",       "liberty", "toggle_rate", "clock_period_ns", "lab_clock_ns",
-    "flow", "input_bits", "rtl",     "period_peers"};
+    "n",          "mode", "liberty",      "toggle_rate", "clock_period_ns", "lab_clock_ns", "flow",
+    "input_bits", "rtl",  "period_peers", "a_bits",      "b_bits",          "b_format"};
 
 /// f (the clock the OPS use) and fmax (1 / (period - slack)), in MHz.
 /// Results stored before `frequency` existed kept f under `fmax`: there fmax
@@ -134,6 +154,7 @@ std::vector<Column> DpuColumns(bool breakdown) {
                                  {"job", ""},
                                  {"N", ""},
                                  {"mode", ""},
+                                 {"format", ""},
                                  {"liberty", ""},
                                  {"verified", ""},
                                  {"cached", ""},
@@ -248,7 +269,7 @@ Table BuildDpuTable(ResultStore& store, std::optional<int64_t> sweep_id,
     const auto& p = job.params;
     const std::string mode = p.value("mode", "");
     table.Add(std::move(job.sweep_name), job.id, std::move(job.name), p.value("n", 0), mode,
-              LibertyName(p.value("liberty", "")), Verified(job.dependency_state),
+              Format(p), LibertyName(p.value("liberty", "")), Verified(job.dependency_state),
               job.state == JobState::kCached, raw(kPeriod),
               PeriodSource(job.texts[kPeriodSource], p), raw(kSlack), timing, freq.f, freq.fmax,
               raw(kArea), raw(kPower, 1e3), Activity(job.texts[kActivity], p),

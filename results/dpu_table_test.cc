@@ -265,5 +265,26 @@ TEST(DpuTable, BreakdownComparesEachModeWithFullOfTheSameConfiguration) {
   EXPECT_EQ(old.missing[0].column, old.Index("flops"));
 }
 
+/// Which DPU a row is: widths and weight format, from the stored params
+/// (the lab's family stores input_bits alone).
+TEST(DpuTable, FormatColumnNamesWidthsAndWeightFormat) {
+  testing::TempDir tmp;
+  ResultStore store((tmp.path() / "r.db").string());
+  const int64_t id = AddDoneSweep(
+      store, "fmt",
+      {{"lab.synth", {{"n", 8}, {"mode", "msb"}}, Synthesized(8, 1, 0, 0, 1), {}},
+       {"m4.synth", {{"n", 8}, {"mode", "msb"}, {"input_bits", 4}}, Synthesized(8, 1, 0, 0, 1), {}},
+       {"sm.synth",
+        {{"n", 8}, {"mode", "msb"}, {"a_bits", 8}, {"b_bits", 4}, {"b_format", "sign-magnitude"}},
+        Synthesized(8, 1, 0, 0, 1),
+        {}}},
+      tmp.path());
+  const Table t = BuildDpuTable(store, id);
+  EXPECT_EQ(t.Index("format"), t.Index("mode") + 1);
+  EXPECT_EQ(Cell(t, "lab.synth", "format"), "a8b8 unsigned");
+  EXPECT_EQ(Cell(t, "m4.synth", "format"), "a4b4 unsigned");
+  EXPECT_EQ(Cell(t, "sm.synth", "format"), "a8b4 sign-magnitude");
+}
+
 }  // namespace
 }  // namespace labq

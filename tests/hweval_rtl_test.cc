@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -74,8 +75,8 @@ std::vector<DpuVector> ReadCalls(const fs::path& path, const DpuDesign& d) {
     EXPECT_EQ(words.size(), 3u) << line;
     if (words.size() != 3) break;
     DpuVector v;
-    v.a = Unpack(words[0], d.n, d.input_bits);
-    v.b = Unpack(words[1], d.n, d.input_bits);
+    v.a = Unpack(words[0], d.n, d.a_bits);
+    v.b = Unpack(words[1], d.n, d.b_bits);
     const long long y = std::stoll(words[2]);
     const int bits = d.OutputBits();
     v.expected = static_cast<uint64_t>(y) & ((uint64_t{1} << bits) - 1);
@@ -104,31 +105,42 @@ int SimulatedErrors(const DpuDesign& d, const std::vector<DpuVector>& calls, con
   return errors;
 }
 
-TEST(HwevalRtl, UnsignedDpuCallsEqualTheRenderedVerilogInIcarus) {
+/// Every (N in {8, 128}, mode) of one DPU format and weight width: 10,000+
+/// calls each, all outputs equal.
+void CheckFormat(BFormat format, int b_bits) {
   if (!fs::exists(Labqat())) GTEST_SKIP() << "labqat not built (LABQ_BUILD_QAT=OFF)";
   if (!FindExecutable("iverilog")) GTEST_SKIP() << "iverilog not installed";
   testing::TempDir tmp;
+  const bool sm = format == BFormat::kSignMagnitude;
   for (int n : {8, 128}) {
     for (const char* mode : {"full", "msb", "lsb"}) {
       DpuDesign d;
       d.n = n;
-      d.input_bits = 8;
+      d.a_bits = 8;
+      d.b_bits = b_bits;
+      d.b_format = format;
       d.mode = ParseDpuMode(mode);
       d.out_bits = 8;
       const fs::path dir = tmp.path() / (std::to_string(n) + mode);
       fs::create_directories(dir);
       RunTool({Labqat(),     "dpu-calls", "--n",        std::to_string(n),
-               "--mode",     mode,        "--b-format", "unsigned-split",
-               "--a-bits",   "8",         "--b-bits",   "8",
+               "--mode",     mode,        "--b-format", sm ? "sign-magnitude" : "unsigned-split",
+               "--a-bits",   "8",         "--b-bits",   std::to_string(b_bits),
                "--out-bits", "8",         "--count",    std::to_string(kCalls),
                "--seed",     "7",         "--out",      (dir / "calls.txt").string()},
               dir);
       std::vector<DpuVector> calls = ReadCalls(dir / "calls.txt", d);
       ASSERT_GE(calls.size(), static_cast<size_t>(kCalls));
+      size_t negative = 0;
+      for (const DpuVector& v : calls) negative += sm && (v.expected >> (d.OutputBits() - 1)) & 1;
+      if (sm) {
+        EXPECT_GT(negative, calls.size() / 10) << "negative outputs";
+      }
       int simulated = 0;
-      EXPECT_EQ(SimulatedErrors(d, calls, dir, &simulated), 0) << n << " " << mode;
+      EXPECT_EQ(SimulatedErrors(d, calls, dir, &simulated), 0) << d.ModuleName();
       EXPECT_EQ(simulated, static_cast<int>(calls.size()));
-      std::printf("hweval vs RTL: N=%d %s unsigned: %d calls, all equal\n", n, mode, simulated);
+      std::printf("hweval vs RTL: %s (%s): %d calls, all equal\n", d.ModuleName().c_str(),
+                  d.FormatText().c_str(), simulated);
       if (n == 8 && std::string(mode) == "lsb") {
         // The comparison can fail: one wrong expected output is caught.
         calls.resize(100);
@@ -137,6 +149,18 @@ TEST(HwevalRtl, UnsignedDpuCallsEqualTheRenderedVerilogInIcarus) {
       }
     }
   }
+}
+
+TEST(HwevalRtl, UnsignedSplitCallsEqualTheLabDpuInIcarus) { CheckFormat(BFormat::kUnsigned, 8); }
+
+TEST(HwevalRtl, SignMagnitudeCallsEqualTheSignedDpuInIcarus) {
+  CheckFormat(BFormat::kSignMagnitude, 8);
+}
+
+/// The 4-bit weight DPUs (precision 4): the same check, under `slow`.
+TEST(HwevalRtlSlow, FourBitWeightCallsEqualTheRtlInIcarus) {
+  CheckFormat(BFormat::kUnsigned, 4);
+  CheckFormat(BFormat::kSignMagnitude, 4);
 }
 
 TEST(HwevalRtl, WorkloadVectorsReadByTheDpuReaderAndBadFlagsRefused) {
@@ -165,7 +189,7 @@ TEST(HwevalRtl, WorkloadVectorsReadByTheDpuReaderAndBadFlagsRefused) {
             std::string::npos)
       << out;
   // dpu/'s reader takes the file (N = 8, 8-bit a and b) and every vector.
-  const DpuVectorSet set = ReadDpuVectorFile(vectors.string(), 8, 8, 300);
+  const DpuVectorSet set = ReadDpuVectorFile(vectors.string(), 8, 8, 8, 300);
   ASSERT_EQ(set.size(), 300u);
   size_t zero_a = 0, negative_b = 0, elements = 0;
   for (size_t t = 0; t < set.size(); ++t) {
@@ -178,6 +202,16 @@ TEST(HwevalRtl, WorkloadVectorsReadByTheDpuReaderAndBadFlagsRefused) {
   EXPECT_GT(zero_a, elements / 20);
   EXPECT_GT(negative_b, elements / 20);
   EXPECT_LT(zero_a, elements);
+
+  // 4-bit weights on the unsigned DPU: b is the 4-bit magnitude of a half.
+  const fs::path vectors4 = dir / "workload4.hex";
+  std::vector<std::string> split =
+      with({"--n", "128", "--mode", "lsb", "--precision", "4", "--vectors-out", vectors4.string(),
+            "--vectors-count", "100"});
+  std::replace(split.begin(), split.end(), std::string("sign-magnitude"),
+               std::string("unsigned-split"));
+  RunTool(split, dir);
+  EXPECT_EQ(ReadDpuVectorFile(vectors4.string(), 128, 8, 4, 100).size(), 100u);
 
   std::string err;
   RunTool(with({"--n", "1000", "--mode", "msb", "--precision", "8"}), dir, 1, &err);

@@ -73,10 +73,11 @@ TEST(Part1Integration, DpuN8AllModesEndToEnd) {
   auto lines = SplitLines(ReadFile(csv_path.string()));
   ASSERT_GE(lines.size(), 4u);
   EXPECT_TRUE(StartsWith(lines[0],
-                         "sweep,job_id,job,N,mode,liberty,verified,cached,period_ns,"
+                         "sweep,job_id,job,N,mode,format,liberty,verified,cached,period_ns,"
                          "period_source,slack_ns,timing,f_MHz,fmax_MHz"))
       << lines[0];
-  EXPECT_NE(lines[1].find(",dpu_full.synth,8,full,osu018,pass,false,"), std::string::npos)
+  EXPECT_NE(lines[1].find(",dpu_full.synth,8,full,a8b8 unsigned,osu018,pass,false,"),
+            std::string::npos)
       << lines[1];
 
   // The breakdown: msb and lsb keep 8 of full's 19 output flops.
