@@ -175,7 +175,8 @@ TEST(HwEvalKind, TheFinalLineBecomesMetricsWithDeclaredUnits) {
       R"({"type":"hweval","accuracy":88.25,"float_accuracy":88.5,"n":128,"mode":"msb",)"
       R"("b_format":"sign-magnitude","precision":8,"a_bits":8,"b_bits":8,"out_bits":8,)"
       R"("act_scales":[0.1,0.2],"macs_per_image":2.5e6,"dpu_calls_per_image":40000,)"
-      R"("test_images":10000,"seconds":12.5,"images_per_s":800.0,"threads":2,"device":"cpu"})"
+      R"("test_images":10000,"seconds":12.5,"images_per_s":800.0,"threads":2,"device":"cpu",)"
+      R"("sum_bits":19,"float_seconds":3.5})"
       "\nAccuracy of 8-bit version on the DPU (N=128, msb, sign-magnitude) is 88.25%\n";
   const JobOutput out = ParseHwEvalOutput(text, "labqat.stdout");
   const auto& declared = HwEvalMetrics();
