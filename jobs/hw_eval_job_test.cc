@@ -247,7 +247,7 @@ TEST(HwEvalKind, RunsLabqatHwevalOnTheNestedWeightsAsAnArgvVector) {
                                              "--threads",
                                              "2",
                                              "--batch",
-                                             "256",
+                                             "100",
                                              "--device",
                                              "cpu",
                                              "--dataset",
