@@ -223,7 +223,7 @@ groups:
   - name: dpu
     kind: fpga
 )yaml",
-     "m07.yaml:4:11: groups[0].kind: 'fpga' is not one of command, dpu, qat, sim, synth"},
+     "m07.yaml:4:11: groups[0].kind: 'fpga' is not one of command, dpu, qat, hw_eval, sim, synth"},
     {"m08.yaml",
      R"yaml(name: x
 groups:
