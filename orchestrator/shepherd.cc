@@ -14,6 +14,7 @@
 
 #include "orchestrator/job_execution.h"
 #include "orchestrator/shepherd_channel.h"
+#include "process/subprocess.h"
 
 namespace labq {
 namespace {
@@ -92,7 +93,10 @@ class Shepherd {
         // No result.json: labd reports the attempt as ended without one.
         std::fprintf(stderr, "labq shepherd: %s: %s\n", dir.c_str(), e.what());
       }
-      ::close(lock_fd);  // after result.json: whoever sees the lock free finds the result
+      // After result.json: whoever sees the lock free finds the result. Not
+      // while another job's step is between fork and exec (it holds a copy
+      // of lock_fd until its exec): "ended" must find the lock free.
+      CloseBetweenSpawns(lock_fd);
       {
         std::lock_guard done(mutex_);
         finished_.push_back(seq);

@@ -12,11 +12,22 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <mutex>
 
 namespace labq {
 namespace bp = boost::process;
 
 namespace {
+
+/// Held from a child's fork until its exec is confirmed, so children start
+/// one at a time and CloseBetweenSpawns can wait for a moment without one in
+/// between. One at a time also keeps Boost 1.74's exec-error pipe (made
+/// without O_CLOEXEC, the flag set afterwards) out of other threads' children:
+/// a step holding another's pipe would keep that start waiting until it exits.
+std::mutex& SpawnMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
 
 /// "0.5 s" below ten seconds (a sub-second limit is not "0 s"), "42 s" above.
 std::string WallText(double seconds) {
@@ -76,7 +87,9 @@ using File = std::unique_ptr<FILE, int (*)(FILE*)>;
 /// tail, which a metric parser then reads as this run's output. Truncate, as
 /// the `>` in command.sh does.
 File OpenTruncated(const std::filesystem::path& path) {
-  return File(std::fopen(path.c_str(), "w"), &std::fclose);
+  // "e": close-on-exec here, so another thread's child does not keep it open
+  // (Boost gives the child its copy on fd 1 or 2 with dup2).
+  return File(std::fopen(path.c_str(), "we"), &std::fclose);
 }
 
 /// Ends a running child's process group when its timeout passes or another
@@ -193,10 +206,12 @@ SubprocessResult RunSubprocess(const SubprocessSpec& spec, const std::atomic<boo
   auto keep_fds = bp::extend::on_exec_setup = [&spec](auto&) {
     for (int fd : spec.inherit_fds) ::fcntl(fd, F_SETFD, 0);
   };
+  std::unique_lock spawning(SpawnMutex());
   bp::child child(
       bp::exe = exe->string(), bp::args = args, bp::start_dir = spec.working_dir.string(),
       bp::std_in<bp::null, bp::std_out> out.get(), bp::std_err > err.get(), env, group, io,
       bp::on_exit = [&](int, const std::error_code&) { exited = true; }, keep_fds, launch_error);
+  spawning.unlock();  // the child has exec'd (or failed to): it holds only what it inherits
   if (launch_error) {
     result.error = "cannot start '" + spec.argv[0] + "': " + launch_error.message();
     return result;
@@ -211,6 +226,11 @@ SubprocessResult RunSubprocess(const SubprocessSpec& spec, const std::atomic<boo
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   SetEnd(result, child.native_exit_code(), watchdog);
   return result;
+}
+
+void CloseBetweenSpawns(int fd) {
+  std::lock_guard no_child_starting(SpawnMutex());
+  ::close(fd);
 }
 
 }  // namespace labq

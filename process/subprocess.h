@@ -47,6 +47,13 @@ SubprocessResult RunSubprocess(const SubprocessSpec& spec,
                                const std::atomic<bool>* cancel = nullptr,
                                const std::function<void(int pid)>& on_start = {});
 
+/// Closes `fd` at a moment when no child of RunSubprocess is between fork
+/// and exec. Such a child holds a copy of every descriptor of this process,
+/// close-on-exec ones too, until its exec: a process that runs steps of many
+/// jobs at once (the shepherd) closing one job's lock while another job's
+/// step is being started would see the lock stay held until that exec.
+void CloseBetweenSpawns(int fd);
+
 /// Resolves argv[0] like execvp would; nullopt when not found.
 std::optional<std::filesystem::path> FindExecutable(const std::string& name);
 

@@ -103,5 +103,30 @@ TEST(Subprocess, CancelFlagStopsTheProcess) {
   EXPECT_EQ(r.end, SubprocessResult::End::kCancelled);
 }
 
+// In a process that runs several jobs' steps at once (the shepherd), a step
+// must hold nothing of another's: the first step's output files stayed open
+// in the second (they were not close-on-exec).
+TEST(Subprocess, AStepStartedBesideAnotherHoldsNoneOfItsFiles) {
+  testing::TempDir tmp;
+  const auto go = tmp.path() / "go";
+  const auto first_dir = tmp.path() / "first";
+  std::filesystem::create_directories(first_dir);
+  SubprocessSpec first = Spec(
+      tmp, {"sh", "-c", "while ! test -f " + ShellQuote(go.string()) + "; do sleep 0.01; done"});
+  first.stdout_path = first_dir / "first.stdout";
+  first.stderr_path = first_dir / "first.stderr";
+  std::atomic<bool> started{false};
+  std::jthread runner([&] { RunSubprocess(first, nullptr, [&](int) { started = true; }); });
+  struct Go {
+    std::filesystem::path path;
+    ~Go() { WriteFileAtomically(path, ""); }
+  } release{go};
+  while (!started) std::this_thread::yield();  // its output files are open here now
+  auto second = RunSubprocess(Spec(tmp, {"sh", "-c", "ls -l /proc/$$/fd"}));
+  ASSERT_TRUE(second.Succeeded()) << second.Describe();
+  const std::string fds = ReadFile((tmp.path() / "out").string());
+  EXPECT_EQ(fds.find("first."), std::string::npos) << fds;
+}
+
 }  // namespace
 }  // namespace labq

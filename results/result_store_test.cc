@@ -300,5 +300,71 @@ TEST(ResultStore, CacheHitIsTheNewestDoneJobWithTheKeyFoundThroughItsIndex) {
   EXPECT_NE(details.find("jobs_by_cache_key"), std::string::npos) << details;
 }
 
+/// `n` pairs prep_i -> run_i, so a claim has dependencies to look through.
+Sweep Pairs(const std::string& name, int n) {
+  Sweep s;
+  s.name = name;
+  for (int i = 0; i < n; ++i) {
+    const std::string prep = "prep_" + std::to_string(i);
+    s.jobs.push_back({prep, "command", "g", {{"i", i}}, {}});
+    s.jobs.push_back({"run_" + std::to_string(i), "command", "g", {{"i", i}}, {prep}});
+  }
+  return s;
+}
+
+/// SQLite's work (VM steps) for one claim and its finish, as labd makes them
+/// (every sweep), with `queued` pairs waiting and, before them, a sweep of
+/// `history` pairs cancelled as a whole.
+int64_t ClaimAndFinishCost(int queued, int history) {
+  testing::TempDir tmp;
+  ResultStore store((tmp.path() / "r.db").string());
+  if (history > 0) store.RequestCancel(store.AddSweep(Pairs("old", history)), std::nullopt);
+  store.AddSweep(Pairs("new", queued));
+  auto claim_and_finish = [&] {
+    auto job = store.Claim({std::nullopt, "/w", "me", {}});
+    EXPECT_TRUE(job);
+    JobCompletion done;
+    done.state = JobState::kDone;
+    EXPECT_TRUE(store.FinishJob(job->id, done, job->attempts));
+  };
+  claim_and_finish();  // statements prepared, pages read
+  const int64_t before = store.VmSteps();
+  claim_and_finish();
+  return store.VmSteps() - before;
+}
+
+// A claim used to walk every queued job (skipping blocked dependents) and,
+// in labd, every failed or cancelled job ever stored: 3 ms per job at 10,000,
+// so labd's throughput fell as the sweep grew. Counted in VM steps, not time.
+TEST(ResultStore, AClaimCostsTheSameWhateverTheQueueAndHistory) {
+  const int64_t small = ClaimAndFinishCost(50, 0);
+  const int64_t long_queue = ClaimAndFinishCost(5000, 0);
+  const int64_t long_history = ClaimAndFinishCost(50, 5000);
+  EXPECT_LT(long_queue, small * 5 / 4) << small;
+  EXPECT_LT(long_history, small * 5 / 4) << small;
+}
+
+TEST(ResultStore, ALabdClaimStillSkipsTheDependentsOfAFailedJobInAnySweep) {
+  testing::TempDir tmp;
+  ResultStore store((tmp.path() / "r.db").string());
+  store.AddSweep(Pairs("first", 1));
+  const int64_t second = store.AddSweep(Pairs("second", 2));
+  auto claim = [&] { return store.Claim({std::nullopt, "/w", "me", {}}); };
+  auto prep = claim();  // first's prep_0: ids in order at equal priority
+  ASSERT_TRUE(prep);
+  EXPECT_EQ(prep->sweep_name, "first");
+  JobCompletion failed;
+  failed.state = JobState::kFailed;
+  EXPECT_TRUE(store.FinishJob(prep->id, failed, prep->attempts));
+  auto next = claim();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->sweep_id, second);  // first's run_0 was skipped, not claimed
+  auto run = store.FindJob("run_0", prep->sweep_id);
+  ASSERT_TRUE(run);
+  EXPECT_EQ(run->state, JobState::kSkipped);
+  EXPECT_EQ(run->error, "dependency prep_0 did not finish");
+  EXPECT_EQ(store.Counts(second).Count(JobState::kSkipped), 0);
+}
+
 }  // namespace
 }  // namespace labq

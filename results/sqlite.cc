@@ -77,6 +77,14 @@ Database::Database(const std::string& path, Access access) : path_(path), access
   }
 }
 
+int64_t Database::VmSteps() const {
+  int64_t steps = 0;
+  for (sqlite3_stmt* s = sqlite3_next_stmt(db_, nullptr); s; s = sqlite3_next_stmt(db_, s)) {
+    steps += sqlite3_stmt_status(s, SQLITE_STMTSTATUS_VM_STEP, 0);
+  }
+  return steps;
+}
+
 void Database::Configure(bool read_only) {
   // Readers never see "database is locked": WAL lets them read while a writer
   // commits, and the busy timeout waits out other writers.

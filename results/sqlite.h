@@ -48,6 +48,11 @@ class Database {
   int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
   int Changes() const { return sqlite3_changes(db_); }
   sqlite3* handle() const { return db_; }
+  /// Virtual-machine steps run so far by the statements prepared on this
+  /// connection (cached ones keep counting across uses): SQLite's work as a
+  /// number that does not depend on the machine's load, for tests that a
+  /// query's cost stays flat as the tables grow.
+  int64_t VmSteps() const;
   const std::string& path() const { return path_; }
   Access access() const { return access_; }
   [[noreturn]] void Fail(const std::string& what) const;
