@@ -79,5 +79,33 @@ TEST(DpuVectors, BadLinesNameFileLineAndColumn) {
   }
 }
 
+/// a_bits and b_bits apart: A has N·a_bits bits, B N·b_bits (weight codes,
+/// sign bits included); errors still name the file's line and column.
+TEST(DpuVectors, OwnWidthsForAAndB) {
+  testing::TempDir tmp;
+  const auto random = RandomDpuVectors(3, 8, 4, 5, 2);
+  for (size_t t = 0; t < random.size(); ++t) {
+    for (uint32_t b : random.b[t]) EXPECT_LT(b, 16u);
+  }
+  std::string text;
+  for (size_t t = 0; t < random.size(); ++t) {
+    text += PackHex(random.a[t], 8) + " " + PackHex(random.b[t], 4) + "\n";
+  }
+  EXPECT_EQ(text.substr(0, 10).find(' '), 6u);  // 24-bit A, 12-bit B
+  WriteFileAtomically(tmp.path() / "v.hex", text + "000000 0000\n");
+  const auto read = ReadDpuVectorFile((tmp.path() / "v.hex").string(), 3, 8, 4, 5);
+  EXPECT_EQ(read.a, random.a);
+  EXPECT_EQ(read.b, random.b);
+  EXPECT_EQ(read.b_bits, 4);
+  EXPECT_EQ(read.BitB(0, 4), bool(random.b[0][1] & 1));
+  try {
+    ReadDpuVectorFile((tmp.path() / "v.hex").string(), 3, 8, 4, 6);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(":6:8: B has 4 hex digits; expected 3"), std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace labq

@@ -13,6 +13,7 @@
 
 #include "common/file_util.h"
 #include "common/text.h"
+#include "jobs/dpu_kind.h"
 #include "jobs/dpu_rtl.h"
 #include "jobs/dpu_testbench.h"
 #include "jobs/kind_registry.h"
@@ -90,6 +91,15 @@ TEST(DpuLabRender, TheLabSweepStoresTheSameJobParams) {
                     {"params", job.params}});
   }
   ExpectSameAsCommitted("lab2_part1_jobs.json", jobs.dump(2) + "\n");
+  // Their cache inputs gain nothing either: only other designs add the
+  // dpu_ab templates' hash (jobs/dpu_rtl.h DpuTemplateInputs).
+  for (const JobSpec& job : sweep.jobs) {
+    EXPECT_EQ(DpuTemplateInputs(DpuParams::From(job.params).Design()), "") << job.name;
+  }
+  DpuDesign sm;
+  sm.n = 8;
+  sm.b_format = BFormat::kSignMagnitude;
+  EXPECT_NE(DpuTemplateInputs(sm), "");
 }
 
 }  // namespace

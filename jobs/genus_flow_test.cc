@@ -65,6 +65,25 @@ TEST(GenusFlow, AutoPeriodRunsTwoPassesAndParsesEveryReport) {
   EXPECT_NE(sdc.find("create_clock -name clk -period 1.234"), std::string::npos) << sdc;
 }
 
+/// Another DPU variant's name reaches genus.tcl and the SDC whole.
+TEST(GenusFlow, SignMagnitudeDesignRendersUnderItsOwnName) {
+  testing::TempDir tmp;
+  auto c = RunJobForTest(
+      "synth",
+      GenusParams(
+          {{"mode", "msb"}, {"b_format", "sign-magnitude"}, {"b_bits", 4}, {"clock_period_ns", 5}}),
+      tmp.path());
+  ASSERT_EQ(c.state, JobState::kDone) << c.error;
+  const auto dir = tmp.path() / "job";
+  const std::string tcl = ReadFile((dir / "genus.tcl").string());
+  EXPECT_NE(tcl.find("elaborate DotProductUnit_8_msb_a8b4_sm"), std::string::npos) << tcl;
+  EXPECT_NE(tcl.find("read_hdl dpu_8_msb_a8b4_sm.v"), std::string::npos) << tcl;
+  const std::string sdc = ReadFile((dir / "constraints.sdc").string());
+  EXPECT_NE(sdc.find("constraints of DotProductUnit_8_msb_a8b4_sm"), std::string::npos) << sdc;
+  EXPECT_NE(ReadFile((dir / "dpu_8_msb_a8b4_sm.v").string()).find("b[7] ? -{1'b0, m_0_1}"),
+            std::string::npos);
+}
+
 /// activity: vectors: the verification's testbench dumps labq_tb.vcd and
 /// genus.tcl reads it (read_vcd -static) before report_power; the test
 /// double checks the file holds the scope it names.

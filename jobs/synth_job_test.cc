@@ -250,6 +250,39 @@ TEST(SynthJob, VectorsActivityPowerFromTheSimulatedNetlist) {
   EXPECT_EQ(sta.texts["activity"], "default");
 }
 
+/// The sign-magnitude DPU on the open flow at the lab's clock: Yosys maps
+/// it, OpenSTA times it, lsb registers its 8 bits; and the vectors activity
+/// drives its 4-bit weight port (N·b_bits bits) apart from a's.
+TEST(SynthJob, SignMagnitudeDpuSynthesizesOnTheOpenFlow) {
+  testing::TempDir tmp;
+  auto c = RunJobForTest(
+      "synth",
+      DpuParams(
+          {{"n", 8}, {"mode", "lsb"}, {"b_format", "sign-magnitude"}, {"clock_period_ns", "lab"}}),
+      tmp.path() / "lab");
+  ASSERT_EQ(c.state, JobState::kDone) << c.error;
+  EXPECT_EQ(MetricValue(c, "timing_met"), 1);
+  EXPECT_EQ(MetricValue(c, "flop_count"), 8);
+  EXPECT_GT(MetricValue(c, "area"), 0);
+  EXPECT_GT(MetricValue(c, "power_total"), 0);
+  EXPECT_TRUE(Contains(ReadFile((tmp.path() / "lab" / "job" / "synth.ys").string()),
+                       "DotProductUnit_8_lsb_sm"));
+
+  auto v = RunJobForTest("synth",
+                         DpuParams({{"n", 4},
+                                    {"mode", "msb"},
+                                    {"b_format", "sign-magnitude"},
+                                    {"b_bits", 4},
+                                    {"clock_period_ns", 5.0},
+                                    {"activity", "vectors"},
+                                    {"power_vectors", 200}}),
+                         tmp.path() / "vectors");
+  ASSERT_EQ(v.state, JobState::kDone) << v.error;
+  EXPECT_EQ(v.texts["activity"], "vectors");
+  EXPECT_GT(MetricValue(v, "power_total"), 0);
+  EXPECT_GT(MetricValue(v, "activity_cycles"), 150);
+}
+
 TEST(SynthJob, MissingLibertySaysWhereItLooked) {
   testing::TempDir tmp;
   auto c = RunJobForTest("synth",
