@@ -265,8 +265,9 @@ JobOutput ParseHwEvalOutput(const std::string& text, const std::string& file) {
     JobOutput out;
     for (const auto& [key, value] : j.items()) {
       if (value.is_number()) {
+        const std::string& name = key;  // clang: a lambda may not capture a structured binding
         auto spec = std::find_if(declared.begin(), declared.end(),
-                                 [&](const MetricSpec& m) { return m.name == key; });
+                                 [&](const MetricSpec& m) { return m.name == name; });
         out.Add(key, value.get<double>(), spec == declared.end() ? "" : spec->unit);
       } else if (value.is_string() && key != "type") {
         out.texts[key] = value.get<std::string>();
