@@ -78,12 +78,7 @@ Run Load(const Options& o, const HwevalOptions& h, json& info, std::ostream& log
   run.device = ResolveDevice(o.device, false);
   torch::set_num_threads(o.threads);
   const nlohmann::json sc = ReadSidecar(o.init);
-  const std::string model = sc["model"].get<std::string>();
-  const std::string dataset = o.dataset_set ? o.dataset : sc["dataset"].get<std::string>();
-  const std::string data_dir =
-      o.data_dir_set ? o.data_dir
-                     : (dataset == sc["dataset"].get<std::string>() ? sc.value("data", "") : "");
-  const std::int64_t test_limit = o.test_limit_set ? o.test_limit : sc.value("test_limit", 0);
+  const auto [model, dataset, data_dir, test_limit] = ResolveEvalSource(o, sc);
   run.net = MakeNet(model, sc["in_channels"].get<std::int64_t>(),
                     sc["image_size"].get<std::int64_t>(), kNumClasses);
   const std::vector<int> ks = sc["k"].get<std::vector<int>>();

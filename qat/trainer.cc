@@ -786,6 +786,17 @@ nlohmann::ordered_json RunTraining(const Options& o, std::ostream& out, std::ost
   return fin;
 }
 
+EvalSource ResolveEvalSource(const Options& o, const nlohmann::json& sidecar) {
+  EvalSource e;
+  e.model = sidecar["model"].get<std::string>();
+  const std::string trained_on = sidecar["dataset"].get<std::string>();
+  e.dataset = o.dataset_set ? o.dataset : trained_on;
+  e.data_dir =
+      o.data_dir_set ? o.data_dir : (e.dataset == trained_on ? sidecar.value("data", "") : "");
+  e.test_limit = o.test_limit_set ? o.test_limit : sidecar.value("test_limit", 0);
+  return e;
+}
+
 EvalReport RunEval(const Options& o, std::ostream& log) {
   if (o.init.empty()) Fail("--weights: required");
   if (o.amp) Fail("--amp: eval runs in fp32; bf16 autocast is for training only");
@@ -799,12 +810,7 @@ EvalReport RunEval(const Options& o, std::ostream& log) {
   EvalReport report;
   report.sidecar = ReadSidecar(o.init);
   const nlohmann::json& sc = report.sidecar;
-  const std::string model = sc["model"].get<std::string>();
-  const std::string dataset = o.dataset_set ? o.dataset : sc["dataset"].get<std::string>();
-  const std::string data_dir =
-      o.data_dir_set ? o.data_dir
-                     : (dataset == sc["dataset"].get<std::string>() ? sc.value("data", "") : "");
-  const std::int64_t test_limit = o.test_limit_set ? o.test_limit : sc.value("test_limit", 0);
+  const auto [model, dataset, data_dir, test_limit] = ResolveEvalSource(o, sc);
   const std::vector<int> stored_k = sc["k"].get<std::vector<int>>();
   const Rule rule = o.rule_set ? o.rule : ParseRule(sc["rule"].get<std::string>());
   const bool per_channel = o.per_channel_set ? o.per_channel : sc["per_channel"].get<bool>();

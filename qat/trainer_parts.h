@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -64,5 +65,16 @@ std::pair<torch::Tensor, torch::Tensor> InOrderBatch(const ResidentImages* resid
 /// a file of another model or data set is refused here, before any output.
 /// `what` names the network in messages ("a cnn for fashion-mnist").
 void LoadWeights(QatNet& net, const std::string& path, const std::string& what);
+
+/// What `eval` and `hweval` evaluate a weights file on: the sidecar's model,
+/// data set, data folder and test limit, unless the flags name others (the
+/// sidecar's folder only holds for its own data set).
+struct EvalSource {
+  std::string model;
+  std::string dataset;
+  std::string data_dir;
+  std::int64_t test_limit = 0;
+};
+EvalSource ResolveEvalSource(const Options& o, const nlohmann::json& sidecar);
 
 }  // namespace labq::qat
