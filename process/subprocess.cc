@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
@@ -27,6 +28,22 @@ namespace {
 std::mutex& SpawnMutex() {
   static std::mutex mutex;
   return mutex;
+}
+
+/// Boost.Asio keeps one pipe per process for its signal handlers: the handler
+/// writes the signal number into it, and the pipe is closed when the last
+/// signal_set service goes away. Each RunSubprocess has its own io_context
+/// (Boost.Process's SIGCHLD set lives there), so when one call ended while
+/// no other ran, the pipe closed while a SIGCHLD handler on another thread
+/// could be writing to it, and the descriptor number, reused for a job's
+/// output file, could receive that byte (ThreadSanitizer found the race in
+/// the shepherd). A service that lives as long as the process keeps the pipe
+/// open; it registers no signal, so nothing is queued for it. Never
+/// destroyed, so exit does not race the threads still running steps.
+void KeepSignalPipeOpen() {
+  static auto* const io = new boost::asio::io_context;
+  static auto* const keeper = new boost::asio::signal_set(*io);
+  (void)keeper;
 }
 
 /// "0.5 s" below ten seconds (a sub-second limit is not "0 s"), "42 s" above.
@@ -186,6 +203,7 @@ SubprocessResult RunSubprocess(const SubprocessSpec& spec, const std::atomic<boo
   }
   const auto exe = ResolveProgram(spec, result.error);
   if (!exe) return result;
+  KeepSignalPipeOpen();
   const auto started = std::chrono::steady_clock::now();
   boost::asio::io_context io;
   bp::group group;
