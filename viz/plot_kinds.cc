@@ -180,8 +180,8 @@ Figure QatFigure(ResultStore& store, const SweepView& sweep) {
   for (const auto* row : rows) {
     std::string label = (*row)[result_col].get<std::string>();
     const double acc = (*row)[acc_col].get<double>();
-    if (!panel.reference && class_of(label) == 0) {
-      panel.reference = ReferenceLine{acc, "FP baseline " + FormatFixed(acc, 2) + " %"};
+    if (panel.references.empty() && class_of(label) == 0) {
+      panel.references.push_back({acc, "FP baseline " + FormatFixed(acc, 2) + " %"});
     }
     std::string note = FormatFixed(acc, 2) + " %";
     if ((*row)[delta_col].is_number() && class_of(label) != 0) {

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "common/metric_names.h"
 #include "viz/run_tool.h"
 
 namespace labq::viz::testing {
@@ -85,6 +86,61 @@ int64_t AddLab2Sweep(ResultStore& store, const std::string& name, bool finish) {
     store.FinishJob(job->id, done);
   }
   return id;
+}
+
+const std::vector<CodesignFixtureRow>& CodesignFixtureRows() {
+  static const std::vector<CodesignFixtureRow> kRows = {
+      {8, "full", 8, "sign-magnitude", 89.0, 89.2, 2.0e11, false},  // #5 as accurate, more OPS/W
+      {8, "full", 4, "sign-magnitude", 86.0, 86.5, 5.0e11, true},
+      {128, "msb", 8, "sign-magnitude", 60.0, 89.2, 2.4e11, false},
+      {128, "lsb", 4, "sign-magnitude", 10.0, 86.5, 5.5e11, true},  // the most OPS/W
+      {8, "full", 8, "unsigned-split", 89.0, 89.2, 2.2e11, true},   // the most accurate
+      {128, "msb", 8, "unsigned-split", 70.0, 89.2, 2.6e11, false},
+  };
+  return kRows;
+}
+
+int64_t AddCodesignSweep(ResultStore& store, const std::string& name, bool finish) {
+  Sweep sweep;
+  sweep.name = name;
+  sweep.file = "configs/" + name + ".yaml";
+  sweep.source_text = "name: " + name + "\n";
+  sweep.jobs.push_back({"train", "qat", "train", {{"mode", "nested"}}, {}});
+  const auto& rows = CodesignFixtureRows();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto& r = rows[i];
+    const std::string id = std::to_string(i);
+    const nlohmann::json dpu = {{"n", r.n}, {"mode", r.mode}, {"b_format", r.b_format}};
+    nlohmann::json eval = dpu;
+    eval["precision"] = r.precision;
+    eval["from"] = "train";
+    sweep.jobs.push_back({"dpu_" + id + ".synth", "synth", "dpu", dpu, {}});
+    sweep.jobs.push_back(
+        {"eval_" + id + ".hweval", "hw_eval", "codesign", eval, {"train", "dpu_" + id + ".synth"}});
+  }
+  const int64_t sweep_id = store.AddSweep(sweep);
+  if (!finish) return sweep_id;
+  while (auto job = store.ClaimRunnable(sweep_id, "/tmp/labq-viz-test")) {
+    JobCompletion done;
+    done.state = JobState::kDone;
+    done.wall_seconds = 1;
+    const size_t dot = job->name.find('.');
+    const size_t under = job->name.find('_');
+    if (job->kind != "qat") {
+      const auto& r = rows[std::stoul(job->name.substr(under + 1, dot - under - 1))];
+      if (job->kind == "synth") {
+        done.metrics = {{metric::kOpsPerW, r.ops_per_w, "OPS/W"},
+                        {metric::kOpsPerMm2, 1e11, "OPS/s/mm^2"}};
+      } else {
+        done.metrics = {{metric::kHwAccuracy, r.accuracy, "%"},
+                        {metric::kFloatAccuracy, r.float_accuracy, "%"},
+                        {metric::kMacsPerImage, 1e6, ""},
+                        {metric::kDpuCallsPerImage, 1e6 / r.n, ""}};
+      }
+    }
+    store.FinishJob(job->id, done);
+  }
+  return sweep_id;
 }
 
 bool HaveGnuplot() { return FindTool("gnuplot").has_value(); }

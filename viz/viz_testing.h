@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "results/result_store.h"
 
@@ -14,6 +15,28 @@ namespace labq::viz::testing {
 /// qat jobs (pretrain, fp, q8, q4, nested), all finished with metrics;
 /// returns its id. `finish` false leaves every job queued.
 int64_t AddLab2Sweep(ResultStore& store, const std::string& name, bool finish = true);
+
+/// One hw_eval row of AddCodesignSweep: the DPU, what the network reached
+/// on it, and the OPS/W of the synthesis job that built it.
+struct CodesignFixtureRow {
+  int n;
+  std::string mode;
+  int precision;
+  std::string b_format;
+  double accuracy;        ///< %, on the DPU
+  double float_accuracy;  ///< %, same weights, float activations
+  double ops_per_w;
+  bool pareto;  ///< what the table must flag (not dominated in accuracy and OPS/W)
+};
+
+/// Six rows over full/msb/lsb, 8/4-bit, sign-magnitude and unsigned-split,
+/// three of them on the front.
+const std::vector<CodesignFixtureRow>& CodesignFixtureRows();
+
+/// A co-design sweep called `name`: a nested qat job, one synth job per
+/// row and an hw_eval job per row depending on both, finished with the
+/// metrics `labq table codesign` reads (`finish` false: all queued).
+int64_t AddCodesignSweep(ResultStore& store, const std::string& name, bool finish = true);
 
 /// The OPS/W the fixture stores for (n, mode).
 double FixtureOpsPerW(int n, const std::string& mode);
