@@ -154,6 +154,14 @@ int PointType(Marker marker, bool hollow) {
   return hollow ? filled - 1 : filled;
 }
 
+/// A dash type that reads apart on every terminal: gnuplot's numbered 2 and
+/// 3 look alike in SVG, so reference lines of a scatter use patterns.
+std::string ScatterDash(int dash) {
+  if (dash == 2) return "(14,8)";
+  if (dash == 3) return "(3,6)";
+  return std::to_string(dash);
+}
+
 /// A kScatter panel fills the canvas at fixed margins (key on the right), so
 /// its plot area is known here and notes can be placed in pixels of it.
 /// Units: pixels of the 1280x720 canvas (PDF's points scaled to it).
@@ -178,7 +186,7 @@ struct ScatterFrame {
   /// A line of `chars` characters at font size `points`: DejaVu Sans is
   /// about 0.62 em a character; a little margin for the white box.
   double TextWidth(size_t chars, int points) const {
-    return (0.62 * static_cast<double>(chars) * points + 6) * font_scale;
+    return (0.62 * static_cast<double>(chars) * points + 10) * font_scale;
   }
   double TextHeight(int points) const { return (1.25 * points + 2) * font_scale; }
 };
@@ -396,28 +404,42 @@ struct Builder {
     return boxes;
   }
 
-  /// Reference lines, each labelled on the line where no marker is (ends
-  /// first, then the middle; above, then below).
-  void ScatterReferences(const viz::Panel& panel, const ScatterFrame& f, std::vector<Rect>& taken) {
+  /// Reference lines, each labelled on the line where no marker or other
+  /// line is (ends first, then the middle and the quarters; above, then
+  /// below). Returns the key entries of those that found no such place:
+  /// two lines close together share no room, and a line without its label
+  /// is a riddle.
+  /// The lines are plotted as constants, not arrows: gnuplot's SVG merges
+  /// consecutive arrows into one path with the first one's dashes.
+  struct ReferenceClauses {
+    std::string lines, key;
+  };
+  ReferenceClauses ScatterReferences(const viz::Panel& panel, const ScatterFrame& f,
+                                     std::vector<Rect>& taken) {
     const Rect area{0, 0, ScatterFrame::kWidth, ScatterFrame::kHeight};
     const int points = BaseFont(format) - 3;
+    ReferenceClauses out;
     for (const auto& r : panel.references) {
-      script += "set arrow from graph 0, first " + Num(r.value) + " to graph 1, first " +
-                Num(r.value) + " nohead lc rgb '#000000' dt " + std::to_string(r.dash) +
-                " lw 2 back\n";
+      out.lines += ", \\\n     " + Num(r.value) + " with lines lw 2 dt " + ScatterDash(r.dash) +
+                   " lc rgb '#000000' notitle";
       const double w = f.TextWidth(Glyphs(r.label), points), h = f.TextHeight(points);
-      const double y = f.Y(r.value), right = ScatterFrame::kWidth - 4, mid = right / 2;
+      const double y = f.Y(r.value), right = ScatterFrame::kWidth - 4;
       std::vector<Rect> spots;
       for (const double top : {y + 3 + h, y - 3}) {
-        for (const double x : {right - w, 4.0, mid - w / 2})
+        for (const double x :
+             {right - w, 4.0, (right - w) / 2, (right - w) / 4, (right - w) * 0.75})
           spots.push_back({x, top - h, x + w, top});
       }
-      const auto spot = TakeFreeSpot(spots, area, taken);
-      if (!spot) continue;  // the key has no entry for it; the line stays
-      script += "set label " + Q(r.label, "reference label") + " at first " +
-                Num(f.DataX(spot->CenterX())) + ", first " + Num(f.DataY(spot->CenterY())) +
-                " center " + Font(format, -3) + " front\n";
+      if (const auto spot = TakeFreeSpot(spots, area, taken)) {
+        script += "set label " + Q(r.label, "reference label") + " at first " +
+                  Num(f.DataX(spot->CenterX())) + ", first " + Num(f.DataY(spot->CenterY())) +
+                  " center " + Font(format, -3) + " front\n";
+      } else {
+        out.key += ", \\\n     keyentry with lines lw 2 dt " + ScatterDash(r.dash) +
+                   " lc rgb '#000000' title " + Q(r.label, "reference label");
+      }
     }
+    return out;
   }
 
   /// Each series' notes where they hide nothing, in order of y (highest
@@ -506,9 +528,9 @@ struct Builder {
         taken.push_back(MarkerBox(f.X(p.x), f.Y(p.y), ScatterFrame::kMarkerRadius));
       }
     }
-    ScatterReferences(panel, f, taken);
-    // Staircases first, so that markers are drawn over them.
-    std::string plot;
+    const ReferenceClauses references = ScatterReferences(panel, f, taken);
+    // Lines first, so that markers are drawn over them.
+    std::string plot = "plot NaN notitle" + references.lines;
     const bool own_key = !panel.key.empty();
     for (int pass = 0; pass < 2; ++pass) {
       for (const auto& s : panel.series) {
@@ -518,15 +540,15 @@ struct Builder {
         if (s.staircase) std::sort(xy.begin(), xy.end());
         const int b = Block(xy, std::vector<std::string>(xy.size()));
         const std::string title = own_key ? "notitle" : "title " + Q(s.title, "series title");
-        plot += std::string(plot.empty() ? "plot " : ", \\\n     ") + Source(b) + " using 1:2 " +
+        plot += ", \\\n     " + Source(b) + " using 1:2 " +
                 (s.staircase ? "with fsteps lw 3 dt " + std::to_string(s.dash)
                              : "with points pt " + std::to_string(PointType(s.marker, s.hollow)) +
                                    " ps " + Num(f.marker_size) + " lw 2") +
                 " " + Color(s) + " " + title;
       }
     }
-    if (plot.empty()) plot = "plot NaN notitle";
-    script += plot + ScatterNotes(panel, f, taken) + ScatterKey(panel, f.marker_size) + "\n";
+    script += plot + ScatterNotes(panel, f, taken) + ScatterKey(panel, f.marker_size) +
+              references.key + "\n";
   }
 
   void Lines(const viz::Panel& panel) {

@@ -86,8 +86,7 @@ std::vector<ReferenceLine> FloatLines(const std::vector<const Row*>& rows, const
   for (auto it = by_precision.rbegin(); it != by_precision.rend(); ++it, ++dash) {
     for (double v : it->second) {
       lines.push_back(
-          {v, "float activations, " + WeightsWords(it->first) + ": " + FormatFixed(v, 1) + " %",
-           dash});
+          {v, "float activations, " + Bits(it->first) + ": " + FormatFixed(v, 1) + " %", dash});
     }
   }
   return lines;

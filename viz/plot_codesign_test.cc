@@ -121,7 +121,7 @@ TEST(PlotCodesign, FloatActivationAccuracyIsALinePerWeightPrecision) {
   const Panel p = s.Build();
   ASSERT_EQ(p.references.size(), 2u);
   EXPECT_DOUBLE_EQ(p.references[0].value, 89.2);
-  EXPECT_EQ(p.references[0].label, "float activations, 8-bit weights: 89.2 %");
+  EXPECT_EQ(p.references[0].label, "float activations, 8-bit: 89.2 %");
   EXPECT_DOUBLE_EQ(p.references[1].value, 86.5);
   EXPECT_NE(p.references[0].dash, p.references[1].dash);
   ASSERT_TRUE(p.y_min && p.y_max);
@@ -152,7 +152,7 @@ TEST(PlotCodesign, GnuplotDrawsItAsSvgAndPng) {
       RenderPlot(s.store, {PlotKind::kCodesign, s.id, "", "", ""}, s.tmp.path() / "cd.svg");
   const std::string text = ReadFile(svg.figure.string());
   for (const char* shown : {"Pareto front", "colour: output mode", "N=128", "msb",
-                            "float activations, 4-bit weights: 86.5 %"}) {
+                            "float activations, 4-bit: 86.5 %"}) {
     EXPECT_NE(text.find(shown), std::string::npos) << shown;
   }
   const std::string script = ReadFile(svg.script.string());
