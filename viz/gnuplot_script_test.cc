@@ -146,5 +146,39 @@ TEST(GnuplotScript, DataFileHoldsOnlyNumbersAndNotes) {
   EXPECT_NE(files.script.find("set output 'x.svg'"), std::string::npos);
 }
 
+/// A scatter's notes never pile up: twelve points on one spot get at most
+/// the eight places around it, and none lands on the reference line.
+TEST(GnuplotScript, ScatterNotesLeaveOutWhatWouldCoverAnotherNote) {
+  Panel p;
+  p.style = PanelStyle::kScatter;
+  p.x_min = 0;
+  p.x_max = 10;
+  p.y_min = 0;
+  p.y_max = 10;
+  Series crowd;
+  for (int i = 0; i < 12; ++i) crowd.points.push_back({5, 5, "N=" + std::to_string(i)});
+  Series lone;
+  lone.points.push_back({1, 9, "alone"});
+  Series front;
+  front.staircase = true;
+  front.points = {{5, 5, ""}, {1, 9, ""}};
+  p.series = {front, crowd, lone};
+  p.references.push_back({2, "reference at two", 3});
+  Figure f;
+  f.title = "crowd";
+  f.panels.push_back(p);
+  const GnuplotFiles g = BuildGnuplot(f, ImageFormat::kSvg, "c.svg", "c.dat", "test");
+  int notes = 0;
+  for (const auto& line : SplitLines(g.data)) notes += Contains(line, "\"N=");
+  EXPECT_GE(notes, 2);
+  EXPECT_LE(notes, 8);
+  EXPECT_NE(g.data.find("\"alone\""), std::string::npos);
+  EXPECT_NE(g.script.find("with fsteps"), std::string::npos);
+  EXPECT_NE(g.script.find("set label 'reference at two'"), std::string::npos) << g.script;
+  EXPECT_NE(g.script.find("2 with lines lw 2 dt (3,6)"), std::string::npos) << g.script;
+  // The staircase's points in x order, whatever order the series gave.
+  EXPECT_NE(g.data.find("1\t9\t\"\"\n5\t5\t\"\"\n"), std::string::npos) << g.data;
+}
+
 }  // namespace
 }  // namespace labq::viz
