@@ -180,5 +180,33 @@ TEST(GnuplotScript, ScatterNotesLeaveOutWhatWouldCoverAnotherNote) {
   EXPECT_NE(g.data.find("1\t9\t\"\"\n5\t5\t\"\"\n"), std::string::npos) << g.data;
 }
 
+/// A scatter over more than a decade of x: a log axis, notes placed in its
+/// geometry, drawn by real gnuplot in both renderers' formats.
+TEST(GnuplotScript, LogScatterIsDrawnBySvgAndCairo) {
+  LABQ_REQUIRE_GNUPLOT();
+  labq::testing::TempDir tmp;
+  Panel p;
+  p.style = PanelStyle::kScatter;
+  p.log_x = true;
+  Series s;
+  s.marker = Marker::kDiamond;
+  s.hollow = true;
+  for (double x : {1.0, 10.0, 100.0, 1000.0}) s.points.push_back({x, x / 10, "x"});
+  p.series.push_back(s);
+  p.key.push_back({"heading", std::nullopt, false, 7});
+  p.key.push_back({"open diamond", Marker::kDiamond, true, 7});
+  Figure f;
+  f.title = "log";
+  f.panels.push_back(p);
+  for (const char* name : {"log.svg", "log.png"}) {
+    const PlotFiles files = DrawFigure(f, tmp.path() / name, "test");
+    const std::string script = ReadFile(files.script.string());
+    EXPECT_NE(script.find("set logscale x 10"), std::string::npos) << script;
+    EXPECT_NE(script.find("pt 12 "), std::string::npos) << "an open diamond\n" << script;
+    EXPECT_GT(fs::file_size(files.figure), 1000u) << name;
+  }
+  EXPECT_NE(ReadFile((tmp.path() / "log.svg").string()).find("open diamond"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace labq::viz

@@ -34,12 +34,12 @@ int ModeColor(const std::string& mode, std::vector<std::string>& others) {
   return 3 + static_cast<int>(o - others.begin());
 }
 
-/// Shape per weight precision: 8-bit circles, 4-bit triangles, others on.
+/// Shape per weight precision: 8-bit circles, 4-bit triangles, any other
+/// (the sweep schema allows 8 and 4 only) squares.
 Marker PrecisionMarker(const std::string& precision) {
   if (precision == "8") return Marker::kCircle;
   if (precision == "4") return Marker::kTriangle;
-  static const Marker kOthers[] = {Marker::kSquare, Marker::kDiamond, Marker::kInvertedTriangle};
-  return kOthers[std::hash<std::string>{}(precision) % 3];
+  return Marker::kSquare;
 }
 
 /// The sign-magnitude DPU takes signed weights in one call (filled); the
