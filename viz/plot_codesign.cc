@@ -123,7 +123,10 @@ Figure CodesignFigure(ResultStore& store, const SweepView& sweep) {
   const Scale scale = ScaleFor(high);
   Panel panel;
   panel.style = PanelStyle::kScatter;
-  panel.xlabel = "energy efficiency of the synthesized DPU (" + scale.prefix + "OPS/W)";
+  // The table's OPS_per_W is the network's: the DPU's x utilization (padding
+  // and unsigned-split's second call are cycles without a useful MAC).
+  panel.xlabel =
+      "network's energy efficiency on the DPU (" + scale.prefix + "OPS/W = DPU's x utilization)";
   panel.ylabel = "test accuracy, every conv on the DPU (%)";
   // A log axis only when the points span more than a decade.
   panel.log_x = low > 0 && high / low > 10;

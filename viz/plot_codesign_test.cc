@@ -53,6 +53,7 @@ TEST(PlotCodesign, OneMarkerPerRowColouredByModeShapedByPrecisionAndFormat) {
   EXPECT_EQ(p.style, PanelStyle::kScatter);
   EXPECT_EQ(p.ylabel, "test accuracy, every conv on the DPU (%)");
   EXPECT_NE(p.xlabel.find("GOPS/W"), std::string::npos) << p.xlabel;
+  EXPECT_NE(p.xlabel.find("utilization"), std::string::npos) << "the network's, not the DPU's";
   EXPECT_FALSE(p.log_x) << "2e11..5.5e11 spans less than a decade";
   size_t points = 0;
   std::set<std::pair<double, double>> seen;

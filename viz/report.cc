@@ -143,9 +143,10 @@ Part 2 (QAT, one job per mode):
 Co-design (one hw_eval job per DPU configuration, the rows of labq table codesign):
 - accuracy: top-1 test accuracy with every convolution computed as the DPU computes it (activations quantized to a_bits unsigned, the 8-bit codes or their 4-bit cuts as weights, each output's products in N-element DPU calls through the output mode).
 - delta (percentage points) = accuracy - the accuracy of the same weights with float activations (what labqat eval reports); the figure draws that float accuracy as a dashed line per weight precision.
-- OPS/W and OPS/mm²: those of the synthesis job that built that DPU (as in Part 1).
-- energy = 2 x MACs per image / OPS/W; DPU energy = DPU calls per image x 2N operations / OPS/W (zero padding and unsigned-split's second call included).
-- Pareto: no other row of the sweep has both accuracy and OPS/W at least as high, one of them higher; the figure's staircase joins these rows.
+- utilization = MACs per image / (DPU calls per image x N): the share of the DPU's multipliers doing a MAC the network needs. Zero padding (a K = 9 conv on N = 128) lowers it; unsigned-split makes two calls per chunk (positive and negative weights), so it is at most 1/2.
+- OPS/W and OPS/mm²: the network's, = the DPU's (the synthesis job that built it, as in Part 1: DPU OPS/W) x utilization. The DPU's own figure counts every cycle as 2N operations, padding and the second call included, so it would rank unsigned-split as high as a DPU needing half the calls.
+- energy = 2 x MACs per image / OPS/W = DPU calls per image x 2N operations / DPU OPS/W: what one inference's convolutions cost on that DPU.
+- Pareto: no other row of the sweep has both accuracy and (the network's) OPS/W at least as high, one of them higher; the figure's staircase joins these rows.
 )";
 
 struct Doc {
@@ -281,7 +282,7 @@ std::vector<Part> Parts(ResultStore& store, int64_t sweep_id) {
       {PlotKind::kCodesign, "Co-design: accuracy on the DPU vs OPS/W",
        Slide(codesign,
              {"N", "mode", "b_format", "precision", "accuracy_pct", "delta_pts", "OPS_per_W",
-              "OPS_per_mm2", "energy_pJ", "dpu_energy_pJ", "pareto", "state"})},
+              "OPS_per_mm2", "utilization", "dpu_OPS_per_W", "energy_pJ", "pareto", "state"})},
   };
 }
 

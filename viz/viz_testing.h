@@ -17,7 +17,8 @@ namespace labq::viz::testing {
 int64_t AddLab2Sweep(ResultStore& store, const std::string& name, bool finish = true);
 
 /// One hw_eval row of AddCodesignSweep: the DPU, what the network reached
-/// on it, and the OPS/W of the synthesis job that built it.
+/// on it, and the network's OPS/W on it (the table's OPS_per_W; the synthesis
+/// job stores the DPU's own, twice that for unsigned-split's two calls).
 struct CodesignFixtureRow {
   int n;
   std::string mode;
@@ -25,8 +26,8 @@ struct CodesignFixtureRow {
   std::string b_format;
   double accuracy;        ///< %, on the DPU
   double float_accuracy;  ///< %, same weights, float activations
-  double ops_per_w;
-  bool pareto;  ///< what the table must flag (not dominated in accuracy and OPS/W)
+  double ops_per_w;       ///< the network's: DPU's x utilization
+  bool pareto;            ///< what the table must flag (not dominated in accuracy and OPS/W)
 };
 
 /// Six rows over full/msb/lsb, 8/4-bit, sign-magnitude and unsigned-split,
