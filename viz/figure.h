@@ -36,6 +36,10 @@ struct Series {
   int dash = 1;                     ///< gnuplot dash type: 1 solid, 2 dashed, ...
   Marker marker = Marker::kCircle;  ///< kScatter
   bool hollow = false;              ///< kScatter: an open marker
+  /// kBars: 0 a solid bar; 1 hatched; 2 an open bar (outline only). Tells
+  /// apart series of one colour (the dpu figure: one colour per mode, a
+  /// fill per DPU format).
+  int fill = 0;
   /// kScatter: a line through the points in x order, first down then across
   /// (the edge of what they dominate), instead of markers.
   bool staircase = false;

@@ -241,6 +241,19 @@ struct Builder {
     return "tc rgb '" + p[static_cast<size_t>(s.color) % p.size()] + "'";
   }
 
+  /// A bar's fill style (Series::fill); the solid one is the lab figure's.
+  std::string BarFill(const Series& s) const {
+    const auto& p = Palette();
+    switch (s.fill) {
+      case 0:
+        return "fs solid 0.9 noborder";
+      case 1:  // the series' colour, light (fc: SVG would take the next colour)
+        return "fs solid 0.35 border fc rgb '" + p[static_cast<size_t>(s.color) % p.size()] + "'";
+      default:
+        return "fs empty border lw 2";
+    }
+  }
+
   std::string Color(const Series& s) const {
     const auto& p = Palette();
     return "lc rgb '" + p[static_cast<size_t>(s.color) % p.size()] + "'";
@@ -286,6 +299,9 @@ struct Builder {
   void Bars(const viz::Panel& panel) {
     const size_t n = std::max<size_t>(1, panel.series.size());
     const double width = 0.8 / static_cast<double>(n);
+    // More than four bars a cluster: a level note is wider than its bar, so
+    // notes stand upright (no box: a box would hide its neighbour's).
+    const bool crowded = n > 4;
     script += "set xrange [-0.6:" + Num(static_cast<double>(panel.categories.size()) - 0.4) + "]\n";
     script += "set xtics " + CategoryTics(panel.categories, false) + " nomirror scale 0\n";
     script += "set yrange " + Range(panel, 1.18) + "\nset ytics nomirror\n";
@@ -295,7 +311,12 @@ struct Builder {
     }
     script += "set grid ytics lc rgb '#dddddd' lw 1 dt 1\nset border 3\n";
     script += "set boxwidth " + Num(width * 0.92) + " absolute\n";
-    script += "set key outside top center horizontal samplen 1.5\n";
+    // Crowded: a column per three entries (the dpu figure's series are mode
+    // by mode, so a column is a mode); a horizontal key would run down the page.
+    script += crowded
+                  ? "set key outside top center vertical maxrows " + std::to_string((n + 2) / 3) +
+                        " reverse Left samplen 1.5 width -3 " + Font(format, -4) + "\n"
+                  : "set key outside top center horizontal samplen 1.5\n";
     for (const auto& r : panel.references) {
       script += "set arrow from graph 0, first " + Num(r.value) + " to graph 1, first " +
                 Num(r.value) + " nohead lc rgb '#000000' dt " + std::to_string(r.dash) +
@@ -313,9 +334,10 @@ struct Builder {
       if (xy.empty()) continue;
       const int b = Block(xy, notes);
       plot += std::string(plot.size() > 5 ? ", \\\n     " : "") + Source(b) +
-              " using 1:2 with boxes fs solid 0.9 noborder " + Color(s) + " title " +
-              Q(s.title, "series title") + ", \\\n     " + Source(b) +
-              " using 1:2:3 with labels center offset 0,0.8 " + Font(format, -2) + " boxed notitle";
+              " using 1:2 with boxes " + BarFill(s) + " " + Color(s) + " title " +
+              Q(s.title, "series title") + ", \\\n     " + Source(b) + " using 1:2:3 with labels " +
+              (crowded ? "left rotate by 90 offset 0,0.4 " : "center offset 0,0.8 ") +
+              Font(format, -2) + (crowded ? "" : " boxed") + " notitle";
     }
     script += plot + ReferencePlot(panel) + "\n";
   }
