@@ -146,6 +146,40 @@ int64_t AddCodesignSweep(ResultStore& store, const std::string& name, bool finis
   return sweep_id;
 }
 
+int64_t AddDpuFormatsSweep(ResultStore& store, const std::string& name) {
+  Sweep sweep;
+  sweep.name = name;
+  sweep.file = "configs/" + name + ".yaml";
+  sweep.source_text = "name: " + name + "\n";
+  for (int n : {8, 128}) {
+    for (const std::string mode : {"full", "msb"}) {
+      const std::string stem = std::to_string(n) + "_" + mode;
+      for (int b : {8, 4}) {
+        sweep.jobs.push_back(
+            {"dpu_sm_" + stem + "_" + std::to_string(b) + ".synth",
+             "synth",
+             "dpu_sm",
+             {{"n", n}, {"mode", mode}, {"b_format", "sign-magnitude"}, {"b_bits", b}},
+             {}});
+      }
+      sweep.jobs.push_back({"dpu_lab_" + stem + ".synth",
+                            "synth",
+                            "dpu_lab",
+                            {{"n", n}, {"mode", mode}, {"input_bits", 8}},
+                            {}});
+    }
+  }
+  const int64_t id = store.AddSweep(sweep);
+  while (auto job = store.ClaimRunnable(id, "/tmp/labq-viz-test")) {
+    JobCompletion done;
+    done.state = JobState::kDone;
+    done.wall_seconds = 1;
+    done.metrics = SynthMetrics(job->params["n"].get<int>(), job->params["mode"]);
+    store.FinishJob(job->id, done);
+  }
+  return id;
+}
+
 bool HaveGnuplot() { return FindTool("gnuplot").has_value(); }
 
 }  // namespace labq::viz::testing

@@ -42,6 +42,11 @@ int64_t AddCodesignSweep(ResultStore& store, const std::string& name, bool finis
 /// The OPS/W the fixture stores for (n, mode).
 double FixtureOpsPerW(int n, const std::string& mode);
 
+/// A synthesis-only sweep whose designs differ in more than N and mode:
+/// N {8, 128} x mode {full, msb} x (sign-magnitude b_bits 8, sign-magnitude
+/// b_bits 4, unsigned 8-bit), as the co-design sweep synthesizes them.
+int64_t AddDpuFormatsSweep(ResultStore& store, const std::string& name);
+
 bool HaveGnuplot();
 
 }  // namespace labq::viz::testing
