@@ -243,8 +243,11 @@ void AddResultCommands(CLI::App& app, CliContext& ctx) {
   auto t = std::make_shared<ResultArgs>();
   auto* table = app.add_subcommand("table", "print a result table");
   table
-      ->add_option("which", t->which,
-                   "dpu|qat|codesign (codesign: hw_eval accuracy beside its DPU's OPS/W)")
+      ->add_option(
+          "which", t->which,
+          "dpu|qat|codesign (codesign: hw_eval accuracy beside the network's OPS/W on its DPU: "
+          "the DPU's OPS/W x utilization, MACs / (DPU calls x N); dpu_OPS_per_W is "
+          "the DPU's own)")
       ->required();
   AddSweepOptions(table, t->sweep, "only this sweep (default: all)");
   AddTableOptions(table, t->table);

@@ -52,7 +52,7 @@ void AddVizCommands(CLI::App& app, CliContext& ctx) {
       "plot", "draw a figure of a sweep with gnuplot (the .gp script is kept beside it)");
   plot->add_option("kind", p->kind, "dpu|qat|curves|codesign|metric")->required();
   AddSweepOptions(plot, p->sweep, "the sweep (required)");
-  plot->add_option("--out", p->out, "figure file: .svg, .png or .pdf")->required();
+  plot->add_option("-o,--out", p->out, "figure file: .svg, .png or .pdf")->required();
   plot->add_option("--by", p->by, "group by this column (dpu) or parameter (metric)");
   plot->add_option("--y", p->y, "metric (metric) or dpu-table column (dpu) to plot");
   plot->add_option("--x", p->x, "metric: the parameter on the x axis");
@@ -62,7 +62,7 @@ void AddVizCommands(CLI::App& app, CliContext& ctx) {
   auto* report = app.add_subcommand(
       "report", "report.md and a self-contained report.html: tables, figures, YAML, versions");
   AddSweepOptions(report, r->sweep, "the sweep (required)");
-  report->add_option("--out", r->out, "output folder (created if missing)")->required();
+  report->add_option("-o,--out", r->out, "output folder (created if missing)")->required();
   report->callback([&ctx, r] { ctx.exit_code = CmdReport(ctx.db, *r); });
 }
 

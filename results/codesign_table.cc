@@ -47,8 +47,9 @@ std::optional<double> EnergyPerInferencePj(double macs_per_image, double ops_per
   return 2.0 * macs_per_image / ops_per_w * 1e12;
 }
 
-std::optional<double> DpuEnergyPerInferencePj(double calls_per_image, int n, double ops_per_w) {
-  return EnergyPerInferencePj(calls_per_image * n, ops_per_w);
+std::optional<double> Utilization(double macs_per_image, double calls_per_image, int n) {
+  if (!(calls_per_image > 0) || n <= 0) return std::nullopt;
+  return macs_per_image / (calls_per_image * n);
 }
 
 std::vector<std::optional<bool>> ParetoFront(
@@ -81,8 +82,9 @@ Table BuildCodesignTable(ResultStore& store, std::optional<int64_t> sweep_id) {
                    {"delta_pts", "percentage points"},
                    {"OPS_per_W", "OPS/W"},
                    {"OPS_per_mm2", "OPS/s/mm^2"},
+                   {"utilization", ""},
+                   {"dpu_OPS_per_W", "OPS/W"},
                    {"energy_pJ", "pJ"},
-                   {"dpu_energy_pJ", "pJ"},
                    {"pareto", ""},
                    {"synth_job", ""},
                    {"state", ""}};
@@ -96,13 +98,15 @@ Table BuildCodesignTable(ResultStore& store, std::optional<int64_t> sweep_id) {
     const auto m = MetricMap(store, job.id);
     const json accuracy = Cell(table, "accuracy_pct", job, m, metric::kHwAccuracy);
     const json float_accuracy = Cell(table, "delta_pts", job, m, metric::kFloatAccuracy);
-    const json macs = Cell(table, "energy_pJ", job, m, metric::kMacsPerImage);
-    const json calls = Cell(table, "dpu_energy_pJ", job, m, metric::kDpuCallsPerImage);
-    json ops_per_w = nullptr, ops_per_mm2 = nullptr, synth_name = nullptr;
+    const json macs = Cell(table, "utilization", job, m, metric::kMacsPerImage);
+    const json calls = Cell(table, "utilization", job, m, metric::kDpuCallsPerImage);
+    json dpu_ops_per_w = nullptr, dpu_ops_per_mm2 = nullptr, synth_name = nullptr;
     if (const JobRecord* synth = SynthOf(job, by_id)) {
       const auto sm = MetricMap(store, synth->id);
-      ops_per_w = Cell(table, "OPS_per_W", *synth, sm, metric::kOpsPerW);
-      ops_per_mm2 = Cell(table, "OPS_per_mm2", *synth, sm, metric::kOpsPerMm2);
+      // A synthesis job without ops_per_w is named under OPS_per_W, the
+      // column people read (dpu_OPS_per_W is left empty beside it).
+      dpu_ops_per_w = Cell(table, "OPS_per_W", *synth, sm, metric::kOpsPerW);
+      dpu_ops_per_mm2 = Cell(table, "OPS_per_mm2", *synth, sm, metric::kOpsPerMm2);
       synth_name = synth->name;
     }
     json delta = nullptr;
@@ -110,22 +114,29 @@ Table BuildCodesignTable(ResultStore& store, std::optional<int64_t> sweep_id) {
       delta = accuracy.get<double>() - float_accuracy.get<double>();
     }
     const auto& p = job.params;
-    json energy = nullptr, dpu_energy = nullptr;
-    if (macs.is_number() && ops_per_w.is_number()) {
+    json utilization = nullptr;
+    if (macs.is_number() && calls.is_number() && p.value("n", json()).is_number_integer()) {
+      if (auto u = Utilization(macs.get<double>(), calls.get<double>(), p.value("n", 0))) {
+        utilization = *u;
+      }
+    }
+    // The network's figures: the DPU's, scaled by the share of its cycles'
+    // operations that are MACs the network needs.
+    json ops_per_w = nullptr, ops_per_mm2 = nullptr, energy = nullptr;
+    if (utilization.is_number() && dpu_ops_per_w.is_number()) {
+      ops_per_w = dpu_ops_per_w.get<double>() * utilization.get<double>();
       if (auto e = EnergyPerInferencePj(macs.get<double>(), ops_per_w.get<double>())) energy = *e;
     }
-    if (calls.is_number() && ops_per_w.is_number() && p.value("n", 0) > 0) {
-      if (auto e = DpuEnergyPerInferencePj(calls.get<double>(), p.value("n", 0),
-                                           ops_per_w.get<double>())) {
-        dpu_energy = *e;
-      }
+    if (utilization.is_number() && dpu_ops_per_mm2.is_number()) {
+      ops_per_mm2 = dpu_ops_per_mm2.get<double>() * utilization.get<double>();
     }
     const auto acc = Number(accuracy), eff = Number(ops_per_w);
     points.push_back(acc && eff ? std::optional(std::pair(*acc, *eff)) : std::nullopt);
     row_sweep.push_back(job.sweep_id);
     table.Add(job.sweep_name, job.id, job.name, p.value("n", json()), p.value("mode", json()),
               p.value("b_format", json()), p.value("precision", json()), accuracy, delta, ops_per_w,
-              ops_per_mm2, energy, dpu_energy, nullptr, synth_name, ToString(job.state));
+              ops_per_mm2, utilization, dpu_ops_per_w, energy, nullptr, synth_name,
+              ToString(job.state));
   }
   // The front within each sweep: rows of two sweeps are not one comparison.
   const size_t pareto = table.Index("pareto");

@@ -1,9 +1,16 @@
 #pragma once
 /// The co-design table: the lab's two parts joined. One row per hw_eval job
 /// (a trained network run on one DPU configuration's arithmetic) with its
-/// accuracy beside the OPS/W and OPS/mm2 of the synthesis job that built that
-/// DPU, the energy one inference costs on it, and whether the row is on the
-/// accuracy-vs-OPS/W Pareto front of its sweep.
+/// accuracy beside the OPS/W and OPS/mm2 the network gets from the DPU the
+/// synthesis job built, the energy one inference costs on it, and whether the
+/// row is on the accuracy-vs-OPS/W Pareto front of its sweep.
+///
+/// The network's OPS/W is the DPU's times its utilization: a DPU cycle is 2N
+/// operations, but the network only uses the MACs it needs. Zero padding (a
+/// K = 9 conv on N = 128) and unsigned-split's second call per chunk (positive
+/// and negative weights) spend a cycle's energy on no useful MAC. Comparing
+/// the DPU's own OPS/W across formats would rank a design that needs twice
+/// the calls as high as one that needs half.
 
 #include <optional>
 #include <string>
@@ -22,11 +29,11 @@ Table BuildCodesignTable(ResultStore& store, std::optional<int64_t> sweep_id);
 /// Energy of one inference in pJ: 2 operations per MAC at `ops_per_w`
 /// operations per joule; nullopt when OPS/W is not positive.
 std::optional<double> EnergyPerInferencePj(double macs_per_image, double ops_per_w);
-/// What the DPU itself spends on one inference, in pJ: every call is one
-/// cycle of an N-element DPU, 2N operations at `ops_per_w`, whatever share
-/// of it is zero padding (a K = 9 conv on N = 128) or the second call of
-/// unsigned-split. nullopt when OPS/W is not positive.
-std::optional<double> DpuEnergyPerInferencePj(double calls_per_image, int n, double ops_per_w);
+/// The share of the DPU's multipliers doing a MAC the network needs:
+/// macs_per_image / (dpu_calls_per_image x N). 1 when every call is full and
+/// useful; unsigned-split is at most 1/2 (two calls per chunk). nullopt when
+/// the calls or N are not positive.
+std::optional<double> Utilization(double macs_per_image, double calls_per_image, int n);
 
 /// Whether each point (accuracy, OPS/W) is on the Pareto front of the
 /// points given: no other point is at least as good in both and better in

@@ -146,5 +146,67 @@ TEST(GnuplotScript, DataFileHoldsOnlyNumbersAndNotes) {
   EXPECT_NE(files.script.find("set output 'x.svg'"), std::string::npos);
 }
 
+/// A scatter's notes never pile up: twelve points on one spot get at most
+/// the eight places around it, and none lands on the reference line.
+TEST(GnuplotScript, ScatterNotesLeaveOutWhatWouldCoverAnotherNote) {
+  Panel p;
+  p.style = PanelStyle::kScatter;
+  p.x_min = 0;
+  p.x_max = 10;
+  p.y_min = 0;
+  p.y_max = 10;
+  Series crowd;
+  for (int i = 0; i < 12; ++i) crowd.points.push_back({5, 5, "N=" + std::to_string(i)});
+  Series lone;
+  lone.points.push_back({1, 9, "alone"});
+  Series front;
+  front.staircase = true;
+  front.points = {{5, 5, ""}, {1, 9, ""}};
+  p.series = {front, crowd, lone};
+  p.references.push_back({2, "reference at two", 3});
+  Figure f;
+  f.title = "crowd";
+  f.panels.push_back(p);
+  const GnuplotFiles g = BuildGnuplot(f, ImageFormat::kSvg, "c.svg", "c.dat", "test");
+  int notes = 0;
+  for (const auto& line : SplitLines(g.data)) notes += Contains(line, "\"N=");
+  EXPECT_GE(notes, 2);
+  EXPECT_LE(notes, 8);
+  EXPECT_NE(g.data.find("\"alone\""), std::string::npos);
+  EXPECT_NE(g.script.find("with fsteps"), std::string::npos);
+  EXPECT_NE(g.script.find("set label 'reference at two'"), std::string::npos) << g.script;
+  EXPECT_NE(g.script.find("2 with lines lw 2 dt (3,6)"), std::string::npos) << g.script;
+  // The staircase's points in x order, whatever order the series gave.
+  EXPECT_NE(g.data.find("1\t9\t\"\"\n5\t5\t\"\"\n"), std::string::npos) << g.data;
+}
+
+/// A scatter over more than a decade of x: a log axis, notes placed in its
+/// geometry, drawn by real gnuplot in both renderers' formats.
+TEST(GnuplotScript, LogScatterIsDrawnBySvgAndCairo) {
+  LABQ_REQUIRE_GNUPLOT();
+  labq::testing::TempDir tmp;
+  Panel p;
+  p.style = PanelStyle::kScatter;
+  p.log_x = true;
+  Series s;
+  s.marker = Marker::kDiamond;
+  s.hollow = true;
+  for (double x : {1.0, 10.0, 100.0, 1000.0}) s.points.push_back({x, x / 10, "x"});
+  p.series.push_back(s);
+  p.key.push_back({"heading", std::nullopt, false, 7});
+  p.key.push_back({"open diamond", Marker::kDiamond, true, 7});
+  Figure f;
+  f.title = "log";
+  f.panels.push_back(p);
+  for (const char* name : {"log.svg", "log.png"}) {
+    const PlotFiles files = DrawFigure(f, tmp.path() / name, "test");
+    const std::string script = ReadFile(files.script.string());
+    EXPECT_NE(script.find("set logscale x 10"), std::string::npos) << script;
+    EXPECT_NE(script.find("pt 12 "), std::string::npos) << "an open diamond\n" << script;
+    EXPECT_GT(fs::file_size(files.figure), 1000u) << name;
+  }
+  EXPECT_NE(ReadFile((tmp.path() / "log.svg").string()).find("open diamond"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace labq::viz

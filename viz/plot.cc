@@ -87,9 +87,7 @@ Figure BuildFigure(ResultStore& store, const PlotRequest& request) {
     case PlotKind::kCurves:
       return CurvesFigure(store, sweep);
     case PlotKind::kCodesign:
-      throw Error(
-          "plot codesign is not drawn yet: `labq table codesign` has its numbers and the Pareto "
-          "flag");
+      return CodesignFigure(store, sweep);
     case PlotKind::kMetric:
       return MetricFigure(store, request, sweep);
   }

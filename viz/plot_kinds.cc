@@ -62,6 +62,18 @@ void LabelDpuPanel(Panel& panel, const Column& column, const Scale& scale, const
   panel.xlabel = "N (dot-product length, elements) per " + by;
 }
 
+/// A key entry short enough for three to a line: "sm b4" for the dpu
+/// table's "a8b4 sign-magnitude" ("a8b4 sm" where the sweep's formats
+/// differ in activation bits too), like the design names (dpu_sm_8_full_4).
+std::string ShortFormat(const std::string& format, bool keep_a_bits) {
+  const size_t space = format.find(' ');
+  const size_t b = format.find('b');
+  if (space == std::string::npos || b == std::string::npos || b > space) return format;
+  std::string kind = format.substr(space + 1);
+  if (kind == "sign-magnitude") kind = "sm";
+  return kind + " " + (keep_a_bits ? format.substr(0, space) : format.substr(b, space - b));
+}
+
 /// "-0.71" with a true minus sign, for notes on a slide.
 std::string Signed(double v, int decimals) {
   std::string s = FormatFixed(std::fabs(v), decimals);
@@ -97,14 +109,40 @@ Figure DpuFigure(ResultStore& store, const PlotRequest& request, const SweepView
     if (have) rows.push_back(&row);
   }
   if (rows.empty()) NothingFinished(sweep, "synth jobs with " + t.columns[metric_cols[0]].name);
+  // A sweep whose designs differ in more than N and mode (the co-design
+  // sweep: sign-magnitude DPUs with 8- and 4-bit weights beside the lab's
+  // unsigned ones) gets a series per mode and format unless --by says
+  // otherwise; the lab's own sweep (one format) keeps a series per mode.
+  const size_t format_col = t.Index("format");
+  std::vector<std::string> formats;
+  for (const auto* row : rows) {
+    const std::string f = Cell((*row)[format_col]);
+    if (std::find(formats.begin(), formats.end(), f) == formats.end()) formats.push_back(f);
+  }
+  const bool per_format = request.by.empty() && formats.size() > 1;
+  bool same_a_bits = true;
+  for (const auto& f : formats)
+    same_a_bits =
+        same_a_bits && f.substr(0, f.find('b')) == formats[0].substr(0, formats[0].find('b'));
+  auto group_of = [&](const std::vector<nlohmann::json>& row) {
+    const std::string g = Cell(row[by_col]);
+    return per_format ? g + " " + ShortFormat(Cell(row[format_col]), !same_a_bits) : g;
+  };
   std::set<int64_t> ns;
   std::vector<std::string> groups;
+  std::vector<std::string> group_by;  ///< the --by value of each group: its colour
+  std::vector<size_t> group_format;   ///< the format of each group: its fill
   std::map<std::pair<std::string, int64_t>, std::string> seen;
   for (const auto* row : rows) {
     const int64_t n = (*row)[n_col].get<int64_t>();
-    const std::string g = Cell((*row)[by_col]);
+    const std::string g = group_of(*row);
     ns.insert(n);
-    if (std::find(groups.begin(), groups.end(), g) == groups.end()) groups.push_back(g);
+    if (std::find(groups.begin(), groups.end(), g) == groups.end()) {
+      groups.push_back(g);
+      group_by.push_back(Cell((*row)[by_col]));
+      group_format.push_back(static_cast<size_t>(
+          std::find(formats.begin(), formats.end(), Cell((*row)[format_col])) - formats.begin()));
+    }
     const std::string job = (*row)[job_col].get<std::string>();
     auto [it, fresh] = seen.emplace(std::make_pair(g, n), job);
     if (!fresh) {
@@ -112,6 +150,23 @@ Figure DpuFigure(ResultStore& store, const PlotRequest& request, const SweepView
                   " both have N=" + std::to_string(n) + " and " + by + "=" + g +
                   "; group them with --by COLUMN (e.g. --by liberty or --by job)");
     }
+  }
+  // Per format: a colour per --by value, in order of first appearance, and
+  // the series of one colour side by side.
+  std::vector<std::string> by_values;
+  for (const auto& v : group_by) {
+    if (std::find(by_values.begin(), by_values.end(), v) == by_values.end()) by_values.push_back(v);
+  }
+  auto colour_of = [&](size_t g) {
+    return static_cast<int>(std::find(by_values.begin(), by_values.end(), group_by[g]) -
+                            by_values.begin());
+  };
+  std::vector<size_t> group_order(groups.size());
+  for (size_t g = 0; g < groups.size(); ++g) group_order[g] = g;
+  if (per_format) {
+    std::stable_sort(group_order.begin(), group_order.end(), [&](size_t a, size_t b) {
+      return std::pair(colour_of(a), group_format[a]) < std::pair(colour_of(b), group_format[b]);
+    });
   }
   const std::vector<int64_t> n_order(ns.begin(), ns.end());
   Figure figure;
@@ -123,13 +178,15 @@ Figure DpuFigure(ResultStore& store, const PlotRequest& request, const SweepView
     Panel panel;
     panel.style = PanelStyle::kBars;
     LabelDpuPanel(panel, t.columns[c], scale, by);
+    if (per_format) panel.xlabel = "N (elements) per " + by + " and DPU format";
     for (int64_t n : n_order) panel.categories.push_back(std::to_string(n));
-    for (size_t g = 0; g < groups.size(); ++g) {
+    for (size_t g : group_order) {
       Series s;
       s.title = groups[g];
-      s.color = static_cast<int>(g);
+      s.color = per_format ? colour_of(g) : static_cast<int>(g);
+      s.fill = per_format ? static_cast<int>(std::min<size_t>(group_format[g], 2)) : 0;
       for (const auto* row : rows) {
-        if (Cell((*row)[by_col]) != groups[g]) continue;
+        if (group_of(*row) != groups[g]) continue;
         const auto pos = std::find(n_order.begin(), n_order.end(), (*row)[n_col].get<int64_t>());
         const double v = (*row)[c].get<double>() / scale.factor;
         s.points.push_back({static_cast<double>(pos - n_order.begin()), v, FormatNumber(v, 3)});
@@ -180,8 +237,8 @@ Figure QatFigure(ResultStore& store, const SweepView& sweep) {
   for (const auto* row : rows) {
     std::string label = (*row)[result_col].get<std::string>();
     const double acc = (*row)[acc_col].get<double>();
-    if (!panel.reference && class_of(label) == 0) {
-      panel.reference = ReferenceLine{acc, "FP baseline " + FormatFixed(acc, 2) + " %"};
+    if (panel.references.empty() && class_of(label) == 0) {
+      panel.references.push_back({acc, "FP baseline " + FormatFixed(acc, 2) + " %"});
     }
     std::string note = FormatFixed(acc, 2) + " %";
     if ((*row)[delta_col].is_number() && class_of(label) != 0) {

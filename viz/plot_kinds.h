@@ -20,6 +20,11 @@ struct SweepView {
 Figure DpuFigure(ResultStore& store, const PlotRequest& request, const SweepView& sweep);
 Figure QatFigure(ResultStore& store, const SweepView& sweep);
 Figure CurvesFigure(ResultStore& store, const SweepView& sweep);
+/// Accuracy vs OPS/W, one marker per codesign-table row (colour: mode;
+/// shape: precision and b_format), the table's Pareto rows as a staircase,
+/// the float-activation accuracy per precision as dashed lines. Throws
+/// labq::Error naming the sweep when it has no hw_eval rows to draw.
+Figure CodesignFigure(ResultStore& store, const SweepView& sweep);
 Figure MetricFigure(ResultStore& store, const PlotRequest& request, const SweepView& sweep);
 
 /// A value scaled for an axis: 4.1e11 OPS/W reads as 410 GOPS/W.

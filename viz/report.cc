@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "common/file_util.h"
 #include "common/text.h"
+#include "results/codesign_table.h"
 #include "results/dpu_table.h"
 #include "results/job_state.h"
 #include "results/qat_table.h"
@@ -138,6 +139,14 @@ Part 2 (QAT, one job per mode):
 - vs FP (percentage points) = accuracy - FP baseline accuracy of the same sweep.
 - nested: one network trained on both precisions; its 4-bit result uses the same 8-bit codes. q8 cut naively to 4-bit: the pure 8-bit network evaluated at 4 bits without 4-bit training.
 - curves: per epoch, the training loss (mean cross-entropy over the epoch's steps) and the test accuracy after that epoch, as labqat printed them (stored as epoch_N.* metrics).
+
+Co-design (one hw_eval job per DPU configuration, the rows of labq table codesign):
+- accuracy: top-1 test accuracy with every convolution computed as the DPU computes it (activations quantized to a_bits unsigned, the 8-bit codes or their 4-bit cuts as weights, each output's products in N-element DPU calls through the output mode).
+- delta (percentage points) = accuracy - the accuracy of the same weights with float activations (what labqat eval reports); the figure draws that float accuracy as a dashed line per weight precision.
+- utilization = MACs per image / (DPU calls per image x N): the share of the DPU's multipliers doing a MAC the network needs. Zero padding (a K = 9 conv on N = 128) lowers it; unsigned-split makes two calls per chunk (positive and negative weights), so it is at most 1/2.
+- OPS/W and OPS/mm²: the network's, = the DPU's (the synthesis job that built it, as in Part 1: DPU OPS/W) x utilization. The DPU's own figure counts every cycle as 2N operations, padding and the second call included, so it would rank unsigned-split as high as a DPU needing half the calls.
+- energy = 2 x MACs per image / OPS/W = DPU calls per image x 2N operations / DPU OPS/W: what one inference's convolutions cost on that DPU.
+- Pareto: no other row of the sweep has both accuracy and (the network's) OPS/W at least as high, one of them higher; the figure's staircase joins these rows.
 )";
 
 struct Doc {
@@ -260,6 +269,7 @@ struct Part {
 std::vector<Part> Parts(ResultStore& store, int64_t sweep_id) {
   const Table dpu = BuildDpuTable(store, sweep_id);
   const Table qat = BuildQatTable(store, sweep_id);
+  const Table codesign = BuildCodesignTable(store, sweep_id);
   return {
       {PlotKind::kDpu, "Part 1: DPU efficiency",
        Slide(dpu, {"N", "mode", "liberty", "verified", "period_source", "timing", "f_MHz",
@@ -269,6 +279,10 @@ std::vector<Part> Parts(ResultStore& store, int64_t sweep_id) {
        Slide(qat, {"result", "job", "accuracy_pct", "vs_fp_points", "k", "rule", "bn", "epochs",
                    "train_s", "state"})},
       {PlotKind::kCurves, "Part 2: training curves", Table{}},
+      {PlotKind::kCodesign, "Co-design: accuracy on the DPU vs OPS/W",
+       Slide(codesign,
+             {"N", "mode", "b_format", "precision", "accuracy_pct", "delta_pts", "OPS_per_W",
+              "OPS_per_mm2", "utilization", "dpu_OPS_per_W", "energy_pJ", "pareto", "state"})},
   };
 }
 
@@ -368,8 +382,6 @@ ReportFiles WriteReport(ResultStore& store, const ReportRequest& request) {
   for (const Part& part : Parts(store, sweep->id)) {
     AddPart(doc, store, request, part, figure_number, files);
   }
-  files.skipped.push_back(
-      "codesign: not drawn yet; `labq table codesign` has its numbers and the Pareto flag");
   doc.Heading(2, "How each number was computed");
   doc.List(kMethods);
   AddSweepSource(doc, store, *sweep);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "common/error.h"
 #include "common/file_util.h"
 #include "common/text.h"
@@ -80,6 +82,46 @@ TEST(Report, HoldsTablesInlineFiguresYamlVersionsAndMethods) {
   EXPECT_NE(md.find("![dpu figure](dpu.svg)"), std::string::npos);
   EXPECT_NE(md.find("| pure 8-bit QAT |"), std::string::npos) << md;
   EXPECT_NE(md.find("```yaml\nname: lab2\n"), std::string::npos);
+}
+
+TEST(Report, IncludesTheCodesignFigureWhenTheSweepHasHwEvalRows) {
+  LABQ_REQUIRE_GNUPLOT();
+  TempDir tmp;
+  ResultStore store((tmp.path() / "r.db").string());
+  const int64_t id = testing::AddCodesignSweep(store, "cd");
+  const ReportFiles files =
+      WriteReport(store, {id, tmp.path() / "out", {{"gnuplot", "--version"}}});
+  const fs::path svg = tmp.path() / "out" / "codesign.svg";
+  EXPECT_NE(std::find(files.figures.begin(), files.figures.end(), svg), files.figures.end());
+  EXPECT_TRUE(fs::exists(tmp.path() / "out" / "codesign.gp"));
+  for (const auto& s : files.skipped) EXPECT_EQ(s.rfind("codesign", 0), std::string::npos) << s;
+  const std::string html = ReadFile(files.html.string());
+  EXPECT_NE(html.find("<h2>Co-design: accuracy on the DPU vs OPS/W</h2>"), std::string::npos);
+  EXPECT_NE(html.find("Pareto front (accuracy vs OPS/W)"), std::string::npos) << "inline figure";
+  EXPECT_NE(html.find("<th>pareto</th>"), std::string::npos) << "the slide table";
+  const std::string md = ReadFile(files.markdown.string());
+  EXPECT_NE(md.find("![codesign figure](codesign.svg)"), std::string::npos) << md;
+  EXPECT_NE(md.find("| pareto |"), std::string::npos) << md;
+}
+
+TEST(Report, SweepWithoutHwEvalRowsListsCodesignAsNotDrawn) {
+  LABQ_REQUIRE_GNUPLOT();
+  TempDir tmp;
+  ResultStore store((tmp.path() / "r.db").string());
+  const int64_t id = testing::AddLab2Sweep(store, "lab2");
+  const ReportFiles files =
+      WriteReport(store, {id, tmp.path() / "out", {{"gnuplot", "--version"}}});
+  std::vector<std::string> codesign;
+  for (const auto& s : files.skipped) {
+    if (s.rfind("codesign: ", 0) == 0) codesign.push_back(s);
+  }
+  ASSERT_EQ(codesign.size(), 1u);
+  EXPECT_NE(codesign[0].find("sweep 'lab2'"), std::string::npos) << codesign[0];
+  EXPECT_NE(codesign[0].find("no hw_eval jobs"), std::string::npos) << codesign[0];
+  EXPECT_FALSE(fs::exists(tmp.path() / "out" / "codesign.svg"));
+  const std::string html = ReadFile(files.html.string());
+  EXPECT_EQ(html.find("<h2>Co-design"), std::string::npos);
+  EXPECT_NE(html.find("no hw_eval jobs"), std::string::npos) << "under Figures not drawn";
 }
 
 TEST(Report, RefusesASweepWithNoFinishedJobs) {

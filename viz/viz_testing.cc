@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "common/metric_names.h"
 #include "viz/run_tool.h"
 
 namespace labq::viz::testing {
@@ -82,6 +83,98 @@ int64_t AddLab2Sweep(ResultStore& store, const std::string& name, bool finish) {
       done.metrics = QatMetrics(job->kind == "pretrain" ? "pretrain" : job->params["mode"]);
       done.texts = {{"k", "[3,3]"}, {"rule", "truncate"}, {"bn", "switchable"}};
     }
+    store.FinishJob(job->id, done);
+  }
+  return id;
+}
+
+const std::vector<CodesignFixtureRow>& CodesignFixtureRows() {
+  static const std::vector<CodesignFixtureRow> kRows = {
+      {8, "full", 8, "sign-magnitude", 89.0, 89.2, 2.0e11, false},  // #5 as accurate, more OPS/W
+      {8, "full", 4, "sign-magnitude", 86.0, 86.5, 5.0e11, true},
+      {128, "msb", 8, "sign-magnitude", 60.0, 89.2, 2.4e11, false},
+      {128, "lsb", 4, "sign-magnitude", 10.0, 86.5, 5.5e11, true},  // the most OPS/W
+      {8, "full", 8, "unsigned-split", 89.0, 89.2, 2.2e11, true},   // the most accurate
+      {128, "msb", 8, "unsigned-split", 70.0, 89.2, 2.6e11, false},
+  };
+  return kRows;
+}
+
+int64_t AddCodesignSweep(ResultStore& store, const std::string& name, bool finish) {
+  Sweep sweep;
+  sweep.name = name;
+  sweep.file = "configs/" + name + ".yaml";
+  sweep.source_text = "name: " + name + "\n";
+  sweep.jobs.push_back({"train", "qat", "train", {{"mode", "nested"}}, {}});
+  const auto& rows = CodesignFixtureRows();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto& r = rows[i];
+    const std::string id = std::to_string(i);
+    const nlohmann::json dpu = {{"n", r.n}, {"mode", r.mode}, {"b_format", r.b_format}};
+    nlohmann::json eval = dpu;
+    eval["precision"] = r.precision;
+    eval["from"] = "train";
+    sweep.jobs.push_back({"dpu_" + id + ".synth", "synth", "dpu", dpu, {}});
+    sweep.jobs.push_back(
+        {"eval_" + id + ".hweval", "hw_eval", "codesign", eval, {"train", "dpu_" + id + ".synth"}});
+  }
+  const int64_t sweep_id = store.AddSweep(sweep);
+  if (!finish) return sweep_id;
+  while (auto job = store.ClaimRunnable(sweep_id, "/tmp/labq-viz-test")) {
+    JobCompletion done;
+    done.state = JobState::kDone;
+    done.wall_seconds = 1;
+    const size_t dot = job->name.find('.');
+    const size_t under = job->name.find('_');
+    if (job->kind != "qat") {
+      const auto& r = rows[std::stoul(job->name.substr(under + 1, dot - under - 1))];
+      // unsigned-split makes two calls per chunk: utilization 1/2, so its
+      // DPU has twice the network's OPS/W.
+      const double calls_per_chunk = r.b_format == "unsigned-split" ? 2 : 1;
+      if (job->kind == "synth") {
+        done.metrics = {{metric::kOpsPerW, r.ops_per_w * calls_per_chunk, "OPS/W"},
+                        {metric::kOpsPerMm2, 1e11, "OPS/s/mm^2"}};
+      } else {
+        done.metrics = {{metric::kHwAccuracy, r.accuracy, "%"},
+                        {metric::kFloatAccuracy, r.float_accuracy, "%"},
+                        {metric::kMacsPerImage, 1e6, ""},
+                        {metric::kDpuCallsPerImage, calls_per_chunk * 1e6 / r.n, ""}};
+      }
+    }
+    store.FinishJob(job->id, done);
+  }
+  return sweep_id;
+}
+
+int64_t AddDpuFormatsSweep(ResultStore& store, const std::string& name) {
+  Sweep sweep;
+  sweep.name = name;
+  sweep.file = "configs/" + name + ".yaml";
+  sweep.source_text = "name: " + name + "\n";
+  for (int n : {8, 128}) {
+    for (const std::string mode : {"full", "msb"}) {
+      const std::string stem = std::to_string(n) + "_" + mode;
+      for (int b : {8, 4}) {
+        sweep.jobs.push_back(
+            {"dpu_sm_" + stem + "_" + std::to_string(b) + ".synth",
+             "synth",
+             "dpu_sm",
+             {{"n", n}, {"mode", mode}, {"b_format", "sign-magnitude"}, {"b_bits", b}},
+             {}});
+      }
+      sweep.jobs.push_back({"dpu_lab_" + stem + ".synth",
+                            "synth",
+                            "dpu_lab",
+                            {{"n", n}, {"mode", mode}, {"input_bits", 8}},
+                            {}});
+    }
+  }
+  const int64_t id = store.AddSweep(sweep);
+  while (auto job = store.ClaimRunnable(id, "/tmp/labq-viz-test")) {
+    JobCompletion done;
+    done.state = JobState::kDone;
+    done.wall_seconds = 1;
+    done.metrics = SynthMetrics(job->params["n"].get<int>(), job->params["mode"]);
     store.FinishJob(job->id, done);
   }
   return id;

@@ -22,6 +22,7 @@
 #include "results/table.h"
 #include "tests/labq_cli.h"
 #include "tests/test_paths.h"
+#include "viz/viz_testing.h"
 #include "web/web_test_store.h"
 
 namespace labq::web {
@@ -213,6 +214,36 @@ TEST_F(BrowserDashboard, SweepsSweepJobAndTablePagesWithCsvDownload) {
   EXPECT_EQ(csv->body, expected);
   EXPECT_EQ(Count(expected, "\r\n"), 121) << "header and 120 rows";
   WriteFileAtomically(Artifacts() / "dpu.csv", csv->body);
+}
+
+TEST_F(BrowserDashboard, CodesignSweepShowsItsTableAndFigure) {
+  LABQ_REQUIRE_CHROMIUM();
+  int64_t sweep = 0;
+  {
+    ResultStore store(Db());
+    sweep = viz::testing::AddCodesignSweep(store, "cd-web");
+  }
+  const std::string base = StartServe();
+  ASSERT_FALSE(base.empty());
+  const std::string url = "/sweeps/" + std::to_string(sweep);
+  const std::string page = DumpDom(base + "/sweeps/cd-web", "sweep_codesign");
+  EXPECT_NE(page.find("<a href=\"" + url + "/tables/codesign\">codesign</a>"), std::string::npos)
+      << page;
+  EXPECT_NE(page.find("src=\"" + url + "/figures/codesign.svg\""), std::string::npos) << page;
+  if (viz::testing::HaveGnuplot()) {
+    // The browser asked for the figure and got it (the server's access log).
+    EXPECT_TRUE(WaitUntil(
+        [&] {
+          return Contains(ReadOr(tmp_.path() / "serve.err"),
+                          "GET " + url + "/figures/codesign.svg 200");
+        },
+        std::chrono::seconds(10)))
+        << ReadOr(tmp_.path() / "serve.err");
+  }
+  const std::string table = DumpDom(base + url + "/tables/codesign", "table_codesign");
+  EXPECT_NE(table.find("pareto"), std::string::npos) << table;
+  EXPECT_EQ(Count(table, "<td>yes</td>"), 3) << "the three rows on the front\n" << table;
+  EXPECT_NE(table.find("id=\"csv\" href=\"" + url + "/tables/codesign.csv\""), std::string::npos);
 }
 
 TEST_F(BrowserDashboard, JobPageShowsTheStateChangeLive) {

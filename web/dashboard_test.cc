@@ -18,11 +18,14 @@
 #include "common/file_util.h"
 #include "common/text.h"
 #include "process/subprocess.h"
+#include "results/codesign_table.h"
 #include "results/dpu_table.h"
 #include "results/result_store.h"
 #include "results/table.h"
 #include "tests/labq_cli.h"
 #include "tests/test_paths.h"
+#include "viz/svg_renderer.h"
+#include "viz/viz_testing.h"
 #include "web/web_test_store.h"
 
 namespace labq::web {
@@ -62,11 +65,12 @@ class DashboardTest : public ::testing::Test {
 
   std::string Db() const { return (tmp_.path() / "r.db").string(); }
 
-  std::unique_ptr<Dashboard> Serve(const std::string& token = "") {
+  std::unique_ptr<Dashboard> Serve(const std::string& token = "", FigureRenderer figures = {}) {
     DashboardOptions o;
     o.db_path = Db();
     o.address = {"127.0.0.1", 0};
     o.token = token;
+    o.figures = std::move(figures);
     auto d = std::make_unique<Dashboard>(o);
     d->Start();
     return d;
@@ -79,6 +83,12 @@ class DashboardTest : public ::testing::Test {
 };
 
 std::string Id(int64_t id) { return std::to_string(id); }
+
+int Count(const std::string& text, const std::string& needle) {
+  int n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
 
 std::string ReadFileOr(const std::string& path) {
   try {
@@ -245,6 +255,49 @@ TEST_F(DashboardTest, TableCsvIsTheTableCommandsBytes) {
   auto evil_csv = c.Get("/sweeps/" + Id(evil_sweep_) + "/tables/qat.csv");
   EXPECT_EQ(evil_csv->get_header_value("Content-Disposition"),
             "attachment; filename=\"_script_alert_1___script_-" + Id(evil_sweep_) + "-qat.csv\"");
+}
+
+TEST_F(DashboardTest, CodesignTableAndFigureOnlyForSweepsWithHwEvalJobs) {
+  int64_t cd = 0;
+  {
+    ResultStore store(Db());
+    cd = viz::testing::AddCodesignSweep(store, "cd");
+  }
+  auto d = Serve("", viz::MakeSvgRenderer(Db()));
+  httplib::Client c("127.0.0.1", d->port());
+  // The sweep page links the codesign table and shows its figure...
+  const std::string page = c.Get("/sweeps/cd")->body;
+  const std::string base = "/sweeps/" + Id(cd);
+  EXPECT_NE(page.find("<a href=\"" + base + "/tables/codesign\">codesign</a>"), std::string::npos)
+      << page;
+  EXPECT_NE(page.find("src=\"" + base + "/figures/codesign.svg\""), std::string::npos) << page;
+  // ...a sweep without hw_eval jobs neither.
+  const std::string plain = c.Get("/sweeps/plain")->body;
+  EXPECT_EQ(plain.find("codesign"), std::string::npos) << plain;
+  EXPECT_NE(plain.find("/figures/dpu.svg"), std::string::npos);
+  EXPECT_EQ(c.Get("/sweeps/plain/tables/codesign")->status, 404);
+  EXPECT_EQ(c.Get("/sweeps/plain/tables/codesign.csv")->status, 404);
+  EXPECT_EQ(c.Get("/sweeps/plain/figures/codesign.svg")->status, 404);
+
+  auto html = c.Get("/sweeps/cd/tables/codesign");
+  ASSERT_TRUE(html);
+  EXPECT_EQ(html->status, 200);
+  for (const char* column : {"accuracy_pct", "delta_pts", "OPS_per_W", "pareto"}) {
+    EXPECT_NE(html->body.find(column), std::string::npos) << column;
+  }
+  EXPECT_NE(html->body.find("eval_0.hweval"), std::string::npos);
+  auto csv = c.Get("/sweeps/cd/tables/codesign.csv");
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(csv->status, 200);
+  auto store = ResultStore::OpenReadOnly(Db());
+  EXPECT_EQ(csv->body, Render(BuildCodesignTable(*store, cd), {TableFormat::kCsv, {}, {}}));
+  EXPECT_EQ(Count(csv->body, ",yes,"), 3) << "three rows on the front\n" << csv->body;
+  if (!viz::testing::HaveGnuplot()) GTEST_SKIP() << "gnuplot is not installed: figure not drawn";
+  auto svg = c.Get("/sweeps/cd/figures/codesign.svg");
+  ASSERT_TRUE(svg);
+  EXPECT_EQ(svg->status, 200) << svg->body;
+  EXPECT_EQ(svg->get_header_value("Content-Type"), "image/svg+xml");
+  EXPECT_NE(svg->body.find("Pareto front"), std::string::npos);
 }
 
 TEST_F(DashboardTest, TokenIsRequiredAndCheckedWhenSet) {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "common/file_util.h"
+#include "results/codesign_table.h"
 #include "results/dpu_table.h"
 #include "results/job_state.h"
 #include "results/qat_table.h"
@@ -72,10 +73,32 @@ std::string RenderHtmlTable(const Table& t) {
   return out + "</tbody></table>";
 }
 
-Table BuildTable(Snapshot& s, int64_t sweep_id, const std::string& which) {
-  if (which == "dpu") return BuildDpuTable(*s.store, sweep_id);
-  if (which == "qat") return BuildQatTable(*s.store, sweep_id);
-  throw HttpError(404, "no table '" + which + "' (tables: dpu, qat)");
+/// Whether the sweep has hw_eval jobs: the codesign table and figure exist
+/// only for those sweeps (a Part 1 sweep has no co-design to show).
+bool HasCodesign(Snapshot& s, int64_t sweep_id) {
+  sql::Statement q(s.db, "SELECT 1 FROM jobs WHERE sweep_id = ? AND kind = 'hw_eval' LIMIT 1");
+  q.Bind(1, sweep_id);
+  return q.Step();
+}
+
+/// The tables a sweep page links to: dpu and qat always, codesign when the
+/// sweep has hw_eval jobs.
+std::vector<std::string> TableNames(Snapshot& s, int64_t sweep_id) {
+  std::vector<std::string> names = {"dpu", "qat"};
+  if (HasCodesign(s, sweep_id)) names.push_back("codesign");
+  return names;
+}
+
+Table BuildTable(Snapshot& s, const SweepInfo& sweep, const std::string& which) {
+  if (which == "dpu") return BuildDpuTable(*s.store, sweep.id);
+  if (which == "qat") return BuildQatTable(*s.store, sweep.id);
+  if (which == "codesign") {
+    if (!HasCodesign(s, sweep.id)) {
+      throw HttpError(404, "sweep " + sweep.name + " has no hw_eval jobs: no codesign table");
+    }
+    return BuildCodesignTable(*s.store, sweep.id);
+  }
+  throw HttpError(404, "no table '" + which + "' (tables: dpu, qat, codesign)");
 }
 
 /// A download name from user data: letters, digits, . _ - only.
@@ -88,9 +111,15 @@ std::string SafeFileName(const std::string& text) {
 }
 
 const std::vector<std::string>& FigureKinds() {
-  /// codesign joins these once its table exists (issue 12).
-  static const std::vector<std::string> kKinds = {"dpu", "qat", "curves"};
+  static const std::vector<std::string> kKinds = {"dpu", "qat", "curves", "codesign"};
   return kKinds;
+}
+
+/// The figures a sweep page shows: codesign only where its table has rows.
+std::vector<std::string> FigureNames(Snapshot& s, int64_t sweep_id) {
+  std::vector<std::string> names = FigureKinds();
+  if (!HasCodesign(s, sweep_id)) names.pop_back();
+  return names;
 }
 
 }  // namespace
@@ -177,16 +206,16 @@ Reply Routes::SweepPage(const std::string& sweep_text, const Query& query) const
               "\">next</a>";
     }
     body += "</p>\n<h2>Tables</h2>\n<ul>";
-    for (const char* t : {"dpu", "qat"}) {
+    for (const auto& t : TableNames(s, sweep.id)) {
       const std::string url = base + "/tables/" + t;
-      body += std::string("<li><a href=\"") + url + "\">" + t + "</a> (<a href=\"" + url +
-              ".csv\">CSV</a>)</li>";
+      body +=
+          "<li><a href=\"" + url + "\">" + t + "</a> (<a href=\"" + url + ".csv\">CSV</a>)</li>";
     }
     body += "</ul>\n<h2>Figures</h2>\n";
     if (!figures_) {
       body += "<p id=\"no-figures\">figures not available in this build</p>\n";
     } else {
-      for (const auto& kind : FigureKinds()) {
+      for (const auto& kind : FigureNames(s, sweep.id)) {
         body += "<img class=\"figure\" src=\"" + base + "/figures/" + kind + ".svg\" alt=\"" +
                 kind + " figure (not available for this sweep)\">";
       }
@@ -281,7 +310,7 @@ Reply Routes::TablePage(const std::string& sweep_text, const std::string& which)
   return Guard(false, [&] {
     Snapshot& s = Connections();
     const SweepInfo sweep = FindSweepOr404(s, sweep_text);
-    const Table t = BuildTable(s, sweep.id, which);
+    const Table t = BuildTable(s, sweep, which);
     const std::string csv = SweepUrl(sweep.id) + "/tables/" + which + ".csv";
     std::string body = "<h1>" + HtmlEscape(which) + " table of <a href=\"" + SweepUrl(sweep.id) +
                        "\">" + HtmlEscape(sweep.name) + "</a>@" + Num(sweep.id) + "</h1>\n";
@@ -300,7 +329,7 @@ Reply Routes::TableCsv(const std::string& sweep_text, const std::string& which) 
     Snapshot& s = Connections();
     const SweepInfo sweep = FindSweepOr404(s, sweep_text);
     // The same builder and renderer as `labq table WHICH --format csv`.
-    const std::string csv = Render(BuildTable(s, sweep.id, which), {TableFormat::kCsv, {}, {}});
+    const std::string csv = Render(BuildTable(s, sweep, which), {TableFormat::kCsv, {}, {}});
     return Reply{200, "text/csv; charset=utf-8", csv,
                  SafeFileName(sweep.name) + "-" + Num(sweep.id) + "-" + which + ".csv"};
   });
@@ -311,10 +340,13 @@ Reply Routes::Figure(const std::string& sweep_text, const std::string& kind) con
     if (!figures_) throw HttpError(404, "figures not available in this build");
     const auto& kinds = FigureKinds();
     if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
-      throw HttpError(404, "no figure '" + kind + "' (figures: dpu, qat, curves)");
+      throw HttpError(404, "no figure '" + kind + "' (figures: dpu, qat, curves, codesign)");
     }
     Snapshot& s = Connections();
     const SweepInfo sweep = FindSweepOr404(s, sweep_text);
+    if (kind == "codesign" && !HasCodesign(s, sweep.id)) {
+      throw HttpError(404, "sweep " + sweep.name + " has no hw_eval jobs: no codesign figure");
+    }
     const std::string fingerprint = FigureFingerprint(s.db, sweep.id);
     if (auto svg = figure_cache_->Find(sweep.id, kind, fingerprint)) {
       return Reply{200, "image/svg+xml", std::move(*svg), ""};

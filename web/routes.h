@@ -6,7 +6,8 @@
 ///
 ///   /                               sweeps, live counts and ETA
 ///   /sweeps/S?state=&offset=        a sweep's jobs, 100 a page
-///   /sweeps/S/tables/dpu|qat[.csv]  a result table; .csv = `labq table --format csv`
+///   /sweeps/S/tables/T[.csv]        a result table (dpu, qat; codesign where the sweep
+///                                   has hw_eval jobs); .csv = `labq table --format csv`
 ///   /sweeps/S/figures/KIND.svg      a figure, when a renderer is wired in; kept
 ///                                   until the sweep's results change
 ///   /jobs/ID                        params, metrics, rerun command, logs
@@ -27,7 +28,7 @@ class ConnectionCache;
 class FigureCache;
 struct Snapshot;
 
-/// Draws figure `kind` (dpu, qat, curves) of the sweep whose id is
+/// Draws figure `kind` (dpu, qat, curves, codesign) of the sweep whose id is
 /// `sweep` (decimal) and returns the SVG's path; nullopt when it cannot.
 using FigureRenderer = std::function<std::optional<std::filesystem::path>(const std::string& sweep,
                                                                           const std::string& kind)>;
