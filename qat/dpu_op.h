@@ -45,9 +45,11 @@ struct DpuConvWeights {
 /// cut into ceil(K/N) calls of N, the last one zero padded.
 DpuConvWeights PrepareDpuConv(const torch::Tensor& codes, const DpuSpec& spec);
 
-/// How DpuConv2d computes: kAuto = the fused kernel on the CPU
-/// (qat/dpu_kernel.h), the chunk GEMMs elsewhere (CUDA); tests force both.
-enum class DpuConvPath { kAuto, kKernel, kGemm };
+/// How DpuConv2d computes: kAuto = a fused kernel on the CPU
+/// (qat/dpu_kernel.h: the direct one for stride-1 convs, else the lane or
+/// wide one), the chunk GEMMs elsewhere (CUDA). Tests force each: kKernel =
+/// the CPU choice, kLane = the lane (or wide) kernel on any stride.
+enum class DpuConvPath { kAuto, kKernel, kLane, kGemm };
 
 /// The conv of activation codes `x` [B, Cin, H, W] (integers 0..2^a_bits-1,
 /// zero padding = code 0) with the weights, every output computed as its
@@ -60,6 +62,13 @@ torch::Tensor DpuConv2d(const torch::Tensor& x, const DpuConvWeights& w, std::in
                         std::int64_t padding, const DpuSpec& spec,
                         DpuConvPath path = DpuConvPath::kAuto,
                         std::int64_t max_elements = std::int64_t{1} << 24);
+
+/// DpuConv2d times a per-output-channel `factor` ([Cout] float64), as
+/// float32: the de-quantised conv hweval passes on. The CPU kernels apply
+/// the factor as they write, the same double product rounded once to float.
+torch::Tensor DpuConv2dScaled(const torch::Tensor& x, const DpuConvWeights& w, std::int64_t stride,
+                              std::int64_t padding, const DpuSpec& spec,
+                              const torch::Tensor& factor, DpuConvPath path = DpuConvPath::kAuto);
 
 /// DPU calls one output element of the conv takes (both halves for
 /// unsigned-split): ceil(K/N) or 2*ceil(K/N).

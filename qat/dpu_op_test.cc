@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "qat/dpu_kernel.h"
 #include "qat/model.h"
 
 namespace labq::qat {
@@ -86,6 +87,31 @@ std::vector<std::int64_t> AsVector(const Tensor& y) {
                                    v.data_ptr<std::int64_t>() + v.numel());
 }
 
+/// Every way DpuConv2d computes on the CPU: the kernel it picks and the
+/// lane kernel, each in its AVX2 and its baseline build, and the GEMMs.
+struct Way {
+  DpuConvPath path;
+  bool baseline;
+};
+constexpr Way kWays[] = {{DpuConvPath::kKernel, false},
+                         {DpuConvPath::kKernel, true},
+                         {DpuConvPath::kLane, false},
+                         {DpuConvPath::kLane, true},
+                         {DpuConvPath::kGemm, false}};
+
+std::string Describe(const Way& way) {
+  const char* names[] = {"auto", "kernel", "lane", "gemm"};
+  return std::string(names[static_cast<int>(way.path)]) + (way.baseline ? " baseline" : "");
+}
+
+Tensor ConvWay(const Tensor& x, const DpuConvWeights& w, int stride, int pad, const DpuSpec& spec,
+               const Way& way, std::int64_t max_elements = std::int64_t{1} << 24) {
+  UseBaselineDpuKernels(way.baseline);
+  Tensor y = DpuConv2d(x, w, stride, pad, spec, way.path, max_elements);
+  UseBaselineDpuKernels(false);
+  return y;
+}
+
 struct ConvCase {
   int cin, size, cout, k, stride, pad;
 };
@@ -98,7 +124,12 @@ Tensor RandomWeights(const ConvCase& c, const DpuSpec& spec) {
 TEST(DpuConv, FullModeEqualsTheInt64ConvolutionForEveryN) {
   torch::manual_seed(5);
   // K = 45 and 288: N = 8, 7, 16 and 128 do not divide them, N = K and 9 do.
-  for (const ConvCase c : {ConvCase{5, 7, 4, 3, 1, 1}, ConvCase{32, 5, 3, 3, 2, 1}}) {
+  // The direct kernel's edges: 17 output columns (a second block of 16,
+  // mostly past the row), 3 and 5 output channels (not a multiple of 4),
+  // a 5x5 kernel with padding 2, a 1x1 kernel without padding.
+  for (const ConvCase c :
+       {ConvCase{5, 7, 4, 3, 1, 1}, ConvCase{32, 5, 3, 3, 2, 1}, ConvCase{3, 17, 5, 3, 1, 1},
+        ConvCase{4, 9, 3, 5, 1, 2}, ConvCase{8, 6, 3, 1, 1, 0}}) {
     for (BFormat f : {BFormat::kSignMagnitude, BFormat::kUnsignedSplit}) {
       for (int n : {1, 7, 8, 9, 16, 45, 128, 288}) {
         if (n > c.cin * c.k * c.k) continue;
@@ -107,10 +138,10 @@ TEST(DpuConv, FullModeEqualsTheInt64ConvolutionForEveryN) {
         const Tensor w = RandomWeights(c, spec);
         const auto expected = ReferenceConv(x, w, c.stride, c.pad, spec, false);
         const DpuConvWeights dw = PrepareDpuConv(w.to(torch::kFloat32), spec);
-        for (DpuConvPath path : {DpuConvPath::kKernel, DpuConvPath::kGemm}) {
-          const Tensor y = DpuConv2d(x.to(torch::kFloat32), dw, c.stride, c.pad, spec, path, 4096);
-          EXPECT_EQ(AsVector(y), expected) << "N " << n << " " << BFormatName(f) << " path "
-                                           << static_cast<int>(path) << " cin " << c.cin;
+        for (const Way& way : kWays) {
+          const Tensor y = ConvWay(x.to(torch::kFloat32), dw, c.stride, c.pad, spec, way, 4096);
+          EXPECT_EQ(AsVector(y), expected)
+              << "N " << n << " " << BFormatName(f) << " " << Describe(way) << " cin " << c.cin;
         }
       }
     }
@@ -138,11 +169,11 @@ TEST(DpuConv, TruncatingModesEqualIntegerCallsIncludingFloat64Sums) {
           const Tensor w = RandomWeights(c, spec);
           const DpuConvWeights dw = PrepareDpuConv(w.to(torch::kFloat32), spec);
           const auto expected = ReferenceConv(x, w, c.stride, c.pad, spec, true);
-          for (DpuConvPath path : {DpuConvPath::kKernel, DpuConvPath::kGemm}) {
-            const Tensor y = DpuConv2d(x.to(torch::kFloat32), dw, c.stride, c.pad, spec, path);
+          for (const Way& way : kWays) {
+            const Tensor y = ConvWay(x.to(torch::kFloat32), dw, c.stride, c.pad, spec, way);
             EXPECT_EQ(AsVector(y), expected)
                 << "N " << n << " " << BFormatName(f) << " " << DpuOutModeName(mode) << " b_bits "
-                << precision << " path " << static_cast<int>(path);
+                << precision << " " << Describe(way);
           }
         }
       }

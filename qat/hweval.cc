@@ -44,7 +44,7 @@ struct DpuLayer {
   double lo = 0;     ///< real value of code 0: min(0, calibrated min)
   double scale = 1;  ///< real value of one code step
   DpuConvWeights dpu;
-  Tensor factor;      ///< [1, Cout, 1, 1] float64: scale * weight step
+  Tensor factor;      ///< [Cout] float64: scale * weight step
   Tensor correction;  ///< lo * conv(mask of real pixels, w); undefined when lo == 0
   Tensor flat_codes;  ///< [Cout, chunks*N] int64 on the CPU (vectors only)
 };
@@ -163,7 +163,7 @@ void PrepareLayers(Run& run, const HwevalOptions& h) {
     l.scale = l.max > l.lo ? (l.max - l.lo) / codes : 1.0;
     auto [wcodes, step] = WeightCodes(l.conv->weight, l.conv->spec, run.precision);
     l.dpu = PrepareDpuConv(wcodes.contiguous(), h.dpu);
-    l.factor = (step.to(torch::kFloat64) * l.scale).reshape({1, -1, 1, 1});
+    l.factor = (step.to(torch::kFloat64) * l.scale).reshape({-1});
     if (!h.vectors_out.empty()) {
       const std::int64_t cout = wcodes.size(0), chunks = l.dpu.Chunks();
       l.flat_codes = torch::constant_pad_nd(wcodes.contiguous().reshape({cout, l.k}).cpu(),
@@ -286,9 +286,8 @@ Tensor DpuConvOutput(DpuLayer& l, const HwevalOptions& h, const Tensor& x, const
   const Tensor codes =
       ((x - l.lo) / l.scale).round_().clamp_(0, static_cast<double>(h.dpu.MaxActivation()));
   if (sampler) sampler->Take(i, l, codes, start);
-  Tensor y =
-      (DpuConv2d(codes, l.dpu, l.conv->stride, l.conv->padding, h.dpu) * l.factor.to(x.device()))
-          .to(torch::kFloat32);
+  Tensor y = DpuConv2dScaled(codes, l.dpu, l.conv->stride, l.conv->padding, h.dpu,
+                             l.factor.to(x.device()));
   if (l.lo != 0) {
     if (!l.correction.defined()) {
       // Zero padding is code 0, worth lo: only real pixels carry the offset.
