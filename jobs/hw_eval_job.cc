@@ -285,7 +285,7 @@ const std::vector<MetricSpec>& HwEvalMetrics() {
       {metric::kHwAccuracy, "%", "codesign: accuracy_pct"},
       {metric::kFloatAccuracy, "%", "codesign: delta_pts"},
       {metric::kMacsPerImage, "", "codesign: energy_pJ"},
-      {metric::kDpuCallsPerImage, "", "codesign: dpu_energy_pJ"},
+      {metric::kDpuCallsPerImage, "", "codesign: utilization"},
       {"test_images", "", ""},
       {"seconds", "s", ""},
       {"float_seconds", "s", ""},
