@@ -18,14 +18,7 @@ namespace {
 
 using labq::testing::TempDir;
 
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing::ErrorOf;
 
 struct CodesignStore {
   TempDir tmp;

@@ -16,14 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 using labq::testing::TempDir;
 
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing::ErrorOf;
 
 TEST(PlotFigure, DpuBarsCarryOpsPerWattPerModeScaledToTheAxis) {
   TempDir tmp;

@@ -2,10 +2,20 @@
 
 #include <map>
 
+#include "common/error.h"
 #include "common/metric_names.h"
 #include "viz/run_tool.h"
 
 namespace labq::viz::testing {
+
+std::string ErrorOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
 
 double FixtureOpsPerW(int n, const std::string& mode) {
   return (mode == "full" ? 2.0e11 : 3.5e11) * (n == 8 ? 1.0 : 1.6);

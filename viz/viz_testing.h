@@ -4,6 +4,7 @@
 /// for machines without gnuplot.
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,9 @@ double FixtureOpsPerW(int n, const std::string& mode);
 int64_t AddDpuFormatsSweep(ResultStore& store, const std::string& name);
 
 bool HaveGnuplot();
+
+/// The message of the labq::Error `f` throws, or "(no error)".
+std::string ErrorOf(const std::function<void()>& f);
 
 }  // namespace labq::viz::testing
 
