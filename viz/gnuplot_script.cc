@@ -164,9 +164,10 @@ std::string ScatterDash(int dash) {
 
 /// A kScatter panel fills the canvas at fixed margins (key on the right), so
 /// its plot area is known here and notes can be placed in pixels of it.
-/// Units: pixels of the 1280x720 canvas (PDF's points scaled to it).
+/// Units: pixels of the 1280x720 canvas (PDF's points scaled to it). The
+/// left margin holds "100" tick labels and the y label beside them.
 struct ScatterFrame {
-  static constexpr double kLeft = 0.085, kRight = 0.675, kBottom = 0.16, kTop = 0.885;
+  static constexpr double kLeft = 0.1, kRight = 0.675, kBottom = 0.16, kTop = 0.885;
   static constexpr double kWidth = 1280 * (kRight - kLeft), kHeight = 720 * (kTop - kBottom);
   /// What a marker covers, whatever the format (gnuplot's `ps` differs).
   static constexpr double kMarkerRadius = 11.5;
