@@ -71,20 +71,20 @@ struct LaneBounds {
   }
 };
 
-/// The activation codes of one output pixel in im2col order, padding and
-/// the last chunk's tail as code 0.
-template <typename T>
-inline __attribute__((always_inline)) void Gather(const DpuKernelArgs<T>& g, std::int64_t p, T* a) {
+/// The activation codes of one output pixel in im2col order for the wide
+/// kernel, padding as code 0 (the last chunk's tail stays 0).
+inline __attribute__((always_inline)) void Gather(const DpuKernelArgs<double>& g, std::int64_t p,
+                                                  double* a) {
   const std::int64_t pixels = g.ho * g.wo;
   const std::int64_t b = p / pixels, r = (p % pixels) / g.wo, c = p % g.wo;
   std::int64_t e = 0;
   for (std::int64_t ci = 0; ci < g.cin; ++ci) {
-    const T* plane = g.x + (b * g.cin + ci) * g.h * g.w;
+    const double* plane = g.x + (b * g.cin + ci) * g.h * g.w;
     for (std::int64_t i = 0; i < g.kh; ++i) {
       const std::int64_t y = r * g.stride - g.padding + i;
       for (std::int64_t j = 0; j < g.kw; ++j, ++e) {
         const std::int64_t z = c * g.stride - g.padding + j;
-        a[e] = (y >= 0 && y < g.h && z >= 0 && z < g.w) ? plane[y * g.w + z] : T(0);
+        a[e] = (y >= 0 && y < g.h && z >= 0 && z < g.w) ? plane[y * g.w + z] : 0.0;
       }
     }
   }
@@ -158,7 +158,7 @@ inline __attribute__((always_inline)) void LaneBlock(const float* values, const 
   std::memcpy(totals, total, sizeof total);
 }
 
-/// The lane kernel (DpuKernelArgs::lanes) for output pixels [begin, end).
+/// The lane kernel for output pixels [begin, end).
 template <DpuOutMode M>
 inline __attribute__((always_inline)) void LaneKernel(const DpuKernelArgs<float>& g,
                                                       const DpuSpec& spec, std::int64_t begin,

@@ -74,6 +74,15 @@ std::string ShortFormat(const std::string& format, bool keep_a_bits) {
   return kind + " " + (keep_a_bits ? format.substr(0, space) : format.substr(b, space - b));
 }
 
+/// The index of `value` in `values`, appended first when absent: series and
+/// colours follow the order of first appearance.
+size_t IndexOf(std::vector<std::string>& values, const std::string& value) {
+  const auto it = std::find(values.begin(), values.end(), value);
+  if (it != values.end()) return static_cast<size_t>(it - values.begin());
+  values.push_back(value);
+  return values.size() - 1;
+}
+
 /// "-0.71" with a true minus sign, for notes on a slide.
 std::string Signed(double v, int decimals) {
   std::string s = FormatFixed(std::fabs(v), decimals);
@@ -115,10 +124,7 @@ Figure DpuFigure(ResultStore& store, const PlotRequest& request, const SweepView
   // otherwise; the lab's own sweep (one format) keeps a series per mode.
   const size_t format_col = t.Index("format");
   std::vector<std::string> formats;
-  for (const auto* row : rows) {
-    const std::string f = Cell((*row)[format_col]);
-    if (std::find(formats.begin(), formats.end(), f) == formats.end()) formats.push_back(f);
-  }
+  for (const auto* row : rows) IndexOf(formats, Cell((*row)[format_col]));
   const bool per_format = request.by.empty() && formats.size() > 1;
   bool same_a_bits = true;
   for (const auto& f : formats)
@@ -129,19 +135,17 @@ Figure DpuFigure(ResultStore& store, const PlotRequest& request, const SweepView
     return per_format ? g + " " + ShortFormat(Cell(row[format_col]), !same_a_bits) : g;
   };
   std::set<int64_t> ns;
-  std::vector<std::string> groups;
-  std::vector<std::string> group_by;  ///< the --by value of each group: its colour
-  std::vector<size_t> group_format;   ///< the format of each group: its fill
+  std::vector<std::string> groups, by_values;
+  std::vector<size_t> group_colour;  ///< each group's --by value (per format: its colour)
+  std::vector<size_t> group_format;  ///< each group's format: its fill
   std::map<std::pair<std::string, int64_t>, std::string> seen;
   for (const auto* row : rows) {
     const int64_t n = (*row)[n_col].get<int64_t>();
     const std::string g = group_of(*row);
     ns.insert(n);
-    if (std::find(groups.begin(), groups.end(), g) == groups.end()) {
-      groups.push_back(g);
-      group_by.push_back(Cell((*row)[by_col]));
-      group_format.push_back(static_cast<size_t>(
-          std::find(formats.begin(), formats.end(), Cell((*row)[format_col])) - formats.begin()));
+    if (IndexOf(groups, g) == group_colour.size()) {
+      group_colour.push_back(IndexOf(by_values, Cell((*row)[by_col])));
+      group_format.push_back(IndexOf(formats, Cell((*row)[format_col])));
     }
     const std::string job = (*row)[job_col].get<std::string>();
     auto [it, fresh] = seen.emplace(std::make_pair(g, n), job);
@@ -151,21 +155,13 @@ Figure DpuFigure(ResultStore& store, const PlotRequest& request, const SweepView
                   "; group them with --by COLUMN (e.g. --by liberty or --by job)");
     }
   }
-  // Per format: a colour per --by value, in order of first appearance, and
-  // the series of one colour side by side.
-  std::vector<std::string> by_values;
-  for (const auto& v : group_by) {
-    if (std::find(by_values.begin(), by_values.end(), v) == by_values.end()) by_values.push_back(v);
-  }
-  auto colour_of = [&](size_t g) {
-    return static_cast<int>(std::find(by_values.begin(), by_values.end(), group_by[g]) -
-                            by_values.begin());
-  };
+  // Per format: the series of one colour (--by value) side by side.
   std::vector<size_t> group_order(groups.size());
   for (size_t g = 0; g < groups.size(); ++g) group_order[g] = g;
   if (per_format) {
     std::stable_sort(group_order.begin(), group_order.end(), [&](size_t a, size_t b) {
-      return std::pair(colour_of(a), group_format[a]) < std::pair(colour_of(b), group_format[b]);
+      return std::pair(group_colour[a], group_format[a]) <
+             std::pair(group_colour[b], group_format[b]);
     });
   }
   const std::vector<int64_t> n_order(ns.begin(), ns.end());
@@ -183,7 +179,7 @@ Figure DpuFigure(ResultStore& store, const PlotRequest& request, const SweepView
     for (size_t g : group_order) {
       Series s;
       s.title = groups[g];
-      s.color = per_format ? colour_of(g) : static_cast<int>(g);
+      s.color = static_cast<int>(per_format ? group_colour[g] : g);
       s.fill = per_format ? static_cast<int>(std::min<size_t>(group_format[g], 2)) : 0;
       for (const auto* row : rows) {
         if (group_of(*row) != groups[g]) continue;
